@@ -1,0 +1,103 @@
+// Process configuration: parsed once from the environment with one schema, so a missing or malformed
+// setting stops start-up with a message that names it, and every type below is derived, not restated.
+// `.env.example` documents each setting; keep the two in step.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .describe('true | false');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** "5m", "30s", "1h", "250ms" or a number of milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)?$/, 'a duration such as 30s, 5m, 1h or a number of milliseconds')
+  .transform((v) => {
+    const m = /^(\d+)(ms|s|m|h)?$/.exec(v)!;
+    const n = Number(m[1]);
+    const unit = m[2] ?? 'ms';
+    return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
+  });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where embedded state lives: PGlite data, the Temporal dev server's SQLite file, the local secrets key. */
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  // Database. Absent → embedded PGlite under DATA_DIR (single process only).
+  DATABASE_URL: z.string().url().optional(),
+
+  // Temporal. Absent TEMPORAL_ADDRESS → `npm start` runs a dev server of its own.
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('sci-sync'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Base of the Temporal Web UI used for links from the admin page. */
+  TEMPORAL_UI_URL: z.string().url().optional(),
+
+  // API
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** Public base URL of the API (Zoho notification callbacks, OAuth redirect). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** base64 of 32 bytes; AES-256-GCM key for secrets at rest. Embedded mode creates one under DATA_DIR. */
+  SECRETS_KEY: z.string().min(1).optional(),
+  /** Comma-separated older keys, still accepted for decryption during key rotation. */
+  SECRETS_KEYS_PREVIOUS: z.string().optional(),
+
+  // Forge Invocation Token verification
+  FORGE_APP_ID: z.string().min(1).default('ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000'),
+  FORGE_JWKS_URL: z.string().url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+
+  // Sync engine
+  SCI_POLL_INTERVAL: duration.default(300_000),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+
+  // Sandbox (simulators); `npm start` runs them unless SANDBOX=false.
+  SANDBOX: bool.default(true),
+  SANDBOX_ZOHO_PORT: port.default(4010),
+  SANDBOX_JIRA_PORT: port.default(4020),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly issues: { setting: string; problem: string }[]) {
+    super(
+      'Invalid configuration:\n' + issues.map((i) => `  - ${i.setting}: ${i.problem}`).join('\n'),
+    );
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad setting (never echoing its value). */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, so `FOO=` in a .env file does not smuggle in an empty value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ setting: i.path.join('.') || '(root)', problem: i.message })),
+    );
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
