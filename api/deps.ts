@@ -4,9 +4,9 @@ import type { Config } from '../lib/config';
 
 export interface HealthProbes {
   /** Resolves when the database answers a trivial query. */
-  database(): Promise<void>;
+  database: () => Promise<void>;
   /** Resolves when the Temporal frontend answers. */
-  temporal(): Promise<void>;
+  temporal: () => Promise<void>;
 }
 
 export interface AppDeps {
