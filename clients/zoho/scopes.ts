@@ -1,0 +1,67 @@
+// OAuth scopes the connector asks for and the ones each client operation needs, so a missing scope can be
+// named (F5) instead of surfacing as a bare OAUTH_SCOPE_MISMATCH. Source: reference/zoho-crm-api.md §1.8.
+
+/** Everything App OAuth 2.0 mode needs (scheduler, notes, attachments, watch channels). */
+export const ZOHO_APP_SCOPES = [
+  'ZohoCRM.modules.ALL',
+  'ZohoCRM.settings.ALL',
+  'ZohoCRM.org.READ',
+  'ZohoCRM.users.READ',
+  'ZohoCRM.notifications.ALL',
+  'ZohoCRM.modules.notes.ALL',
+  'ZohoCRM.modules.attachments.ALL',
+  'ZohoSearch.securesearch.READ',
+  'WorkDrive.files.READ',
+  'ZohoFiles.files.READ',
+  'AaaServer.profile.READ',
+] as const;
+
+/** Providers mode: a signed-in user reads, links and searches records; no automation. */
+export const ZOHO_USER_SCOPES = [
+  'ZohoCRM.modules.ALL',
+  'ZohoCRM.settings.ALL',
+  'ZohoCRM.org.READ',
+  'ZohoCRM.users.READ',
+  'ZohoSearch.securesearch.READ',
+  'AaaServer.profile.READ',
+] as const;
+
+/** Scopes attachment sync needs beyond the module scopes (F5: "reconnect App OAuth 2.0"). */
+export const ZOHO_ATTACHMENT_SYNC_SCOPES = ['ZohoCRM.modules.attachments.ALL', 'WorkDrive.files.READ', 'ZohoFiles.files.READ'] as const;
+
+export type ScopeOperation = 'READ' | 'CREATE' | 'UPDATE' | 'DELETE';
+
+/**
+ * Whether `granted` covers `required`. Zoho scopes are `Service.scope[.sub].OPERATION`; `ALL` covers every
+ * operation and `WRITE` covers create/update/delete. Matching is case-insensitive on the operation only.
+ */
+export function scopeGranted(granted: readonly string[], required: string): boolean {
+  const req = splitScope(required);
+  return granted.some((g) => {
+    const s = splitScope(g);
+    if (s.base !== req.base) return false;
+    if (s.op === req.op || s.op === 'ALL') return true;
+    if (s.op === 'WRITE' && ['CREATE', 'UPDATE', 'DELETE', 'WRITE'].includes(req.op)) return true;
+    return false;
+  });
+}
+
+/** The first scope of each alternative group that is not granted; `[]` when everything is covered. */
+export function missingScopes(granted: readonly string[], required: readonly string[]): string[] {
+  return required.filter((r) => !scopeGranted(granted, r));
+}
+
+function splitScope(scope: string): { base: string; op: string } {
+  const i = scope.lastIndexOf('.');
+  if (i < 0) return { base: scope.toLowerCase(), op: '' };
+  return { base: scope.slice(0, i).toLowerCase(), op: scope.slice(i + 1).toUpperCase() };
+}
+
+/** Zoho returns scopes space-separated in token responses; the consent request takes them comma-separated. */
+export function parseScopeList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
