@@ -25,6 +25,9 @@
  *   the documents; they are checked against RFC 6749 (§4.1.1 authorize query, §4.1.3/§6 token request,
  *   §5.1/§5.2 token response). Zoho also accepts the token request's parameters in the query string and may
  *   answer errors with 200, so both are accepted.
+ * - Jira: a few pure oneOf/anyOf wrappers (JqlQueryClause, WorkflowCondition, ...) also say
+ *   `additionalProperties: false` without properties of their own, which would reject every value; that
+ *   `additionalProperties` is dropped, the alternatives still apply.
  * - OAS 3.0 readOnly properties are not required in requests, writeOnly ones not in responses.
  *
  * Problems never quote parameter or body values, and URLs in `assertConformant` have secret-looking query
@@ -187,7 +190,11 @@ function schemaType(spec: OpenApiSpec, location: SchemaLocation): { type: unknow
   const resolved = deref(spec, location);
   if (!resolved) return { type: undefined };
   const s = resolved.value;
-  const type = s.type ?? (Array.isArray(s.allOf) && s.allOf.length === 1 ? schemaType(spec, child(resolved.location, 'allOf', '0')).type : undefined);
+  const type =
+    s.type ??
+    (Array.isArray(s.allOf) && s.allOf.length === 1
+      ? schemaType(spec, child(resolved.location, 'allOf', '0')).type
+      : undefined);
   return isObject(s.items) ? { type, items: child(resolved.location, 'items') } : { type };
 }
 
@@ -199,7 +206,11 @@ function coerceScalar(spec: OpenApiSpec, location: SchemaLocation | undefined, r
 }
 
 /** Turns the string form of a parameter into the value its schema describes (OAS 3.0 form/simple styles). */
-function coerceParameter(spec: OpenApiSpec, param: Parameter, raws: string[]): { value: unknown } | { problem: string } {
+function coerceParameter(
+  spec: OpenApiSpec,
+  param: Parameter,
+  raws: string[],
+): { value: unknown } | { problem: string } {
   const { type, items } = param.schema ? schemaType(spec, param.schema) : { type: undefined };
   if (type === 'array') {
     const parts = param.explode && param.in === 'query' ? raws : raws.flatMap((r) => r.split(','));
@@ -236,7 +247,9 @@ function checkParameters(
       problems.push(coerced.problem);
       continue;
     }
-    problems.push(...validate(spec.validator('request', param.schema), coerced.value, `${param.in} parameter ${param.name}`));
+    problems.push(
+      ...validate(spec.validator('request', param.schema), coerced.value, `${param.in} parameter ${param.name}`),
+    );
   }
   if (!options.allowUnknownQueryParams) {
     const known = new Set(params.filter((p) => p.in === 'query').map((p) => p.name));
@@ -262,41 +275,58 @@ function checkRequestBody(spec: OpenApiSpec, operation: SchemaLocation, exchange
   const effectiveType = type ?? (typeof exchange.requestBody === 'object' ? 'application/json' : undefined);
   if (!effectiveType) return ['request has a body but no content-type'];
   const key = matchContent(content, effectiveType);
-  if (!key) return [`request content-type ${effectiveType} is not documented (documented: ${Object.keys(content).join(', ')})`];
+  if (!key)
+    return [`request content-type ${effectiveType} is not documented (documented: ${Object.keys(content).join(', ')})`];
   if (!isJsonType(effectiveType) || exchange.requestBody === undefined) return [];
   const media = content[key];
   if (!isObject(media) || !isObject(media.schema)) return [];
-  return validate(spec.validator('request', child(bodyRef.location, 'content', key, 'schema')), exchange.requestBody, 'request body');
+  return validate(
+    spec.validator('request', child(bodyRef.location, 'content', key, 'schema')),
+    exchange.requestBody,
+    'request body',
+  );
 }
 
 /** Locations of error-envelope schemas (properties code, message and status) reachable from a response schema. */
-function errorSchemas(spec: OpenApiSpec, location: SchemaLocation, depth = 0, out: SchemaLocation[] = []): SchemaLocation[] {
+function errorSchemas(
+  spec: OpenApiSpec,
+  location: SchemaLocation,
+  depth = 0,
+  out: SchemaLocation[] = [],
+): SchemaLocation[] {
   if (depth > 6) return out;
   const resolved = deref(spec, location);
   if (!resolved) return out;
   const s = resolved.value;
   const props = s.properties;
   if (isObject(props) && 'code' in props && 'message' in props && 'status' in props) {
-    if (!out.some((l) => l.docId === resolved.location.docId && l.pointer === resolved.location.pointer)) out.push(resolved.location);
+    if (!out.some((l) => l.docId === resolved.location.docId && l.pointer === resolved.location.pointer))
+      out.push(resolved.location);
     return out;
   }
   for (const combinator of ['oneOf', 'anyOf', 'allOf']) {
     const list = s[combinator];
-    if (Array.isArray(list)) list.forEach((_, i) => errorSchemas(spec, child(resolved.location, combinator, String(i)), depth + 1, out));
+    if (Array.isArray(list))
+      list.forEach((_, i) => errorSchemas(spec, child(resolved.location, combinator, String(i)), depth + 1, out));
   }
   if (isObject(s.items)) errorSchemas(spec, child(resolved.location, 'items'), depth + 1, out);
-  if (isObject(props) && isObject(props.data)) errorSchemas(spec, child(resolved.location, 'properties', 'data'), depth + 1, out);
+  if (isObject(props) && isObject(props.data))
+    errorSchemas(spec, child(resolved.location, 'properties', 'data'), depth + 1, out);
   return out;
 }
 
-function documentedJsonSchemas(spec: OpenApiSpec, responses: { value: JsonObject; location: SchemaLocation }): SchemaLocation[] {
+function documentedJsonSchemas(
+  spec: OpenApiSpec,
+  responses: { value: JsonObject; location: SchemaLocation },
+): SchemaLocation[] {
   const found: SchemaLocation[] = [];
   for (const status of Object.keys(responses.value)) {
     const response = deref(spec, child(responses.location, status));
     const content = response?.value.content;
     if (!response || !isObject(content)) continue;
     for (const [key, media] of Object.entries(content)) {
-      if (isJsonType(mediaType(key) ?? key) && isObject(media) && isObject(media.schema)) found.push(child(response.location, 'content', key, 'schema'));
+      if (isJsonType(mediaType(key) ?? key) && isObject(media) && isObject(media.schema))
+        found.push(child(response.location, 'content', key, 'schema'));
     }
   }
   return found;
@@ -309,7 +339,11 @@ function codeEnumAllows(spec: OpenApiSpec, errorSchema: SchemaLocation, code: st
 }
 
 /** See the header: Zoho's error envelopes under statuses its documents only list under 200. */
-function zohoUndocumentedStatus(spec: OpenApiSpec, responses: { value: JsonObject; location: SchemaLocation }, exchange: HttpExchange): string[] | undefined {
+function zohoUndocumentedStatus(
+  spec: OpenApiSpec,
+  responses: { value: JsonObject; location: SchemaLocation },
+  exchange: HttpExchange,
+): string[] | undefined {
   const errors = documentedJsonSchemas(spec, responses).flatMap((l) => errorSchemas(spec, l));
   if (errors.length === 0) return undefined;
   if ((exchange.status === 204 || exchange.status === 304) && !hasBody(exchange.responseBody)) {
@@ -323,7 +357,13 @@ function zohoUndocumentedStatus(spec: OpenApiSpec, responses: { value: JsonObjec
   if (entries.length === 0) return undefined;
   const problems: string[] = [];
   for (const [i, entry] of entries.entries()) {
-    const attempts = errors.map((e) => validate(spec.validator('response', e), entry, entries.length > 1 ? `response error entry ${i}` : 'response error body'));
+    const attempts = errors.map((e) =>
+      validate(
+        spec.validator('response', e),
+        entry,
+        entries.length > 1 ? `response error entry ${i}` : 'response error body',
+      ),
+    );
     if (!attempts.some((a) => a.length === 0)) problems.push(...(attempts[0] ?? []));
   }
   return problems;
@@ -336,10 +376,24 @@ function checkResponse(spec: OpenApiSpec, operation: SchemaLocation, exchange: H
   const status = String(exchange.status);
   let key = [status, `${status[0] ?? ''}XX`, `${status[0] ?? ''}xx`, 'default'].find((k) => k in responses.value);
   // See the header: Zoho answers inserts with 201 (and some actions with 202) where its documents say 200.
-  if (!key && spec.options.zohoErrorStatusTolerance && exchange.status > 200 && exchange.status < 300 && exchange.status !== 204 && '200' in responses.value) key = '200';
+  if (
+    !key &&
+    spec.options.zohoErrorStatusTolerance &&
+    exchange.status > 200 &&
+    exchange.status < 300 &&
+    exchange.status !== 204 &&
+    '200' in responses.value
+  )
+    key = '200';
   if (!key) {
-    const tolerated = spec.options.zohoErrorStatusTolerance ? zohoUndocumentedStatus(spec, responses, exchange) : undefined;
-    return tolerated ?? [`response status ${status} is not documented (documented: ${Object.keys(responses.value).join(', ')})`];
+    const tolerated = spec.options.zohoErrorStatusTolerance
+      ? zohoUndocumentedStatus(spec, responses, exchange)
+      : undefined;
+    return (
+      tolerated ?? [
+        `response status ${status} is not documented (documented: ${Object.keys(responses.value).join(', ')})`,
+      ]
+    );
   }
   const response = deref(spec, child(responses.location, key));
   const content = response?.value.content;
@@ -348,10 +402,17 @@ function checkResponse(spec: OpenApiSpec, operation: SchemaLocation, exchange: H
   const type = mediaType(header(exchange.responseHeaders, 'content-type'));
   if (!type) return ['response has a body but no content-type'];
   const mediaKey = matchContent(content, type);
-  if (!mediaKey) return [`response content-type ${type} is not documented for status ${key} (documented: ${Object.keys(content).join(', ')})`];
+  if (!mediaKey)
+    return [
+      `response content-type ${type} is not documented for status ${key} (documented: ${Object.keys(content).join(', ')})`,
+    ];
   const media = content[mediaKey];
   if (!isJsonType(type) || !isObject(media) || !isObject(media.schema)) return [];
-  return validate(spec.validator('response', child(response.location, 'content', mediaKey, 'schema')), exchange.responseBody, `response body (${status})`);
+  return validate(
+    spec.validator('response', child(response.location, 'content', mediaKey, 'schema')),
+    exchange.responseBody,
+    `response body (${status})`,
+  );
 }
 
 // OAuth endpoints ---------------------------------------------------------------------------------------------
@@ -382,33 +443,48 @@ function checkOAuth(endpoint: OAuthEndpoint, exchange: HttpExchange, query: URLS
   const method = exchange.method.toUpperCase();
   if (endpoint === 'authorize') {
     if (method !== 'GET') problems.push(`OAuth authorization endpoint expects GET, not ${method}`);
-    for (const name of ['response_type', 'client_id']) if (!query.has(name)) problems.push(`OAuth authorization request lacks ${name}`);
+    for (const name of ['response_type', 'client_id'])
+      if (!query.has(name)) problems.push(`OAuth authorization request lacks ${name}`);
     return problems;
   }
   if (method !== 'POST') problems.push(`OAuth token endpoint expects POST, not ${method}`);
   const type = mediaType(header(exchange.requestHeaders, 'content-type'));
   const form = new URLSearchParams(query);
   if (typeof exchange.requestBody === 'string' && exchange.requestBody !== '') {
-    if (type !== 'application/x-www-form-urlencoded') problems.push(`OAuth token request body must be application/x-www-form-urlencoded, not ${type ?? 'untyped'}`);
+    if (type !== 'application/x-www-form-urlencoded')
+      problems.push(`OAuth token request body must be application/x-www-form-urlencoded, not ${type ?? 'untyped'}`);
     for (const [k, v] of new URLSearchParams(exchange.requestBody)) form.append(k, v);
   } else if (hasBody(exchange.requestBody)) {
     problems.push('OAuth token request body must be application/x-www-form-urlencoded');
   }
   const grant = form.get('grant_type');
   if (grant === null) problems.push('OAuth token request lacks grant_type');
-  else if (grant === 'authorization_code' && !form.has('code')) problems.push('OAuth authorization_code grant lacks code');
-  else if (grant === 'refresh_token' && !form.has('refresh_token')) problems.push('OAuth refresh_token grant lacks refresh_token');
+  else if (grant === 'authorization_code' && !form.has('code'))
+    problems.push('OAuth authorization_code grant lacks code');
+  else if (grant === 'refresh_token' && !form.has('refresh_token'))
+    problems.push('OAuth refresh_token grant lacks refresh_token');
   tokenResponseValidator ??= createAjv().compile({
     anyOf: [
       {
         type: 'object',
         required: ['access_token', 'token_type'],
-        properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'number' }, refresh_token: { type: 'string' }, scope: { type: 'string' } },
+        properties: {
+          access_token: { type: 'string' },
+          token_type: { type: 'string' },
+          expires_in: { type: 'number' },
+          refresh_token: { type: 'string' },
+          scope: { type: 'string' },
+        },
       },
-      { type: 'object', required: ['error'], properties: { error: { type: 'string' }, error_description: { type: 'string' } } },
+      {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+      },
     ],
   });
-  if (![200, 400, 401].includes(exchange.status)) problems.push(`OAuth token response status ${exchange.status} is not one RFC 6749 §5 allows`);
+  if (![200, 400, 401].includes(exchange.status))
+    problems.push(`OAuth token response status ${exchange.status} is not one RFC 6749 §5 allows`);
   problems.push(...validate(tokenResponseValidator, exchange.responseBody, 'OAuth token response'));
   return problems;
 }
@@ -448,7 +524,11 @@ export function redactUrl(rawUrl: string): string {
 }
 
 /** Throws one error listing every problem across `exchanges`, each with method and (redacted) URL. */
-export function assertConformant(spec: OpenApiSpec, exchanges: readonly HttpExchange[], options: AssertOptions = {}): void {
+export function assertConformant(
+  spec: OpenApiSpec,
+  exchanges: readonly HttpExchange[],
+  options: AssertOptions = {},
+): void {
   if (exchanges.length === 0 && !options.allowEmpty) {
     throw new Error(`no exchanges were recorded to check against ${spec.name}; is the onExchange hook wired?`);
   }

@@ -156,6 +156,11 @@ function prepare(spec: OpenApiSpec, doc: LoadedDocument, direction: Direction): 
     if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) node.enum.push(null);
     // Ajv requires `type` next to `nullable`; the OAS meaning without a type is "anything or null" anyway.
     if (node.nullable === true && node.type === undefined) delete node.nullable;
+    // Atlassian closes a few pure oneOf/anyOf wrappers with `additionalProperties: false` and no properties of
+    // their own, which in JSON Schema rejects every property; the alternatives carry the real constraints.
+    const combined = Array.isArray(node.oneOf) || Array.isArray(node.anyOf) || Array.isArray(node.allOf);
+    if (node.additionalProperties === false && combined && node.properties === undefined)
+      delete node.additionalProperties;
     const properties = node.properties;
     if (Array.isArray(node.required) && isObject(properties)) {
       node.required = node.required.filter((name) => {
