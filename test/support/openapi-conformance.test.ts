@@ -221,6 +221,43 @@ describe('Zoho CRM v8', () => {
     expect(problems[0]).toBe('OAuth token request lacks grant_type');
     expect(problems).toContain("OAuth token response must have required property 'access_token'");
     expect(problems).toContain("OAuth token response must have required property 'error'");
+    const authorize = exchange({
+      method: 'GET',
+      url: '/oauth/v2/auth?response_type=code&client_id=c&scope=ZohoCRM.modules.ALL&access_type=offline&redirect_uri=https%3A%2F%2Fapp%2Fcb',
+      status: 302,
+      responseHeaders: {},
+    });
+    expect(checkExchange(zoho, authorize)).toEqual([]);
+    expect(checkExchange(zoho, { ...authorize, url: '/oauth/v2/auth?scope=x' })).toEqual([
+      'OAuth authorization request lacks response_type',
+      'OAuth authorization request lacks client_id',
+    ]);
+  });
+
+  it('checks Zoho token revocation and user info, which the documents do not describe', () => {
+    const revoke = exchange({
+      method: 'POST',
+      url: '/oauth/v2/token/revoke?token=r',
+      status: 200,
+      responseBody: { status: 'success' },
+    });
+    expect(checkExchange(zoho, revoke)).toEqual([]);
+    expect(checkExchange(zoho, { ...revoke, method: 'GET', url: '/oauth/v2/token/revoke', responseBody: {} })).toEqual([
+      'OAuth revoke endpoint expects POST, not GET',
+      'OAuth revocation request lacks token',
+      'OAuth revocation response (200) is not {"status":"success"}',
+    ]);
+    const info = exchange({
+      method: 'GET',
+      url: '/oauth/user/info',
+      requestHeaders: { authorization: 'Zoho-oauthtoken t' },
+      status: 200,
+      responseBody: { ZUID: 1, Email: 'a@b.c' },
+    });
+    expect(checkExchange(zoho, info)).toEqual([]);
+    expect(checkExchange(zoho, { ...info, requestHeaders: {} })).toEqual([
+      'OAuth user info request lacks an authorization header',
+    ]);
   });
 });
 

@@ -24,7 +24,8 @@
  * - OAuth 2.0 endpoints named in `securitySchemes` flows (Zoho's accounts `/oauth/v2/token`) have no path in
  *   the documents; they are checked against RFC 6749 (§4.1.1 authorize query, §4.1.3/§6 token request,
  *   §5.1/§5.2 token response). Zoho also accepts the token request's parameters in the query string and may
- *   answer errors with 200, so both are accepted.
+ *   answer errors with 200, so both are accepted. Zoho's revocation (`/oauth/v2/token/revoke`) and user info
+ *   (`/oauth/user/info`) endpoints are checked against Zoho's accounts documentation.
  * - Jira: a few pure oneOf/anyOf wrappers (JqlQueryClause, WorkflowCondition, ...) also say
  *   `additionalProperties: false` without properties of their own, which would reject every value; that
  *   `additionalProperties` is dropped, the alternatives still apply.
@@ -87,6 +88,7 @@ export function loadZohoSpec(): OpenApiSpec {
       oneOfAsAnyOf: true,
       zohoErrorStatusTolerance: true,
       componentsOnly: ['common.json'],
+      accountsEndpoints: { revoke: '/oauth/v2/token/revoke', userInfo: '/oauth/user/info' },
     },
   );
   return zohoSpec;
@@ -417,9 +419,12 @@ function checkResponse(spec: OpenApiSpec, operation: SchemaLocation, exchange: H
 
 // OAuth endpoints ---------------------------------------------------------------------------------------------
 
-type OAuthEndpoint = 'authorize' | 'token';
+type OAuthEndpoint = 'authorize' | 'token' | 'revoke' | 'userInfo';
 
 function oauthEndpoint(spec: OpenApiSpec, path: string): OAuthEndpoint | undefined {
+  const extra = spec.options.accountsEndpoints;
+  if (extra?.revoke === path) return 'revoke';
+  if (extra?.userInfo === path) return 'userInfo';
   for (const doc of spec.documents.values()) {
     const schemes = isObject(doc.raw.components) ? doc.raw.components.securitySchemes : undefined;
     if (!isObject(schemes)) continue;
@@ -447,7 +452,16 @@ function checkOAuth(endpoint: OAuthEndpoint, exchange: HttpExchange, query: URLS
       if (!query.has(name)) problems.push(`OAuth authorization request lacks ${name}`);
     return problems;
   }
-  if (method !== 'POST') problems.push(`OAuth token endpoint expects POST, not ${method}`);
+  if (endpoint === 'userInfo') {
+    // Zoho: GET {accounts}/oauth/user/info with the access token; answers a JSON profile object.
+    if (method !== 'GET') problems.push(`OAuth user info endpoint expects GET, not ${method}`);
+    if (header(exchange.requestHeaders, 'authorization') === undefined)
+      problems.push('OAuth user info request lacks an authorization header');
+    if (exchange.status === 200 && !isObject(exchange.responseBody))
+      problems.push('OAuth user info response is not a JSON object');
+    return problems;
+  }
+  if (method !== 'POST') problems.push(`OAuth ${endpoint} endpoint expects POST, not ${method}`);
   const type = mediaType(header(exchange.requestHeaders, 'content-type'));
   const form = new URLSearchParams(query);
   if (typeof exchange.requestBody === 'string' && exchange.requestBody !== '') {
@@ -456,6 +470,16 @@ function checkOAuth(endpoint: OAuthEndpoint, exchange: HttpExchange, query: URLS
     for (const [k, v] of new URLSearchParams(exchange.requestBody)) form.append(k, v);
   } else if (hasBody(exchange.requestBody)) {
     problems.push('OAuth token request body must be application/x-www-form-urlencoded');
+  }
+  if (endpoint === 'revoke') {
+    // Zoho: POST {accounts}/oauth/v2/token/revoke?token=...; 200 {"status":"success"}, 400 for a bad token.
+    if (!form.has('token')) problems.push('OAuth revocation request lacks token');
+    if (exchange.status === 200 && !(isObject(exchange.responseBody) && exchange.responseBody.status === 'success')) {
+      problems.push('OAuth revocation response (200) is not {"status":"success"}');
+    } else if (exchange.status !== 200 && exchange.status !== 400) {
+      problems.push(`OAuth revocation response status ${exchange.status} is not 200 or 400`);
+    }
+    return problems;
   }
   const grant = form.get('grant_type');
   if (grant === null) problems.push('OAuth token request lacks grant_type');

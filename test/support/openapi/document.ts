@@ -29,6 +29,11 @@ export interface SpecOptions {
   oneOfAsAnyOf?: boolean;
   /** Files (by name) that only carry shared components; their `paths` are placeholders, not routes. */
   componentsOnly?: string[];
+  /**
+   * Accounts endpoints outside the OpenAPI documents and the securitySchemes flows, checked against their
+   * public descriptions (Zoho: token revocation and user info).
+   */
+  accountsEndpoints?: { revoke?: string; userInfo?: string };
   /** Zoho serves error envelopes with 4xx/204/304 statuses that its documents only list under 200. */
   zohoErrorStatusTolerance?: boolean;
 }
