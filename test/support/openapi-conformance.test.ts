@@ -356,6 +356,9 @@ describe('Jira Cloud v3', () => {
     expect(checkExchange(jira, teapot)).toEqual([
       expect.stringMatching(/^response status 418 is not documented \(documented: 200, 401, 404\)/),
     ]);
+    expect(checkExchange(jira, { ...teapot, status: 429, responseHeaders: { 'retry-after': '2' } })).toEqual([]);
+    expect(checkExchange(jira, { ...teapot, status: 503 })).toHaveLength(1);
+    expect(checkExchange(jira, { ...teapot, status: 503 }, { acceptStatuses: [503] })).toEqual([]);
     const xml = exchange({
       method: 'POST',
       url: '/rest/api/3/search/jql',

@@ -29,6 +29,8 @@
  * - Jira: a few pure oneOf/anyOf wrappers (JqlQueryClause, WorkflowCondition, ...) also say
  *   `additionalProperties: false` without properties of their own, which would reject every value; that
  *   `additionalProperties` is dropped, the alternatives still apply.
+ * - Both: 429 is accepted on every operation even where not listed (Jira lists it on 9 of ~600): both vendors
+ *   document rate limiting globally, not per operation. Its body is not checked.
  * - OAS 3.0 readOnly properties are not required in requests, writeOnly ones not in responses.
  *
  * Problems never quote parameter or body values, and URLs in `assertConformant` have secret-looking query
@@ -58,6 +60,11 @@ export interface CheckOptions {
   stripPrefix?: (path: string) => string;
   /** Accept query parameters the operation does not document (default: they are problems). */
   allowUnknownQueryParams?: boolean;
+  /**
+   * Statuses accepted on any operation that does not document them, body unchecked — for tests that inject
+   * faults (e.g. `[500, 503]`). 429 is always accepted (see the header).
+   */
+  acceptStatuses?: readonly number[];
 }
 
 export interface AssertOptions extends CheckOptions {
@@ -371,7 +378,12 @@ function zohoUndocumentedStatus(
   return problems;
 }
 
-function checkResponse(spec: OpenApiSpec, operation: SchemaLocation, exchange: HttpExchange): string[] {
+function checkResponse(
+  spec: OpenApiSpec,
+  operation: SchemaLocation,
+  exchange: HttpExchange,
+  options: CheckOptions,
+): string[] {
   const op = deref(spec, operation);
   const responses = op && isObject(op.value.responses) ? deref(spec, child(op.location, 'responses')) : undefined;
   if (!responses) return ['operation documents no responses'];
@@ -387,6 +399,7 @@ function checkResponse(spec: OpenApiSpec, operation: SchemaLocation, exchange: H
     '200' in responses.value
   )
     key = '200';
+  if (!key && (exchange.status === 429 || options.acceptStatuses?.includes(exchange.status))) return [];
   if (!key) {
     const tolerated = spec.options.zohoErrorStatusTolerance
       ? zohoUndocumentedStatus(spec, responses, exchange)
@@ -532,7 +545,7 @@ export function checkExchange(spec: OpenApiSpec, exchange: HttpExchange, options
   return [
     ...checkParameters(spec, params, exchange, match.pathParams, url.searchParams, options),
     ...checkRequestBody(spec, match.operation, exchange),
-    ...checkResponse(spec, match.operation, exchange),
+    ...checkResponse(spec, match.operation, exchange, options),
   ].map((p) => `${p} [${method} ${match.template}]`);
 }
 
