@@ -434,10 +434,22 @@ function checkResponse(
 
 type OAuthEndpoint = 'authorize' | 'token' | 'revoke' | 'userInfo';
 
+const oauthPaths = new WeakMap<OpenApiSpec, Map<string, OAuthEndpoint>>();
+
 function oauthEndpoint(spec: OpenApiSpec, path: string): OAuthEndpoint | undefined {
+  let paths = oauthPaths.get(spec);
+  if (!paths) {
+    paths = collectOAuthPaths(spec);
+    oauthPaths.set(spec, paths);
+  }
+  return paths.get(path);
+}
+
+function collectOAuthPaths(spec: OpenApiSpec): Map<string, OAuthEndpoint> {
+  const paths = new Map<string, OAuthEndpoint>();
   const extra = spec.options.accountsEndpoints;
-  if (extra?.revoke === path) return 'revoke';
-  if (extra?.userInfo === path) return 'userInfo';
+  if (extra?.revoke) paths.set(extra.revoke, 'revoke');
+  if (extra?.userInfo) paths.set(extra.userInfo, 'userInfo');
   for (const doc of spec.documents.values()) {
     const schemes = isObject(doc.raw.components) ? doc.raw.components.securitySchemes : undefined;
     if (!isObject(schemes)) continue;
@@ -445,13 +457,16 @@ function oauthEndpoint(spec: OpenApiSpec, path: string): OAuthEndpoint | undefin
       if (!isObject(scheme) || !isObject(scheme.flows)) continue;
       for (const flow of Object.values(scheme.flows)) {
         if (!isObject(flow)) continue;
-        const urlPath = (u: unknown): string | undefined => (typeof u === 'string' ? new URL(u).pathname : undefined);
-        if (urlPath(flow.authorizationUrl) === path) return 'authorize';
-        if (urlPath(flow.tokenUrl) === path || urlPath(flow.refreshUrl) === path) return 'token';
+        const add = (u: unknown, kind: OAuthEndpoint): void => {
+          if (typeof u === 'string') paths.set(new URL(u).pathname, kind);
+        };
+        add(flow.authorizationUrl, 'authorize');
+        add(flow.tokenUrl, 'token');
+        add(flow.refreshUrl, 'token');
       }
     }
   }
-  return undefined;
+  return paths;
 }
 
 let tokenResponseValidator: ValidateFunction | undefined;
