@@ -1,5 +1,9 @@
 // Activities are built by a factory over injected dependencies: the worker passes real clients and
-// repositories, tests pass their own. Keys are the activity type names the Temporal UI shows.
+// repositories, tests pass their own. Keys are the activity type names the Temporal UI shows (F32), and
+// every body runs through `classified` so vendor failures map onto Temporal retry semantics.
+import { classified } from './errors';
+import { SciSyncEngine } from './sync/engine';
+import type { SyncDeps } from './sync/context';
 import type { ApplyEventsInput, PollInput, PollOutcome, RunCounts } from './types';
 
 /** What the SCI activities need from the rest of the product. */
@@ -14,10 +18,16 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    'sync.pollZohoChanges': (input: PollInput): Promise<PollOutcome> => deps.sync.pollZohoChanges(input),
-    'sync.applyPendingEvents': (input: ApplyEventsInput): Promise<RunCounts> => deps.sync.applyPendingEvents(input),
+    'sync.pollZohoChanges': (input: PollInput): Promise<PollOutcome> => classified(() => deps.sync.pollZohoChanges(input)),
+    'sync.applyPendingEvents': (input: ApplyEventsInput): Promise<RunCounts> => classified(() => deps.sync.applyPendingEvents(input)),
   };
+}
+
+/** The production wiring: the sync engine over the database and the tenants' vendor clients. */
+export function createSyncActivities(deps: SyncDeps) {
+  return createActivities({ sync: new SciSyncEngine(deps) });
 }
 
 export type SciActivities = ReturnType<typeof createActivities>;
 export type * from './types';
+export type { SyncDeps } from './sync/context';

@@ -6,6 +6,8 @@ export interface PollInput {
   tenantId: string;
   sciId: string;
   cursor: string | null;
+  /** What woke the workflow: recorded in the run history. */
+  kind?: 'poll' | 'manual' | 'event';
 }
 
 export interface RunCounts {

@@ -42,6 +42,10 @@ export interface SciWorkflowInput {
 export interface CarriedState {
   cursor: string | null;
   pending: PendingEvent[];
+  /** Events that failed three runs in a row: kept (never dropped) until an admin retries them. */
+  parked: PendingEvent[];
+  /** True while automation is blocked (re-authentication required, not connected): waits for a signal. */
+  blocked: boolean;
   paused: boolean;
   runs: number;
   lastRun: LastRun | null;
@@ -63,9 +67,10 @@ export interface LastRun {
 export interface SciStatus {
   tenantId: string;
   sciId: string;
-  state: 'waiting' | 'syncing' | 'paused' | 'reauth-required';
+  state: 'waiting' | 'syncing' | 'paused' | 'blocked';
   cursor: string | null;
   pendingEvents: number;
+  parkedEvents: number;
   runs: number;
   lastRun: LastRun | null;
   lastError: string | null;
@@ -74,7 +79,10 @@ export interface SciStatus {
 }
 
 export const syncNowSignal = defineSignal('syncNow');
+/** The SCI or the tenant's connection changed: re-read it, and retry if automation was blocked. */
 export const configChangedSignal = defineSignal('configChanged');
+/** Put parked events back in the queue (the admin's "retry"). */
+export const retryParkedSignal = defineSignal('retryParked');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const jiraEventSignal = defineSignal<[JiraEventSignal]>('jiraEvent');

@@ -2,13 +2,14 @@
 // signal (Jira event, Zoho notification, sync now, config change, pause/resume) wakes it at once and the
 // poll runs otherwise. State that must survive continue-as-new travels in `carried`.
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
   proxyActivities,
   setHandler,
   workflowInfo,
-  ApplicationFailure,
 } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
 import {
@@ -16,6 +17,7 @@ import {
   jiraEventSignal,
   pauseSignal,
   resumeSignal,
+  retryParkedSignal,
   statusQuery,
   syncNowSignal,
   zohoNotificationSignal,
@@ -27,49 +29,73 @@ import {
 } from './messages';
 
 const acts = proxyActivities<SciActivities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['ReauthRequired', 'AutomationUnavailable'],
+  },
 });
 
 /** Events drained per activity call: keeps payloads small and progress visible. */
 const EVENT_BATCH = 100;
+/** A batch that fails this many runs in a row is parked, so one bad event cannot block the rest. */
+const MAX_BATCH_FAILURES = 3;
+/** Failure types that no retry can fix: automation waits for the admin (F6, R4). */
+const BLOCKING_FAILURES = new Set(['ReauthRequired', 'AutomationUnavailable']);
 
 export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
-  const state: CarriedState = input.carried ?? {
+  const state: CarriedState = {
     cursor: null,
     pending: [],
+    parked: [],
+    blocked: false,
     paused: false,
     runs: 0,
     lastRun: null,
     generation: 0,
+    ...input.carried,
   };
   let syncRequested = input.carried === undefined; // first run of a new SCI syncs at once
-  let phase: SciStatus['state'] = state.paused ? 'paused' : 'waiting';
-  let lastError: string | null = null;
-  const seenEventIds = new Set(state.pending.map((p) => eventKey(p)));
+  let wakeKind: LastRun['kind'] = 'manual';
+  let phase: SciStatus['state'] = state.paused ? 'paused' : state.blocked ? 'blocked' : 'waiting';
+  let lastError: string | null = state.lastRun?.error ?? null;
+  let batchFailures = 0;
+  const queued = new Set(state.pending.map(eventKey));
 
   const enqueue = (p: PendingEvent) => {
     const key = eventKey(p);
-    if (seenEventIds.has(key)) return; // redelivered event: already queued
-    seenEventIds.add(key);
+    if (queued.has(key)) return; // redelivered while still queued
+    queued.add(key);
     state.pending.push(p);
+  };
+  const unblock = () => {
+    if (state.blocked) {
+      state.blocked = false;
+      if (phase === 'blocked') phase = state.paused ? 'paused' : 'waiting';
+    }
+    syncRequested = true;
   };
 
   setHandler(syncNowSignal, () => {
     syncRequested = true;
+    wakeKind = 'manual';
   });
-  setHandler(configChangedSignal, () => {
-    syncRequested = true;
-  });
+  setHandler(configChangedSignal, unblock);
   setHandler(pauseSignal, () => {
     state.paused = true;
     phase = 'paused';
   });
   setHandler(resumeSignal, () => {
     state.paused = false;
-    syncRequested = true;
-    if (phase === 'paused') phase = 'waiting';
+    if (phase === 'paused') phase = state.blocked ? 'blocked' : 'waiting';
+    unblock();
+  });
+  setHandler(retryParkedSignal, () => {
+    for (const p of state.parked.splice(0)) enqueue(p);
   });
   setHandler(jiraEventSignal, (event) => enqueue({ source: 'jira', event }));
   setHandler(zohoNotificationSignal, (event) => enqueue({ source: 'zoho', event }));
@@ -79,6 +105,7 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     state: phase,
     cursor: state.cursor,
     pendingEvents: state.pending.length,
+    parkedEvents: state.parked.length,
     runs: state.runs,
     lastRun: state.lastRun,
     lastError,
@@ -88,17 +115,16 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
     (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+  const runnable = () => !state.paused && !state.blocked;
 
   while (!shouldContinueAsNew()) {
-    const woke = await condition(
-      () => !state.paused && (syncRequested || state.pending.length > 0),
-      input.pollIntervalMs,
-    );
-    if (state.paused) {
-      await condition(() => !state.paused || shouldContinueAsNew());
+    const woke = await condition(() => runnable() && (syncRequested || state.pending.length > 0), input.pollIntervalMs);
+    if (!runnable()) {
+      // Paused or blocked: no polling at all (no hot loop, R4) until a signal changes that.
+      await condition(() => runnable() || shouldContinueAsNew());
       continue;
     }
-    const kind: LastRun['kind'] = !woke ? 'poll' : syncRequested ? 'manual' : 'event';
+    const kind: LastRun['kind'] = !woke ? 'poll' : syncRequested ? wakeKind : 'event';
     syncRequested = false;
     phase = 'syncing';
     const startedAt = new Date().toISOString();
@@ -107,29 +133,56 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     try {
       while (state.pending.length > 0) {
         const batch = state.pending.slice(0, EVENT_BATCH);
-        const applied = await acts['sync.applyPendingEvents']({ tenantId: input.tenantId, sciId: input.sciId, events: batch });
+        try {
+          const applied = await acts['sync.applyPendingEvents']({ tenantId: input.tenantId, sciId: input.sciId, events: batch });
+          add(counts, applied);
+          errors.push(...applied.errors);
+          batchFailures = 0;
+        } catch (err) {
+          if (isBlocking(err) || ++batchFailures < MAX_BATCH_FAILURES) throw err;
+          state.parked.push(...batch); // kept, visible and retryable; the queue moves on
+          if (state.parked.length > 1000) state.parked.splice(0, state.parked.length - 1000);
+          errors.push(`${batch.length} event(s) parked after ${MAX_BATCH_FAILURES} failed runs: ${failureMessage(err)}`);
+          batchFailures = 0;
+        }
         state.pending.splice(0, batch.length);
-        for (const p of batch) seenEventIds.delete(eventKey(p));
-        add(counts, applied);
-        errors.push(...applied.errors);
+        for (const p of batch) queued.delete(eventKey(p));
       }
-      const polled = await acts['sync.pollZohoChanges']({ tenantId: input.tenantId, sciId: input.sciId, cursor: state.cursor });
+      const polled = await acts['sync.pollZohoChanges']({ tenantId: input.tenantId, sciId: input.sciId, cursor: state.cursor, kind });
       state.cursor = polled.cursor;
       add(counts, polled);
       errors.push(...polled.errors);
       lastError = errors[0] ?? null;
       state.lastRun = { kind, startedAt, endedAt: new Date().toISOString(), outcome: 'ok', ...counts };
     } catch (err) {
-      lastError = err instanceof ApplicationFailure || err instanceof Error ? err.message : String(err);
+      lastError = failureMessage(err);
+      if (isBlocking(err)) {
+        state.blocked = true;
+      }
       state.lastRun = { kind, startedAt, endedAt: new Date().toISOString(), outcome: 'failed', ...counts, error: lastError };
     }
     state.runs += 1;
-    phase = state.paused ? 'paused' : 'waiting';
+    phase = state.paused ? 'paused' : state.blocked ? 'blocked' : 'waiting';
   }
 
   // Never continue-as-new with a signal handler mid-flight: its effect would be lost.
   await condition(allHandlersFinished);
   await continueAsNew<typeof sciWorkflow>({ ...input, carried: { ...state, generation: state.generation + 1 } });
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function isBlocking(err: unknown): boolean {
+  const type = failureType(err);
+  return type !== undefined && BLOCKING_FAILURES.has(type);
+}
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 function add(into: { recordsSeen: number; changed: number; created: number; skipped: number }, from: typeof into) {

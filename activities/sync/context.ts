@@ -1,0 +1,142 @@
+// Everything one activity call needs about one SCI: its row and parsed definition, and the tenant's vendor
+// clients and field metadata — each fetched only when first used, so an idle poll costs one Zoho call.
+import type { JiraClient } from '../../clients/jira';
+import { pollingModule, type ZohoClient } from '../../clients/zoho';
+import type { Logger } from '../../lib/logger';
+import { sciDefinitionSchema, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
+import type { JiraFieldType, ZohoFieldType } from '../../lib/sync/field-types';
+import type { TenantClients } from '../../lib/tenant-clients';
+import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
+
+export interface SyncDeps {
+  prisma: PrismaClient;
+  clients: TenantClients;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** Field metadata changes rarely; a short cache keeps it off the hot path without going stale for long. */
+const METADATA_TTL_MS = 10 * 60_000;
+
+export class MetadataCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.value as Promise<T>;
+    const value = load();
+    this.entries.set(key, { at: Date.now(), value });
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+}
+
+export class SciContext {
+  private zohoClient: Promise<ZohoClient> | undefined;
+  private jiraClient: Promise<JiraClient> | undefined;
+
+  constructor(
+    readonly deps: SyncDeps,
+    readonly sci: SmartConnectedItem,
+    readonly def: SciDefinition,
+    private readonly metadata: MetadataCache,
+  ) {}
+
+  get tenantId(): string {
+    return this.sci.tenantId;
+  }
+  get module(): string {
+    return this.def.zohoModule;
+  }
+  now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  zoho(): Promise<ZohoClient> {
+    this.zohoClient ??= this.deps.clients.zoho(this.tenantId);
+    return this.zohoClient;
+  }
+  jira(): Promise<JiraClient> {
+    this.jiraClient ??= this.deps.clients.jira(this.tenantId);
+    return this.jiraClient;
+  }
+
+  zohoFields(): Promise<Map<string, ZohoFieldType>> {
+    return this.metadata.get(`zoho:${this.tenantId}:${this.module}`, async () => {
+      const fields = await (await this.zoho()).metadata.fields(this.module);
+      return new Map(
+        fields.map((f) => [
+          f.api_name,
+          {
+            apiName: f.api_name,
+            dataType: f.data_type,
+            ...(f.pick_list_values ? { pickListValues: f.pick_list_values.map((p) => p.actual_value ?? p.display_value ?? '') } : {}),
+          },
+        ]),
+      );
+    });
+  }
+
+  jiraFields(): Promise<Map<string, JiraFieldType>> {
+    return this.metadata.get(`jira:${this.tenantId}`, async () => {
+      const fields = await (await this.jira()).metadata.listFields();
+      return new Map<string, JiraFieldType>(
+        fields.map((f) => [
+          f.id,
+          {
+            id: f.id,
+            schema: f.schema
+              ? {
+                  type: f.schema.type,
+                  ...(f.schema.items ? { items: f.schema.items } : {}),
+                  ...(f.schema.system ? { system: f.schema.system } : {}),
+                  ...(f.schema.custom ? { custom: f.schema.custom } : {}),
+                }
+              : undefined,
+          },
+        ]),
+      );
+    });
+  }
+
+  /** Mappings that flow Zoho → Jira: all of them in 1 Way, the non-Jira-owned ones in 2 Way. */
+  get zohoToJiraMappings(): FieldMapping[] {
+    if (this.def.syncMode === 'ONE_WAY') return this.def.fieldMappings;
+    if (this.def.syncMode === 'TWO_WAY') return this.def.fieldMappings.filter((m) => m.owner !== 'JIRA');
+    return [];
+  }
+
+  /** Mappings that flow Jira → Zoho: only in 2 Way, the non-CRM-owned ones. */
+  get jiraToZohoMappings(): FieldMapping[] {
+    return this.def.syncMode === 'TWO_WAY' ? this.def.fieldMappings.filter((m) => m.owner !== 'ZOHO') : [];
+  }
+
+  /** The module's record-name field, used for summaries when no mapping targets the summary. */
+  get nameField(): string | undefined {
+    return pollingModule(this.module)?.nameField;
+  }
+
+  /** Zoho fields a poll must read: ids and times, mapped fields, the status field, the name field. */
+  get recordFields(): string[] {
+    const fields = new Set(['Modified_Time', 'Created_Time']);
+    for (const m of this.def.fieldMappings) fields.add(m.zohoField);
+    if (this.def.options.statusSync) fields.add(this.def.options.statusSync.zohoField);
+    if (this.nameField) fields.add(this.nameField);
+    return [...fields].slice(0, 50);
+  }
+}
+
+export async function loadSciContext(deps: SyncDeps, metadata: MetadataCache, tenantId: string, sciId: string): Promise<SciContext | null> {
+  const sci = await deps.prisma.smartConnectedItem.findFirst({ where: { id: sciId, tenantId } });
+  if (!sci) return null;
+  const def = sciDefinitionSchema.parse({
+    name: sci.name,
+    syncMode: sci.syncMode,
+    jiraProjectId: sci.jiraProjectId,
+    jiraIssueTypeId: sci.jiraIssueTypeId ?? '',
+    zohoModule: sci.zohoModule,
+    displayFields: sci.displayFields,
+    fieldMappings: sci.fieldMappings,
+    options: sci.options,
+  });
+  return new SciContext(deps, sci, def, metadata);
+}

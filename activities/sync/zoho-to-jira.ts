@@ -1,0 +1,97 @@
+// One changed Zoho record applied to its linked Jira issues (F14, F17, F20): mapped fields converted and
+// written only where they differ, status moved through a Jira transition, notes and attachments mirrored.
+// Latest change wins on both sides' modification times; a record already applied is skipped (F21).
+import type { JiraIssue } from '../../clients/jira';
+import type { ZohoRecord } from '../../clients/zoho';
+import { sameValue, zohoToJira } from '../../lib/sync/field-types';
+import type { RecordLink } from '../../prisma/generated/client';
+import { describeError, isRecordLevel } from '../errors';
+import type { SciContext } from './context';
+import type { RunTally } from './counts';
+import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
+import { moveJiraStatus } from './status';
+
+export function zohoTime(record: ZohoRecord, field = 'Modified_Time'): Date | null {
+  const v = record[field];
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+export function jiraTime(issue: JiraIssue, field = 'updated'): Date | null {
+  const v = (issue.fields as Record<string, unknown> | undefined)?.[field];
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/** Jira wins a both-owned field when the issue changed after our last sync and after the Zoho change. */
+function jiraChangedLater(link: RecordLink, issueUpdated: Date | null, recordModified: Date | null): boolean {
+  if (!issueUpdated) return false;
+  const jiraMovedSinceSync = !link.lastJiraUpdatedAt || issueUpdated > link.lastJiraUpdatedAt;
+  return jiraMovedSinceSync && recordModified !== null && issueUpdated > recordModified;
+}
+
+export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, link: RecordLink, tally: RunTally): Promise<void> {
+  const modified = zohoTime(record);
+  if (modified && link.lastZohoModifiedAt && modified <= link.lastZohoModifiedAt) {
+    tally.skipped += 1; // already applied, or our own write coming back (F21)
+    return;
+  }
+  const jira = await ctx.jira();
+  const mappings = ctx.zohoToJiraMappings;
+  const statusSync = ctx.def.options.statusSync;
+  let changedSomething = false;
+  try {
+    const issue = await jira.issues.get(link.jiraIssueId, { fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])] });
+    const issueUpdated = jiraTime(issue);
+    const jiraWins = jiraChangedLater(link, issueUpdated, modified);
+
+    if (mappings.length > 0) {
+      const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
+      const edits: Record<string, unknown> = {};
+      for (const m of mappings) {
+        if (m.owner === 'BOTH' && jiraWins) continue;
+        const zf = zFields.get(m.zohoField);
+        const jf = jFields.get(m.jiraField);
+        if (!zf || !jf) {
+          tally.error(`${m.zohoField} → ${m.jiraField}: field no longer exists`);
+          continue;
+        }
+        const converted = zohoToJira(record[m.zohoField], zf, jf);
+        if (!converted.ok) {
+          tally.error(`record ${record.id}: ${converted.reason}`);
+          continue;
+        }
+        const current = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
+        if (!sameValue(current, converted.value)) edits[m.jiraField] = converted.value;
+      }
+      if (Object.keys(edits).length > 0) {
+        await jira.issues.edit(link.jiraIssueId, { fields: edits }, { notifyUsers: false });
+        changedSomething = true;
+      }
+    }
+
+    if (statusSync && !jiraWins) {
+      const moved = await moveJiraStatus(ctx, jira, link.jiraIssueId, issue, record[statusSync.zohoField], statusSync, tally);
+      changedSomething ||= moved;
+    }
+    if (ctx.def.options.notesSync) changedSomething = (await mirrorZohoNotes(ctx, record.id, link)) || changedSomething;
+    if (ctx.def.options.attachmentSync) changedSomething = (await mirrorZohoAttachments(ctx, record.id, link, tally)) || changedSomething;
+
+    await ctx.deps.prisma.recordLink.update({
+      where: { id: link.id },
+      data: {
+        ...(modified ? { lastZohoModifiedAt: modified } : {}),
+        // Our own edit moved Jira's `updated`; remember "now" so that edit is not mistaken for a user's.
+        lastJiraUpdatedAt: changedSomething ? ctx.now() : (issueUpdated ?? link.lastJiraUpdatedAt),
+        lastSyncedAt: ctx.now(),
+      },
+    });
+    if (changedSomething) tally.changed += 1;
+    else tally.skipped += 1;
+  } catch (err) {
+    if (!isRecordLevel(err)) throw err;
+    tally.error(`record ${record.id} → ${link.jiraIssueKey}: ${describeError(err)}`);
+  }
+}

@@ -1,0 +1,139 @@
+// Per-tenant vendor clients for the API and the worker: a Zoho client whose tokens live (sealed) in the
+// tenant's ZohoConnection row, and a Jira client that calls the installation's apiBaseUrl with the Forge
+// system token the API stored. Both processes build clients the same way, so refreshes made by one are
+// seen by the other.
+import { createJiraClient, type JiraClient } from '../clients/jira';
+import {
+  createZohoClient,
+  zohoDcSchema,
+  type ZohoCallInfo,
+  type ZohoClient,
+  type ZohoEndpoints,
+  type ZohoTokens,
+  type ZohoTokenStore,
+} from '../clients/zoho';
+import type { PrismaClient } from '../prisma/generated/client';
+import type { SecretCipher } from './secrets/cipher';
+
+/** Why a tenant cannot run automation right now; the message is safe to show to an admin. */
+export class TenantNotReadyError extends Error {
+  override name = 'TenantNotReadyError';
+  constructor(
+    readonly reason: 'no-tenant' | 'not-connected' | 'providers-mode' | 'reauth-required' | 'no-jira-token',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TenantClientsOptions {
+  prisma: PrismaClient;
+  cipher: SecretCipher;
+  zohoEndpoints: ZohoEndpoints;
+  /** Every Zoho call, for API-budget accounting (F36). */
+  onZohoCall?: (tenantId: string, info: ZohoCallInfo) => void;
+  zohoTimeoutMs?: number;
+}
+
+/** Seal/open helpers that bind each secret to its tenant and column, so a row copied elsewhere won't open. */
+export function secretContext(tenantId: string, column: string): string {
+  return `${tenantId}:${column}`;
+}
+
+export function sealTo(cipher: SecretCipher, tenantId: string, column: string, value: string) {
+  return { ciphertext: Buffer.from(cipher.seal(value, secretContext(tenantId, column)), 'utf8'), keyId: cipher.keyId };
+}
+
+export function openFrom(cipher: SecretCipher, tenantId: string, column: string, value: Uint8Array | null): string | undefined {
+  if (!value) return undefined;
+  return cipher.open(Buffer.from(value).toString('utf8'), secretContext(tenantId, column));
+}
+
+/** A Zoho token store backed by the tenant's ZohoConnection row (App OAuth 2.0). */
+export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher, tenantId: string): ZohoTokenStore {
+  return {
+    async load(): Promise<ZohoTokens> {
+      const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
+      const refreshToken = c && openFrom(cipher, tenantId, 'zoho.refreshToken', c.refreshTokenCiphertext);
+      if (!c || !refreshToken || !c.apiDomain) {
+        throw new TenantNotReadyError('not-connected', 'Zoho CRM is not connected for this Jira site.');
+      }
+      const accessToken = openFrom(cipher, tenantId, 'zoho.accessToken', c.accessTokenCiphertext);
+      return {
+        dc: zohoDcSchema.parse(c.dataCenter),
+        refreshToken,
+        apiDomain: c.apiDomain,
+        ...(accessToken ? { accessToken } : {}),
+        ...(c.accessTokenExpiresAt ? { accessTokenExpiresAt: c.accessTokenExpiresAt.getTime() } : {}),
+        ...(c.grantedScopes.length ? { scopes: c.grantedScopes } : {}),
+      };
+    },
+    async save(tokens: ZohoTokens): Promise<void> {
+      const access = tokens.accessToken ? sealTo(cipher, tenantId, 'zoho.accessToken', tokens.accessToken) : undefined;
+      const refresh = sealTo(cipher, tenantId, 'zoho.refreshToken', tokens.refreshToken);
+      await prisma.zohoConnection.update({
+        where: { tenantId },
+        data: {
+          apiDomain: tokens.apiDomain,
+          refreshTokenCiphertext: refresh.ciphertext,
+          refreshTokenKeyId: refresh.keyId,
+          accessTokenCiphertext: access?.ciphertext ?? null,
+          accessTokenKeyId: access?.keyId ?? null,
+          accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+          ...(tokens.scopes ? { grantedScopes: tokens.scopes } : {}),
+        },
+      });
+    },
+    async markReauthRequired(error): Promise<void> {
+      await prisma.zohoConnection.update({
+        where: { tenantId },
+        data: {
+          state: 'REAUTH_REQUIRED',
+          lastError: `Zoho refused the stored authorization (${error.code}). Reconnect App OAuth 2.0 in the admin page.`,
+          lastErrorAt: new Date(),
+        },
+      });
+    },
+  };
+}
+
+export class TenantClients {
+  constructor(private readonly opts: TenantClientsOptions) {}
+
+  get zohoEndpoints(): ZohoEndpoints {
+    return this.opts.zohoEndpoints;
+  }
+
+  /** The tenant's App OAuth 2.0 Zoho client; refuses when automation cannot run (F1, F6). */
+  async zoho(tenantId: string): Promise<ZohoClient> {
+    const { prisma, cipher } = this.opts;
+    const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
+    if (!c || c.state === 'NOT_CONFIGURED') throw new TenantNotReadyError('not-connected', 'Zoho CRM authentication required: finish the connection in the admin page.');
+    if (c.mode !== 'APP_OAUTH') throw new TenantNotReadyError('providers-mode', 'Automation needs App OAuth 2.0; this site uses Providers mode.');
+    if (c.state === 'REAUTH_REQUIRED') throw new TenantNotReadyError('reauth-required', 'Zoho CRM re-authentication required: reconnect App OAuth 2.0 in the admin page.');
+    const clientSecret = openFrom(cipher, tenantId, 'zoho.clientSecret', c.clientSecretCiphertext);
+    if (!c.clientId || !clientSecret) throw new TenantNotReadyError('not-connected', 'Zoho CRM authentication required: the client credentials are missing.');
+    return createZohoClient({
+      credentials: { clientId: c.clientId, clientSecret },
+      tokenStore: connectionTokenStore(prisma, cipher, tenantId),
+      endpoints: this.opts.zohoEndpoints,
+      ...(this.opts.zohoTimeoutMs ? { timeoutMs: this.opts.zohoTimeoutMs } : {}),
+      ...(this.opts.onZohoCall ? { onCall: (info: ZohoCallInfo) => this.opts.onZohoCall!(tenantId, info) } : {}),
+    });
+  }
+
+  /** Jira as the app, with the Forge system token the API last received for this installation. */
+  async jira(tenantId: string): Promise<JiraClient> {
+    const { prisma, cipher } = this.opts;
+    const t = await prisma.tenant.findUnique({ where: { id: tenantId } });
+    if (!t) throw new TenantNotReadyError('no-tenant', 'Unknown Jira site.');
+    const systemToken = async () => {
+      // Read on every call: the API refreshes the stored token whenever Forge hands it a newer one.
+      const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { forgeSystemTokenCiphertext: true } });
+      const token = openFrom(cipher, tenantId, 'forge.systemToken', row?.forgeSystemTokenCiphertext ?? null);
+      if (!token) throw new TenantNotReadyError('no-jira-token', 'No Jira app token stored yet for this site; open the admin page once.');
+      return token;
+    };
+    return createJiraClient({ baseUrl: t.apiBaseUrl, auth: { type: 'forge', systemToken } });
+  }
+}
