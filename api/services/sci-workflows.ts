@@ -1,0 +1,115 @@
+// The API's only door into Temporal: start, signal, query and stop SCI workflows. Everything goes through
+// signal-with-start, so a signal never finds "no workflow" and a missing workflow is (re)created on the spot.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { sciWorkflowId, temporalUiWorkflowUrl } from '../../workflows/ids';
+import {
+  configChangedSignal,
+  jiraEventSignal,
+  pauseSignal,
+  resumeSignal,
+  retryParkedSignal,
+  statusQuery,
+  syncNowSignal,
+  zohoNotificationSignal,
+  type JiraEventSignal,
+  type SciStatus,
+  type ZohoNotificationSignal,
+} from '../../workflows/messages';
+import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
+import { sciWorkflow } from '../../workflows/sci-workflow';
+
+export interface SciRef {
+  id: string;
+  tenantId: string;
+  name: string;
+  zohoModule: string;
+  syncMode: string;
+}
+
+export interface SciWorkflowsOptions {
+  taskQueue: string;
+  namespace: string;
+  pollIntervalMs: number;
+  /** Base URL of the Temporal Web UI, for links from the admin page. */
+  uiBaseUrl?: string | undefined;
+}
+
+type ControlSignal = 'syncNow' | 'configChanged' | 'pause' | 'resume' | 'retryParked';
+const controlSignals = {
+  syncNow: syncNowSignal,
+  configChanged: configChangedSignal,
+  pause: pauseSignal,
+  resume: resumeSignal,
+  retryParked: retryParkedSignal,
+} as const;
+
+export class SciWorkflows {
+  constructor(
+    private readonly client: Client,
+    private readonly opts: SciWorkflowsOptions,
+  ) {}
+
+  workflowId(sci: Pick<SciRef, 'id' | 'tenantId'>): string {
+    return sciWorkflowId(sci.tenantId, sci.id);
+  }
+
+  uiUrl(sci: Pick<SciRef, 'id' | 'tenantId'>): string | undefined {
+    return this.opts.uiBaseUrl ? temporalUiWorkflowUrl(this.opts.uiBaseUrl, this.opts.namespace, this.workflowId(sci)) : undefined;
+  }
+
+  private startOptions(sci: SciRef) {
+    return {
+      taskQueue: this.opts.taskQueue,
+      workflowId: this.workflowId(sci),
+      args: [{ tenantId: sci.tenantId, sciId: sci.id, pollIntervalMs: this.opts.pollIntervalMs }] as Parameters<typeof sciWorkflow>,
+      staticSummary: `SCI "${sci.name}": Zoho ${sci.zohoModule} ↔ Jira (${sci.syncMode})`,
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SCI_TENANT, value: sci.tenantId },
+        { key: SCI_ID, value: sci.id },
+        { key: SCI_ZOHO_MODULE, value: sci.zohoModule },
+        { key: SCI_SYNC_MODE, value: sci.syncMode },
+      ]),
+    };
+  }
+
+  /** Ensures the workflow runs and tells it to re-read its configuration. */
+  async ensureRunning(sci: SciRef): Promise<void> {
+    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: configChangedSignal, signalArgs: [] });
+  }
+
+  async control(sci: SciRef, signal: ControlSignal): Promise<void> {
+    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: controlSignals[signal], signalArgs: [] });
+  }
+
+  async jiraEvent(sci: SciRef, event: JiraEventSignal): Promise<void> {
+    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: jiraEventSignal, signalArgs: [event] });
+  }
+
+  async zohoNotification(sci: SciRef, notification: ZohoNotificationSignal): Promise<void> {
+    await this.client.workflow.signalWithStart(sciWorkflow, {
+      ...this.startOptions(sci),
+      signal: zohoNotificationSignal,
+      signalArgs: [notification],
+    });
+  }
+
+  /** The workflow's own view (state, cursor, last run), or null when it is not running. */
+  async status(sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<SciStatus | null> {
+    try {
+      return await this.client.workflow.getHandle(this.workflowId(sci)).query(statusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  /** Stops the workflow for good (SCI deleted or disabled). Already gone is fine. */
+  async stop(sci: Pick<SciRef, 'id' | 'tenantId'>, reason: string): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(this.workflowId(sci)).terminate(reason);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+}
