@@ -21,10 +21,15 @@ export interface PgliteServerOptions {
    * connection is only for short-lived side users (the migration engine, a health probe).
    */
   maxConnections?: number;
+  /** Start from this dump (PGlite.dumpDataDir) instead of an empty cluster: much faster than initdb. */
+  loadDataDir?: Blob;
 }
 
 export async function startPgliteServer(options: PgliteServerOptions = {}): Promise<PgliteServer> {
-  const db = await PGlite.create(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  const db = await PGlite.create({
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
+  });
   const server = new PGLiteSocketServer({
     db,
     host: '127.0.0.1',
