@@ -69,6 +69,8 @@ export const configSchema = z.object({
   SANDBOX: bool.default(true),
   SANDBOX_ZOHO_PORT: port.default(4010),
   SANDBOX_JIRA_PORT: port.default(4020),
+  /** Point every Zoho data center at a Zoho simulator (benchmarks, separate-process setups). */
+  ZOHO_SANDBOX_URL: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
