@@ -338,22 +338,27 @@ function inlineText(nodes: AdfNode[]): string {
         case 'hardBreak':
           return '\n';
         case 'mention':
-          return String(n.attrs?.text ?? '@' + String(n.attrs?.id ?? 'someone'));
+          return attr(n, 'text') ?? `@${attr(n, 'id') ?? 'someone'}`;
         case 'emoji':
-          return String(n.attrs?.text ?? n.attrs?.shortName ?? '');
+          return attr(n, 'text') ?? attr(n, 'shortName') ?? '';
         case 'inlineCard':
-          return String(n.attrs?.url ?? '');
+          return attr(n, 'url') ?? '';
         case 'date': {
           const ts = Number(n.attrs?.timestamp);
           return Number.isFinite(ts) ? new Date(ts).toISOString().slice(0, 10) : '';
         }
         case 'status':
-          return String(n.attrs?.text ?? '');
+          return attr(n, 'text') ?? '';
         default:
           return n.content ? inlineText(n.content) : (n.text ?? '');
       }
     })
     .join('');
+}
+
+function attr(n: AdfNode, name: string): string | undefined {
+  const v = n.attrs?.[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
 function linkHref(n: AdfNode): string | undefined {

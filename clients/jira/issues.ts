@@ -1,6 +1,6 @@
 // Issues: read, create, edit, transition, entity properties and JQL search.
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AdfDoc } from './adf';
 import type { JiraError } from './errors';
 import type { JiraHttp } from './http';

@@ -151,8 +151,12 @@ export type JiraIssue = z.infer<typeof issueSchema>;
 export const createdIssueSchema = z.looseObject({ id: z.string(), key: z.string(), self: z.string() });
 export type JiraCreatedIssue = z.infer<typeof createdIssueSchema>;
 
+// /search/jql returns only `id` unless fields are asked for, so key and fields may be absent here.
+export const searchIssueSchema = issueSchema.extend({ key: z.string().optional() });
+export type JiraSearchIssue = z.infer<typeof searchIssueSchema>;
+
 export const searchResultsSchema = z.looseObject({
-  issues: z.array(issueSchema),
+  issues: z.array(searchIssueSchema),
   nextPageToken: z.string().optional(),
   isLast: z.boolean().optional(),
 });

@@ -1,0 +1,24 @@
+// `npm run sandbox:jira`: the Jira simulator on its own, on SANDBOX_JIRA_PORT (default 4020).
+// JIRA_SANDBOX_EVENT_URL, when set, is where Forge-style events are delivered (our API's event endpoint).
+import { config } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { startJiraSimulator } from './index';
+
+const cfg = config();
+const log = createLogger(cfg.LOG_LEVEL, 'sandbox-jira');
+const eventUrl = process.env.JIRA_SANDBOX_EVENT_URL ?? (cfg.PUBLIC_URL ? `${cfg.PUBLIC_URL.replace(/\/$/, '')}/forge/events` : undefined);
+
+const sim = await startJiraSimulator({
+  port: cfg.SANDBOX_JIRA_PORT,
+  host: cfg.HOST,
+  forge: { appId: cfg.FORGE_APP_ID, ...(eventUrl ? { eventUrl } : {}) },
+});
+log.info({ url: sim.url, apiBaseUrl: sim.apiBaseUrl, jwks: `${sim.url}/.well-known/jwks.json`, eventUrl: eventUrl ?? null }, 'Jira simulator listening');
+
+const stop = async (signal: string) => {
+  log.info({ signal }, 'Jira simulator stopping');
+  await sim.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,497 @@
+// Jira Cloud REST API v3 routes, registered under `/rest/api/3` and `/ex/jira/{cloudId}/rest/api/3`.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SimContext } from './context';
+import { compileJql, sortIssues } from './jql';
+import {
+  renderAttachment,
+  renderChangelogEntry,
+  renderComment,
+  renderField,
+  renderIssue,
+  renderIssueType,
+  renderProject,
+  renderStatus,
+  renderTransition,
+  renderUser,
+  selectFields,
+  type Json,
+} from './render';
+import { FIELDS, ISSUE_TYPES, STATUSES } from './seed';
+import { formatJiraDate, JiraApiError, type SimAttachment, type SimIssue } from './store';
+
+type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[] | undefined>; Body: unknown }>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Account the caller acts as (set by the auth hook). */
+    actorId: string;
+  }
+}
+
+const list = (v: string | string[] | undefined): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+function intParam(v: string | string[] | undefined, name: string, dflt: number): number {
+  const s = one(v);
+  if (s === undefined || s === '') return dflt;
+  if (!/^-?\d+$/.test(s)) throw new JiraApiError(400, [`Invalid value '${s}' for parameter '${name}'.`]);
+  return Number(s);
+}
+
+export function restRoutes(ctx: SimContext) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const { store } = ctx;
+    const base = (req: Req) => ctx.url + (req.params.cloudId ? `/ex/jira/${req.params.cloudId}` : '');
+
+    await app.register(multipart, {
+      limits: { fileSize: ctx.uploadLimit, files: 60, fields: 10 },
+      throwFileSizeLimit: true,
+    });
+
+    app.addHook('onRequest', async (req: Req, reply) => {
+      const cloudId = req.params.cloudId;
+      if (cloudId !== undefined && cloudId !== ctx.installation().cloudId) {
+        throw new JiraApiError(404, [`Site ${cloudId} not found.`]);
+      }
+      const route = req.routeOptions.url ?? req.url;
+      ctx.count(`${req.method} ${route.replace(/^\/ex\/jira\/:cloudId/, '')}`);
+      const path = req.url.split('?')[0]!.replace(/^\/ex\/jira\/[^/]+/, '');
+      const fault = ctx.takeFault(req.method, path);
+      if (fault) {
+        if (fault.status === 0) {
+          req.raw.socket.destroy();
+          return reply;
+        }
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+        if (fault.status === 429) Object.assign(headers, rateLimitHeaders(fault.retryAfterSeconds ?? 1, fault.rateLimitReason ?? 'jira-burst-based'));
+        return reply
+          .code(fault.status)
+          .headers(headers)
+          .send(fault.body ?? { errorMessages: [fault.status === 429 ? 'Rate limit exceeded.' : 'Injected fault from the Jira sandbox.'], errors: {} });
+      }
+      const wait = ctx.takeRateToken();
+      if (wait !== undefined) {
+        return reply.code(429).headers(rateLimitHeaders(wait, 'jira-burst-based')).send({ errorMessages: ['Rate limit exceeded.'], errors: {} });
+      }
+      req.actorId = ctx.authenticate(req);
+      return undefined;
+    });
+
+    const issueOpts = (req: Req, defaultAll: boolean) => {
+      const expand = list(req.query.expand);
+      const requested = list(req.query.fields);
+      return { fields: selectFields(requested.length ? requested : undefined, defaultAll), expand, properties: list(req.query.properties) };
+    };
+
+    // --- identity and site ------------------------------------------------------------------------
+    app.get('/myself', async (req: Req) => renderUser(base(req), store.user(req.actorId)));
+    app.get('/serverInfo', async (req: Req) => ({
+      baseUrl: base(req),
+      displayUrl: ctx.url,
+      version: '1001.0.0-SNAPSHOT',
+      versionNumbers: [1001, 0, 0],
+      deploymentType: 'Cloud',
+      buildNumber: 100280,
+      buildDate: '2025-01-01T00:00:00.000+0000',
+      serverTime: formatJiraDate(Date.now()),
+      scmInfo: 'sandbox',
+      serverTitle: 'Demo Sandbox',
+    }));
+
+    // --- metadata ---------------------------------------------------------------------------------
+    app.get('/project/search', async (req: Req) => {
+      const startAt = intParam(req.query.startAt, 'startAt', 0);
+      const maxResults = Math.min(100, Math.max(1, intParam(req.query.maxResults, 'maxResults', 50)));
+      const keys = list(req.query.keys).map((k) => k.toUpperCase());
+      const ids = list(req.query.id);
+      const q = one(req.query.query)?.toLowerCase();
+      const expand = list(req.query.expand);
+      let projects = [...store.projects.values()].sort((a, b) => a.key.localeCompare(b.key));
+      if (keys.length) projects = projects.filter((p) => keys.includes(p.key));
+      if (ids.length) projects = projects.filter((p) => ids.includes(p.id));
+      if (q) projects = projects.filter((p) => p.key.toLowerCase().includes(q) || p.name.toLowerCase().includes(q));
+      const page = projects.slice(startAt, startAt + maxResults);
+      const isLast = startAt + maxResults >= projects.length;
+      const self = `${base(req)}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`;
+      return {
+        self,
+        ...(isLast ? {} : { nextPage: `${base(req)}/rest/api/3/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+        maxResults,
+        startAt,
+        total: projects.length,
+        isLast,
+        values: page.map((p) => renderProject(base(req), p, { issueTypes: expand.includes('issueTypes'), ...(expand.includes('lead') ? { lead: store.user(p.leadAccountId)! } : {}) })),
+      };
+    });
+
+    const requireProject = (idOrKey: string) => {
+      const p = store.project(idOrKey);
+      if (!p) throw new JiraApiError(404, [`No project could be found with key '${idOrKey}'.`]);
+      return p;
+    };
+
+    app.get('/project/:projectIdOrKey', async (req: Req) => {
+      const p = requireProject(req.params.projectIdOrKey!);
+      return renderProject(base(req), p, { issueTypes: true, lead: store.user(p.leadAccountId)! });
+    });
+
+    app.get('/project/:projectIdOrKey/statuses', async (req: Req) => {
+      const p = requireProject(req.params.projectIdOrKey!);
+      return p.issueTypeIds.map((id) => {
+        const t = ISSUE_TYPES.find((x) => x.id === id)!;
+        return {
+          self: `${base(req)}/rest/api/3/issuetype/${t.id}`,
+          id: t.id,
+          name: t.name,
+          subtask: false,
+          statuses: p.statusIds.map((sid) => renderStatus(base(req), STATUSES.find((s) => s.id === sid)!)),
+        };
+      });
+    });
+
+    app.get('/issuetype/project', async (req: Req) => {
+      const projectId = one(req.query.projectId);
+      if (!projectId || !/^\d+$/.test(projectId)) throw new JiraApiError(400, ["The 'projectId' parameter must be a number."]);
+      const p = store.projects.get(projectId);
+      if (!p) throw new JiraApiError(404, [`No project could be found with id '${projectId}'.`]);
+      return p.issueTypeIds.map((id) => renderIssueType(base(req), ISSUE_TYPES.find((t) => t.id === id)!));
+    });
+
+    app.get('/field', async () => FIELDS.map(renderField));
+    app.get('/status', async (req: Req) => STATUSES.map((s) => renderStatus(base(req), s)));
+
+    // --- issues -----------------------------------------------------------------------------------
+    app.post('/issue', async (req: Req, reply) => {
+      const issue = store.createIssue(req.body, req.actorId);
+      ctx.issueCreated(issue, req.actorId);
+      return reply.code(201).send({ id: issue.id, key: issue.key, self: `${base(req)}/rest/api/3/issue/${issue.id}` });
+    });
+
+    app.get('/issue/:issueIdOrKey', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      return renderIssue(base(req), store, issue, issueOpts(req, true));
+    });
+
+    app.put('/issue/:issueIdOrKey', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const entry = store.editIssue(issue, req.body, req.actorId);
+      if (entry) ctx.issueUpdated(issue, entry, req.actorId);
+      if (one(req.query.returnIssue) === 'true') return reply.code(200).send(renderIssue(base(req), store, issue, issueOpts(req, true)));
+      return reply.code(204).send();
+    });
+
+    app.delete('/issue/:issueIdOrKey', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      for (const a of store.deleteIssue(issue)) await rm(a.path, { force: true });
+      ctx.issueDeleted(issue, req.actorId);
+      return reply.code(204).send();
+    });
+
+    app.get('/issue/:issueIdOrKey/changelog', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const startAt = intParam(req.query.startAt, 'startAt', 0);
+      const maxResults = Math.min(100, Math.max(1, intParam(req.query.maxResults, 'maxResults', 100)));
+      const values = issue.changelog.slice(startAt, startAt + maxResults);
+      return {
+        self: `${base(req)}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`,
+        maxResults,
+        startAt,
+        total: issue.changelog.length,
+        isLast: startAt + maxResults >= issue.changelog.length,
+        values: values.map((e) => renderChangelogEntry(base(req), store, e)),
+      };
+    });
+
+    app.get('/issue/:issueIdOrKey/transitions', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const withFields = list(req.query.expand).includes('transitions.fields');
+      const only = one(req.query.transitionId);
+      const transitions = store.transitionsFor(issue).filter((t) => only === undefined || t.id === only);
+      return { expand: 'transitions', transitions: transitions.map((t) => renderTransition(base(req), t, withFields)) };
+    });
+
+    app.post('/issue/:issueIdOrKey/transitions', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const entry = store.transition(issue, req.body, req.actorId);
+      if (entry) ctx.issueUpdated(issue, entry, req.actorId);
+      return reply.code(204).send();
+    });
+
+    // --- issue properties -------------------------------------------------------------------------
+    app.get('/issue/:issueIdOrKey/properties', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      return {
+        keys: [...issue.properties.keys()].map((key) => ({
+          self: `${base(req)}/rest/api/3/issue/${issue.id}/properties/${encodeURIComponent(key)}`,
+          key,
+        })),
+      };
+    });
+
+    app.get('/issue/:issueIdOrKey/properties/:propertyKey', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const key = req.params.propertyKey!;
+      if (!issue.properties.has(key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
+      return { key, value: issue.properties.get(key) };
+    });
+
+    app.put('/issue/:issueIdOrKey/properties/:propertyKey', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const key = req.params.propertyKey!;
+      if (key.length > 255) throw new JiraApiError(400, ["The property key can't be longer than 255 characters."]);
+      if (req.body === undefined) throw new JiraApiError(400, ['The property value must be a valid non-empty JSON.']);
+      if (Buffer.byteLength(JSON.stringify(req.body)) > 32_768) throw new JiraApiError(400, ["The property value can't be longer than 32768 bytes."]);
+      const existed = issue.properties.has(key);
+      // Entity properties do not touch `updated` and raise no issue event, as in Jira.
+      issue.properties.set(key, req.body);
+      return reply.code(existed ? 200 : 201).send();
+    });
+
+    app.delete('/issue/:issueIdOrKey/properties/:propertyKey', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const key = req.params.propertyKey!;
+      if (!issue.properties.delete(key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
+      return reply.code(204).send();
+    });
+
+    // --- comments ---------------------------------------------------------------------------------
+    app.get('/issue/:issueIdOrKey/comment', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const startAt = intParam(req.query.startAt, 'startAt', 0);
+      const maxResults = Math.min(5000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 5000)));
+      const orderBy = one(req.query.orderBy);
+      const expand = list(req.query.expand);
+      const ordered = orderBy === '-created' ? [...issue.comments].reverse() : issue.comments;
+      return {
+        startAt,
+        maxResults,
+        total: issue.comments.length,
+        comments: ordered.slice(startAt, startAt + maxResults).map((c) => renderComment(base(req), store, issue, c, expand)),
+      };
+    });
+
+    app.post('/issue/:issueIdOrKey/comment', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const comment = store.addComment(issue, req.body, req.actorId);
+      ctx.commented(issue, comment, req.actorId);
+      return reply.code(201).send(renderComment(base(req), store, issue, comment, list(req.query.expand)));
+    });
+
+    const requireComment = (issue: SimIssue, id: string) => {
+      const c = issue.comments.find((x) => x.id === id);
+      if (!c) throw new JiraApiError(404, [`Can not find a comment for the id: ${id}.`]);
+      return c;
+    };
+
+    app.get('/issue/:issueIdOrKey/comment/:id', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      return renderComment(base(req), store, issue, requireComment(issue, req.params.id!), list(req.query.expand));
+    });
+
+    app.put('/issue/:issueIdOrKey/comment/:id', async (req: Req) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      const comment = store.updateComment(issue, req.params.id!, req.body, req.actorId);
+      // Forge reuses avi:jira:commented:issue for edits.
+      ctx.commented(issue, comment, req.actorId);
+      return renderComment(base(req), store, issue, comment, list(req.query.expand));
+    });
+
+    app.delete('/issue/:issueIdOrKey/comment/:id', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      store.deleteComment(issue, req.params.id!);
+      return reply.code(204).send();
+    });
+
+    // --- attachments ------------------------------------------------------------------------------
+    app.get('/attachment/meta', async () => ({ enabled: true, uploadLimit: ctx.uploadLimit }));
+
+    app.post('/issue/:issueIdOrKey/attachments', async (req: Req, reply) => {
+      const issue = store.requireIssue(req.params.issueIdOrKey!);
+      if (String(req.headers['x-atlassian-token'] ?? '').toLowerCase() !== 'no-check') {
+        throw new JiraApiError(403, ['XSRF check failed']);
+      }
+      if (!req.isMultipart()) throw new JiraApiError(415, ['The request must be multipart/form-data.']);
+      const saved: Omit<SimAttachment, 'id' | 'issueId' | 'created'>[] = [];
+      try {
+        for await (const part of req.files()) {
+          if (part.fieldname !== 'file') {
+            part.file.resume();
+            continue;
+          }
+          const path = join(ctx.attachmentDir, `upload-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+          let size = 0;
+          const counter = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              size += chunk.length;
+              ctx.stats.bytesReceived += chunk.length;
+              done(null, chunk);
+            },
+          });
+          try {
+            await pipeline(part.file, counter, createWriteStream(path));
+          } catch (e) {
+            await rm(path, { force: true });
+            throw e;
+          }
+          saved.push({ filename: part.filename || 'file', mimeType: part.mimetype || 'application/octet-stream', size, path, authorId: req.actorId });
+        }
+      } catch (e) {
+        for (const s of saved) await rm(s.path, { force: true });
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new JiraApiError(413, [`The file is too large: the maximum attachment size is ${ctx.uploadLimit} bytes.`]);
+        }
+        if ((e as { code?: string }).code === 'FST_FILES_LIMIT') throw new JiraApiError(413, ['Too many attachments: at most 60 files per request.']);
+        throw e;
+      }
+      if (!saved.length) throw new JiraApiError(400, ['No file was attached: send a multipart part named "file".']);
+      const created = saved.map((s) => store.addAttachment(issue, s));
+      for (const a of created) ctx.attachmentCreated(issue, a, req.actorId);
+      return reply.code(200).send(created.map((a) => renderAttachment(base(req), store, a)));
+    });
+
+    const requireAttachment = (id: string) => {
+      const a = store.attachments.get(id);
+      if (!a) throw new JiraApiError(404, [`The attachment with id '${id}' does not exist`]);
+      return a;
+    };
+
+    app.get('/attachment/:id', async (req: Req) => {
+      const a = requireAttachment(req.params.id!);
+      // AttachmentMetadata types `id` as an integer (unlike Attachment, where it is a string).
+      return { ...renderAttachment(base(req), store, a), id: Number(a.id), author: renderUser(base(req), store.user(a.authorId)), properties: {} };
+    });
+
+    app.delete('/attachment/:id', async (req: Req, reply) => {
+      const a = requireAttachment(req.params.id!);
+      const issue = store.issues.get(a.issueId);
+      if (issue) issue.attachments = issue.attachments.filter((x) => x.id !== a.id);
+      store.attachments.delete(a.id);
+      await rm(a.path, { force: true });
+      return reply.code(204).send();
+    });
+
+    app.get('/attachment/content/:id', async (req: Req, reply: FastifyReply) => {
+      const a = requireAttachment(req.params.id!);
+      if (one(req.query.redirect) !== 'false') {
+        return reply.code(303).header('location', `${base(req)}/rest/api/3/attachment/content/${a.id}?redirect=false`).send();
+      }
+      const { size } = await stat(a.path);
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          ctx.stats.bytesSent += chunk.length;
+          done(null, chunk);
+        },
+      });
+      const source = createReadStream(a.path);
+      source.on('error', (e) => counter.destroy(e));
+      return reply
+        .code(200)
+        .header('content-type', a.mimeType)
+        .header('content-length', String(size))
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
+        .send(source.pipe(counter));
+    });
+
+    // --- search -----------------------------------------------------------------------------------
+    const removed = async (_req: Req, reply: FastifyReply) =>
+      reply.code(410).send({
+        errorMessages: ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046'],
+        errors: {},
+      });
+    app.get('/search', removed);
+    app.post('/search', removed);
+
+    const search = (req: Req, params: SearchParams) => {
+      const jql = (params.jql ?? '').trim();
+      const compiled = compileJql(jql, store, Date.now(), req.actorId);
+      if (!compiled.where) {
+        throw new JiraApiError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+      }
+      const idOnly = params.fields.length === 0 || params.fields.every((f) => f === 'id');
+      const cap = idOnly || params.fields.every((f) => f === 'id' || f === 'key') ? 5000 : 100;
+      const maxResults = Math.min(cap, Math.max(0, params.maxResults ?? 50));
+      const hash = createHash('sha256').update(jql).digest('base64url').slice(0, 12);
+      let offset = 0;
+      if (params.nextPageToken) {
+        try {
+          const t = JSON.parse(Buffer.from(params.nextPageToken, 'base64url').toString('utf8')) as { o?: unknown; h?: unknown };
+          if (typeof t.o !== 'number' || t.h !== hash) throw new Error('mismatch');
+          offset = t.o;
+        } catch {
+          throw new JiraApiError(400, ['The provided next page token is invalid or expired.']);
+        }
+      }
+      const where = compiled.where;
+      const matched = sortIssues([...store.issues.values()].filter((i) => where(i)), compiled.orderBy, store);
+      const page = matched.slice(offset, offset + maxResults);
+      const next = offset + page.length;
+      const isLast = next >= matched.length || maxResults === 0;
+      const fields = selectFields(params.fields, false);
+      const expand = params.expand ? list(params.expand) : [];
+      const out: Json = {
+        issues: page.map((i) => renderIssue(base(req), store, i, { fields, expand, properties: params.properties, idOnly: idOnly && !expand.length && !params.properties.length })),
+        isLast,
+      };
+      if (!isLast) out.nextPageToken = Buffer.from(JSON.stringify({ o: next, h: hash })).toString('base64url');
+      if (expand.includes('names')) out.names = Object.fromEntries(fields.map((f) => [f, FIELDS.find((x) => x.id === f)?.name ?? f]));
+      return out;
+    };
+
+    app.get('/search/jql', async (req: Req) =>
+      search(req, {
+        jql: one(req.query.jql),
+        nextPageToken: one(req.query.nextPageToken),
+        maxResults: one(req.query.maxResults) === undefined ? undefined : intParam(req.query.maxResults, 'maxResults', 50),
+        fields: list(req.query.fields),
+        expand: one(req.query.expand),
+        properties: list(req.query.properties),
+      }),
+    );
+
+    app.post('/search/jql', async (req: Req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      if (b.maxResults !== undefined && (typeof b.maxResults !== 'number' || !Number.isInteger(b.maxResults))) {
+        throw new JiraApiError(400, ['maxResults must be an integer.']);
+      }
+      if (strings(b.properties).length > 5) throw new JiraApiError(400, ['At most 5 properties can be requested.']);
+      return search(req, {
+        jql: typeof b.jql === 'string' ? b.jql : undefined,
+        nextPageToken: typeof b.nextPageToken === 'string' ? b.nextPageToken : undefined,
+        maxResults: typeof b.maxResults === 'number' ? b.maxResults : undefined,
+        fields: strings(b.fields).flatMap((f) => f.split(',')),
+        expand: typeof b.expand === 'string' ? b.expand : undefined,
+        properties: strings(b.properties),
+      });
+    });
+  };
+}
+
+interface SearchParams {
+  jql: string | undefined;
+  nextPageToken: string | undefined;
+  maxResults: number | undefined;
+  fields: string[];
+  expand: string | undefined;
+  properties: string[];
+}
+
+export function rateLimitHeaders(retryAfterSeconds: number, reason: string): Record<string, string> {
+  const reset = new Date(Date.now() + retryAfterSeconds * 1000).toISOString().slice(0, 16) + 'Z';
+  return {
+    'retry-after': String(retryAfterSeconds),
+    'x-ratelimit-limit': '100',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': reset,
+    'ratelimit-reason': reason,
+  };
+}
