@@ -1,6 +1,11 @@
 // The SCI workflow on the real Temporal dev server, with activities built by the real factory over an
 // in-memory SciSync that records what it was asked to do.
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type SciSync } from '../activities';
@@ -46,6 +51,14 @@ afterAll(async () => {
   await running;
   await t.close();
 });
+
+/** With RECORD_HISTORIES=1, saves a finished workflow's history as a replay fixture (workflows/replay.test.ts). */
+async function maybeRecord(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'histories');
+  await writeFile(path.join(dir, `${name}.json`), historyToJSON(history));
+}
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -95,6 +108,7 @@ describe('sciWorkflow on the Temporal dev server', () => {
     await handle.signal(resumeSignal);
     await eventually(status, (s) => s.runs === 4 && s.state === 'waiting');
     await handle.terminate('test done');
+    await maybeRecord(handle, 'signals-pause-resume');
   });
 
   it('continues as new under a low history limit, keeping cursor and queued events', async () => {
@@ -115,5 +129,6 @@ describe('sciWorkflow on the Temporal dev server', () => {
     expect(s.cursor).toMatch(/^cursor-/);
     expect(s.runs).toBeGreaterThanOrEqual(3);
     await t.client.workflow.getHandle(handle.workflowId).terminate('test done');
+    await maybeRecord(t.client.workflow.getHandle(handle.workflowId, firstRunId), 'continue-as-new-first-run');
   });
 });
