@@ -1,0 +1,167 @@
+// Errors the SCI, panel and metadata routes answer with, and the translation of vendor and tenant failures
+// into them. One body shape for every 4xx/5xx these routes return, so the admin page and the panel can show
+// `message` as is and branch on `code` (never on text). Messages are written here, not copied from
+// vendors: a vendor's text can carry request details, and nothing here may carry a secret.
+import { z } from 'zod';
+import { JiraError } from '../../clients/jira';
+import {
+  isZohoError,
+  ZohoNotFoundError,
+  ZohoPermissionError,
+  ZohoRateLimitError,
+  ZohoReauthRequiredError,
+  ZohoScopeError,
+  ZohoValidationError,
+} from '../../clients/zoho';
+import { TenantNotReadyError } from '../../lib/tenant-clients';
+
+/** A problem with one part of a request body, named by its path (`fieldMappings.2.jiraField`). */
+export const problemSchema = z.object({ path: z.string(), message: z.string() });
+export type Problem = z.infer<typeof problemSchema>;
+
+/** Stable codes for states the UI reacts to (F26) and for the failures it explains. */
+export const errorCodes = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'ZOHO_LOGIN_REQUIRED',
+  'ZOHO_AUTH_REQUIRED',
+  'ZOHO_REAUTH_REQUIRED',
+  'ZOHO_SCOPE_MISSING',
+  'ZOHO_PERMISSION',
+  'JIRA_TOKEN_MISSING',
+  'VENDOR_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TEMPORAL_UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorBodySchema = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  code: z.enum(errorCodes).optional(),
+  problems: z.array(problemSchema).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  503: 'Service Unavailable',
+};
+
+/** Response schemas for the error statuses a route can return, for the OpenAPI document and serializer. */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof errorBodySchema> {
+  return Object.fromEntries(statuses.map((s) => [s, errorBodySchema])) as Record<S, typeof errorBodySchema>;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly code?: ErrorCode,
+    readonly problems?: Problem[],
+    /** Seconds the caller should wait before trying again (429/503). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return {
+      statusCode: this.statusCode,
+      error: STATUS_NAMES[this.statusCode] ?? 'Error',
+      message: this.message,
+      ...(this.code ? { code: this.code } : {}),
+      ...(this.problems ? { problems: this.problems } : {}),
+    };
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, `${what} not found.`, 'NOT_FOUND');
+export const conflict = (message: string) => new ApiError(409, message, 'CONFLICT');
+export const invalid = (problems: Problem[]) =>
+  new ApiError(
+    422,
+    `Invalid configuration: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    'VALIDATION_FAILED',
+    problems,
+  );
+
+/** The message shown for each tenant-readiness reason (F26 wording from the seed). */
+export function tenantNotReady(err: TenantNotReadyError): ApiError {
+  switch (err.reason) {
+    case 'providers-mode':
+      return new ApiError(409, err.message, 'ZOHO_AUTH_REQUIRED');
+    case 'reauth-required':
+      return new ApiError(409, err.message, 'ZOHO_REAUTH_REQUIRED');
+    case 'no-jira-token':
+      return new ApiError(503, err.message, 'JIRA_TOKEN_MISSING');
+    case 'no-tenant':
+      return new ApiError(404, err.message, 'NOT_FOUND');
+    default:
+      return new ApiError(409, err.message, 'ZOHO_AUTH_REQUIRED');
+  }
+}
+
+/**
+ * Maps anything thrown by a vendor call or a tenant lookup onto an ApiError; returns undefined for errors
+ * that are bugs (they become a logged, generic 500 in the app's error handler).
+ * `notFoundAs` says what a vendor 404 means for this call (a missing issue is a 404 of ours; a missing
+ * Zoho module named in an SCI body is a 422 problem, raised before this is reached).
+ */
+export function fromVendorError(err: unknown, notFoundAs?: string): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof TenantNotReadyError) return tenantNotReady(err);
+  if (err instanceof JiraError) {
+    if (err.status === 404 && notFoundAs) return notFound(notFoundAs);
+    if (err.status === 429) {
+      return new ApiError(503, 'Jira is rate limiting the app; try again shortly.', 'RATE_LIMITED', undefined, retrySeconds(err.retryAfterMs));
+    }
+    if (err.isAuthFailure) {
+      return new ApiError(503, 'Jira refused the app token for this site; open the admin page once so Forge refreshes it.', 'JIRA_TOKEN_MISSING');
+    }
+    if (err.status === 404) return notFound('Jira resource');
+    return new ApiError(503, 'Jira did not answer as expected; try again shortly.', 'VENDOR_UNAVAILABLE');
+  }
+  if (isZohoError(err)) {
+    if (err instanceof ZohoReauthRequiredError) {
+      return new ApiError(409, 'Zoho CRM re-authentication required: reconnect App OAuth 2.0 in the admin page.', 'ZOHO_REAUTH_REQUIRED');
+    }
+    if (err instanceof ZohoScopeError) {
+      return new ApiError(
+        409,
+        `The stored Zoho CRM authorization lacks a scope${err.scope ? ` (${err.scope})` : ''}: reconnect App OAuth 2.0.`,
+        'ZOHO_SCOPE_MISSING',
+      );
+    }
+    if (err instanceof ZohoPermissionError) {
+      return new ApiError(409, 'The Zoho CRM user behind this connection may not do this (Zoho profile permissions).', 'ZOHO_PERMISSION');
+    }
+    if (err instanceof ZohoNotFoundError) return notFound(notFoundAs ?? 'Zoho CRM resource');
+    if (err instanceof ZohoRateLimitError) {
+      return new ApiError(503, 'Zoho CRM is rate limiting this org; try again shortly.', 'RATE_LIMITED', undefined, retrySeconds(err.retryAfterMs));
+    }
+    if (err instanceof ZohoValidationError) {
+      return new ApiError(422, `Zoho CRM refused the request (${err.code}).`, 'VALIDATION_FAILED');
+    }
+    return new ApiError(503, 'Zoho CRM did not answer as expected; try again shortly.', 'VENDOR_UNAVAILABLE');
+  }
+  return undefined;
+}
+
+function retrySeconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Temporal could not be reached: nothing the caller did wrong, and nothing was half-done (callers roll back). */
+export function temporalUnavailable(what: string): ApiError {
+  return new ApiError(503, `${what} The workflow service (Temporal) did not answer; try again shortly.`, 'TEMPORAL_UNAVAILABLE');
+}

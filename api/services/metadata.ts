@@ -1,0 +1,203 @@
+// Live metadata for the SCI editor's pickers (F8) and for validating SCI bodies against it (F11), in one
+// normalized shape per resource. Raw vendor shapes stay in the clients; the admin page never sees them.
+import { z } from 'zod';
+import type { JiraClient, JiraField } from '../../clients/jira';
+import { isPollingReadyModule, type ZohoClient, type ZohoFieldMeta, type ZohoModuleMeta } from '../../clients/zoho';
+import { jiraKind, zohoKind, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
+
+export const zohoModuleDto = z.object({
+  apiName: z.string(),
+  label: z.string(),
+  singularLabel: z.string(),
+  /** In the polling list (F10): auto-create and scheduled sync are offered. */
+  pollingReady: z.boolean(),
+  creatable: z.boolean(),
+  editable: z.boolean(),
+});
+export type ZohoModuleDto = z.infer<typeof zohoModuleDto>;
+
+export const zohoFieldDto = z.object({
+  apiName: z.string(),
+  label: z.string(),
+  dataType: z.string(),
+  readOnly: z.boolean(),
+  mandatory: z.boolean(),
+  custom: z.boolean(),
+  pickListValues: z.array(z.object({ displayValue: z.string(), actualValue: z.string() })),
+  lookupModule: z.string().nullable(),
+  /** False for types no mapping can carry (subforms, images, formulas of unknown type...). */
+  syncable: z.boolean(),
+});
+export type ZohoFieldDto = z.infer<typeof zohoFieldDto>;
+
+export const jiraProjectDto = z.object({ id: z.string(), key: z.string(), name: z.string() });
+export type JiraProjectDto = z.infer<typeof jiraProjectDto>;
+
+export const jiraIssueTypeDto = z.object({ id: z.string(), name: z.string(), subtask: z.boolean() });
+export type JiraIssueTypeDto = z.infer<typeof jiraIssueTypeDto>;
+
+export const jiraFieldDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  custom: z.boolean(),
+  schemaType: z.string().nullable(),
+  items: z.string().nullable(),
+  /** Can be a mapping target at all (the type has a conversion and Jira lets it be edited). */
+  syncable: z.boolean(),
+});
+export type JiraFieldDto = z.infer<typeof jiraFieldDto>;
+
+export const jiraStatusDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string().nullable(),
+  /** Issue types of the project whose workflow has this status. */
+  issueTypeIds: z.array(z.string()),
+});
+export type JiraStatusDto = z.infer<typeof jiraStatusDto>;
+
+/**
+ * Jira system fields that only Jira sets (or that move through transitions): never a mapping target.
+ * `/rest/api/3/field` does not say which fields are editable, and these carry a type that otherwise looks
+ * writable (datetime, user, ...).
+ */
+export const JIRA_READ_ONLY_FIELDS = new Set([
+  'created',
+  'updated',
+  'resolutiondate',
+  'lastViewed',
+  'creator',
+  'status',
+  'statuscategorychangedate',
+  'issuetype',
+  'project',
+  'resolution',
+  'workratio',
+  'votes',
+  'watches',
+  'comment',
+  'attachment',
+  'issuelinks',
+  'subtasks',
+  'thumbnail',
+  'aggregateprogress',
+  'progress',
+  'timespent',
+  'aggregatetimespent',
+  'worklog',
+  'statusCategory',
+]);
+
+export function zohoModuleToDto(m: ZohoModuleMeta): ZohoModuleDto {
+  return {
+    apiName: m.api_name,
+    label: m.plural_label ?? m.module_name ?? m.api_name,
+    singularLabel: m.singular_label ?? m.plural_label ?? m.api_name,
+    pollingReady: isPollingReadyModule(m.api_name),
+    creatable: m.creatable ?? true,
+    editable: m.editable ?? true,
+  };
+}
+
+/** Modules a user can pick: those the API supports (Home, Reports, Feeds... are not). */
+export function pickableModules(modules: ZohoModuleMeta[]): ZohoModuleDto[] {
+  return modules.filter((m) => m.api_supported !== false).map(zohoModuleToDto);
+}
+
+export function zohoFieldType(f: ZohoFieldMeta): ZohoFieldType {
+  const values = (f.pick_list_values ?? []).map((p) => p.actual_value);
+  return { apiName: f.api_name, dataType: f.data_type, ...(values.length ? { pickListValues: values } : {}) };
+}
+
+export function zohoFieldToDto(f: ZohoFieldMeta): ZohoFieldDto {
+  return {
+    apiName: f.api_name,
+    label: f.field_label ?? f.display_label ?? f.api_name,
+    dataType: f.data_type,
+    readOnly: (f.read_only ?? false) || (f.field_read_only ?? false),
+    mandatory: f.system_mandatory ?? false,
+    custom: f.custom_field ?? false,
+    pickListValues: (f.pick_list_values ?? []).map((p) => ({ displayValue: p.display_value, actualValue: p.actual_value })),
+    lookupModule: f.lookup?.module?.api_name ?? null,
+    syncable: zohoKind(zohoFieldType(f)) !== 'unsupported',
+  };
+}
+
+export function jiraFieldType(f: JiraField): JiraFieldType {
+  return {
+    id: f.id,
+    schema: f.schema
+      ? {
+          type: f.schema.type,
+          ...(f.schema.items ? { items: f.schema.items } : {}),
+          ...(f.schema.system ? { system: f.schema.system } : {}),
+          ...(f.schema.custom ? { custom: f.schema.custom } : {}),
+        }
+      : undefined,
+  };
+}
+
+export function jiraFieldToDto(f: JiraField): JiraFieldDto {
+  return {
+    id: f.id,
+    name: f.name,
+    custom: f.custom,
+    schemaType: f.schema?.type ?? null,
+    items: f.schema?.items ?? null,
+    syncable: !JIRA_READ_ONLY_FIELDS.has(f.id) && jiraKind(jiraFieldType(f)) !== 'unsupported',
+  };
+}
+
+/** Statuses of a project's workflows, each once, with the issue types that use it. */
+export function projectStatuses(perType: { id: string; statuses: { id: string; name: string; statusCategory?: { key: string } | undefined }[] }[], issueTypeId?: string): JiraStatusDto[] {
+  const byId = new Map<string, JiraStatusDto>();
+  for (const type of perType) {
+    if (issueTypeId && type.id !== issueTypeId) continue;
+    for (const s of type.statuses) {
+      const dto = byId.get(s.id) ?? { id: s.id, name: s.name, category: s.statusCategory?.key ?? null, issueTypeIds: [] };
+      dto.issueTypeIds.push(type.id);
+      byId.set(s.id, dto);
+    }
+  }
+  return [...byId.values()];
+}
+
+// ─── Fetchers (one vendor call each) ───
+
+export async function listZohoModules(zoho: ZohoClient): Promise<ZohoModuleDto[]> {
+  return pickableModules(await zoho.metadata.modules());
+}
+
+export async function listZohoFields(zoho: ZohoClient, module: string): Promise<ZohoFieldMeta[]> {
+  return zoho.metadata.fields(module);
+}
+
+export async function listJiraProjects(jira: JiraClient): Promise<JiraProjectDto[]> {
+  const projects = await jira.metadata.listAllProjects();
+  return projects.map((p) => ({ id: p.id, key: p.key, name: p.name }));
+}
+
+export async function listJiraIssueTypes(jira: JiraClient, projectId: string): Promise<JiraIssueTypeDto[]> {
+  const types = await jira.metadata.getProjectIssueTypes(projectId);
+  return types.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask ?? false }));
+}
+
+/** A small per-key TTL cache for metadata read on hot paths (the issue panel's labels and org domain). */
+export class TtlCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 1000,
+  ) {}
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const value = load();
+    this.entries.set(key, { at: Date.now(), value });
+    // A failed load is not remembered: the next call tries again.
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+}

@@ -1,0 +1,359 @@
+// The issue panel (F23–F27): an issue's links with live previews from Zoho, the SCIs that cover the issue,
+// record search, link, unlink and refresh. The issue's project and type always come from Jira (the
+// panel's own claims are not trusted), and Zoho is read with the identity zoho-access.ts allows.
+import { z } from 'zod';
+import { JiraError } from '../../clients/jira';
+import { pollingModule, ZohoNotFoundError, type ZohoClient, type ZohoRecord } from '../../clients/zoho';
+import { Prisma, type RecordLink, type SmartConnectedItem } from '../../prisma/generated/client';
+import type { AppDeps } from '../deps';
+import { ApiError, conflict, notFound } from './api-errors';
+import { linkDto, linkToDto } from './links';
+import { TtlCache, zohoFieldToDto } from './metadata';
+import { definitionOf, isAutomated, sciRef } from './scis';
+import { zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
+
+type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
+
+export const previewFieldDto = z.object({ apiName: z.string(), label: z.string(), value: z.string().nullable() });
+
+export const linkCardDto = linkDto.extend({
+  sciName: z.string(),
+  syncMode: z.enum(['DISPLAY', 'ONE_WAY', 'TWO_WAY']),
+  /** Unlink is offered for manual links only (F24, F25). */
+  canUnlink: z.boolean(),
+  /** The record's name, when Zoho was read. */
+  recordName: z.string().nullable(),
+  /** true/false once Zoho was read; null when it could not be (see the panel state). */
+  recordFound: z.boolean().nullable(),
+  previewFields: z.array(previewFieldDto),
+  /** "Open in Zoho" in the connection's data center (F24). */
+  openUrl: z.string().nullable(),
+});
+export type LinkCard = z.infer<typeof linkCardDto>;
+
+export const coveringSciDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  syncMode: z.enum(['DISPLAY', 'ONE_WAY', 'TWO_WAY']),
+  zohoModule: z.string(),
+});
+
+export const issueRefDto = z.object({ id: z.string(), key: z.string(), projectId: z.string(), issueTypeId: z.string() });
+export type IssueRef = z.infer<typeof issueRefDto>;
+
+export const panelDto = z.object({
+  issue: issueRefDto,
+  /** ok, or why Zoho cannot be read for this user (F26). */
+  state: z.enum(zohoAccessStates),
+  message: z.string().nullable(),
+  links: z.array(linkCardDto),
+  /** SCIs covering the issue's project and type; the user picks one when there are several (F27). */
+  scis: z.array(coveringSciDto),
+});
+export type PanelDto = z.infer<typeof panelDto>;
+
+export const searchResultDto = z.object({
+  sciId: z.string(),
+  zohoModule: z.string(),
+  recordId: z.string(),
+  name: z.string().nullable(),
+  previewFields: z.array(previewFieldDto),
+  /** When the record is already linked through this SCI, the issue it is linked to. */
+  linkedIssueKey: z.string().nullable(),
+});
+export type SearchResult = z.infer<typeof searchResultDto>;
+
+const issueFieldsSchema = z.looseObject({
+  project: z.looseObject({ id: z.string() }),
+  issuetype: z.looseObject({ id: z.string() }),
+});
+
+// Labels and org domain change rarely; the panel opens often.
+const fieldLabels = new TtlCache(5 * 60_000);
+const orgDomains = new TtlCache(10 * 60_000);
+
+/** The issue as Jira knows it; 404 when the app cannot see it. */
+export async function issueRef(deps: Deps, tenantId: string, issueIdOrKey: string): Promise<IssueRef> {
+  const jira = await deps.clients.jira(tenantId);
+  try {
+    const issue = await jira.issues.get(issueIdOrKey, { fields: ['project', 'issuetype'] });
+    const fields = issueFieldsSchema.parse(issue.fields);
+    return { id: issue.id, key: issue.key, projectId: fields.project.id, issueTypeId: fields.issuetype.id };
+  } catch (err) {
+    if (err instanceof JiraError && (err.status === 404 || err.status === 400)) throw notFound('Jira issue');
+    throw err;
+  }
+}
+
+export function coveringScis(deps: Pick<Deps, 'prisma'>, tenantId: string, issue: IssueRef) {
+  return deps.prisma.smartConnectedItem.findMany({
+    where: {
+      tenantId,
+      enabled: true,
+      jiraProjectId: issue.projectId,
+      OR: [{ jiraIssueTypeId: issue.issueTypeId }, { jiraIssueTypeId: null }],
+    },
+    orderBy: [{ name: 'asc' }],
+  });
+}
+
+/** Fields previewed on the card: the Display item's fields, else the mapped Zoho fields (F13, F24). */
+export function previewFieldNames(sci: SmartConnectedItem): string[] {
+  const def = definitionOf(sci);
+  const names = def.syncMode === 'DISPLAY' ? def.displayFields : def.fieldMappings.map((m) => m.zohoField);
+  return [...new Set(names)].slice(0, 49);
+}
+
+function nameFieldOf(module: string): string {
+  return pollingModule(module)?.nameField ?? 'Name';
+}
+
+/** A Zoho value as the panel shows it: lookups and users by name, lists joined, long text cut. */
+export function displayValue(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (Array.isArray(value)) text = value.map(displayValue).filter((v): v is string => v !== null).join(', ');
+  else if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const named = o.name ?? o.full_name ?? o.display_value ?? o.email;
+    text = typeof named === 'string' ? named : JSON.stringify(value);
+  } else return null;
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+}
+
+function labelsKey(tenantId: string, access: Extract<ZohoAccess, { state: 'ok' }>, module: string) {
+  return `${tenantId}:${access.mode}:${module}`;
+}
+
+async function labelsFor(tenantId: string, access: Extract<ZohoAccess, { state: 'ok' }>, module: string): Promise<Map<string, string>> {
+  return fieldLabels.get(labelsKey(tenantId, access, module), async () => {
+    const fields = await access.client.metadata.fields(module);
+    return new Map(fields.map((f) => [f.api_name, zohoFieldToDto(f).label]));
+  });
+}
+
+async function openUrl(tenantId: string, access: Extract<ZohoAccess, { state: 'ok' }>, module: string, recordId: string): Promise<string> {
+  const domain = await orgDomains.get(`${tenantId}:${access.connection.dataCenter}`, async () => (await access.client.metadata.org()).domain_name);
+  return access.client.recordWebUrl({ orgDomainName: domain, moduleApiName: module, recordId });
+}
+
+async function readRecord(zoho: ZohoClient, module: string, recordId: string, fields: string[]): Promise<ZohoRecord | undefined> {
+  try {
+    return await zoho.records.get(module, recordId, { fields: [...new Set([...fields, nameFieldOf(module)])] });
+  } catch (err) {
+    // Zoho answers an unknown id with 204 (undefined above) or, for some modules, INVALID_DATA/NOT_FOUND.
+    if (err instanceof ZohoNotFoundError) return undefined;
+    if (err instanceof ApiError) throw err;
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'INVALID_DATA') return undefined;
+    throw err;
+  }
+}
+
+function previewOf(record: ZohoRecord | undefined, names: string[], labels: Map<string, string>) {
+  return names.map((apiName) => ({ apiName, label: labels.get(apiName) ?? apiName, value: record ? displayValue(record[apiName]) : null }));
+}
+
+async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci: SmartConnectedItem): Promise<LinkCard> {
+  const base = {
+    ...linkToDto(link),
+    sciName: sci.name,
+    syncMode: sci.syncMode,
+    canUnlink: link.managed === 'MANUAL',
+  };
+  const names = previewFieldNames(sci);
+  if (access.state !== 'ok') {
+    return { ...base, recordName: null, recordFound: null, previewFields: previewOf(undefined, names, new Map()), openUrl: null };
+  }
+  const [record, labels, url] = await Promise.all([
+    readRecord(access.client, link.zohoModule, link.zohoRecordId, names),
+    labelsFor(tenantId, access, link.zohoModule),
+    openUrl(tenantId, access, link.zohoModule, link.zohoRecordId),
+  ]);
+  return {
+    ...base,
+    recordName: record ? displayValue(record[nameFieldOf(link.zohoModule)]) : null,
+    recordFound: record !== undefined,
+    previewFields: previewOf(record, names, labels),
+    openUrl: url,
+  };
+}
+
+async function linksOfIssue(deps: Pick<Deps, 'prisma'>, tenantId: string, issue: IssueRef) {
+  return deps.prisma.recordLink.findMany({
+    where: { tenantId, jiraIssueId: issue.id },
+    include: { sci: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+}
+
+export async function panelFor(deps: Deps, tenantId: string, accountId: string | undefined, issueIdOrKey: string): Promise<PanelDto> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const [access, links, scis] = await Promise.all([
+    zohoAccess(deps, tenantId, accountId),
+    linksOfIssue(deps, tenantId, issue),
+    coveringScis(deps, tenantId, issue),
+  ]);
+  const cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, access, link, sci)));
+  return {
+    issue,
+    state: access.state,
+    message: access.state === 'ok' ? null : access.message,
+    links: cards,
+    scis: scis.map((s) => ({ id: s.id, name: s.name, syncMode: s.syncMode, zohoModule: s.zohoModule })),
+  };
+}
+
+/** Any state but `ok` stops a Zoho action with the panel's message (409 + code, F26). */
+function requireOk(access: ZohoAccess): Extract<ZohoAccess, { state: 'ok' }> {
+  if (access.state === 'ok') return access;
+  const code = access.state === 'login_required' ? 'ZOHO_LOGIN_REQUIRED' : access.state === 'reauth_required' ? 'ZOHO_REAUTH_REQUIRED' : 'ZOHO_AUTH_REQUIRED';
+  throw new ApiError(409, access.message, code);
+}
+
+async function coveringSci(deps: Deps, tenantId: string, issue: IssueRef, sciId: string): Promise<SmartConnectedItem> {
+  const sci = await deps.prisma.smartConnectedItem.findFirst({ where: { id: sciId, tenantId } });
+  if (!sci) throw notFound('Smart Connected Item');
+  const covers = sci.enabled && sci.jiraProjectId === issue.projectId && (sci.jiraIssueTypeId === null || sci.jiraIssueTypeId === issue.issueTypeId);
+  if (!covers) {
+    throw new ApiError(422, `"${sci.name}" does not cover ${issue.key}'s project and issue type.`, 'VALIDATION_FAILED', [
+      { path: 'sciId', message: `"${sci.name}" does not cover this issue's project and issue type.` },
+    ]);
+  }
+  return sci;
+}
+
+/** Record search for the link dialog (F23): a word of the name/title, or a record id. */
+export async function searchRecords(
+  deps: Deps,
+  tenantId: string,
+  accountId: string | undefined,
+  issueIdOrKey: string,
+  query: { q: string; sciId?: string | undefined; limit: number },
+): Promise<{ results: SearchResult[] }> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const scis = query.sciId ? [await coveringSci(deps, tenantId, issue, query.sciId)] : await coveringScis(deps, tenantId, issue);
+  if (scis.length === 0) return { results: [] };
+  const access = requireOk(await zohoAccess(deps, tenantId, accountId));
+  const q = query.q.trim();
+  const byId = /^\d{6,30}$/.test(q);
+  const results: SearchResult[] = [];
+  // One search per module, not per SCI: SCIs of one module share results.
+  const modules = [...new Set(scis.map((s) => s.zohoModule))];
+  const found = new Map<string, ZohoRecord[]>();
+  for (const module of modules) {
+    const names = [...new Set(scis.filter((s) => s.zohoModule === module).flatMap(previewFieldNames))];
+    const fields = [...new Set([nameFieldOf(module), ...names])].slice(0, 50);
+    if (byId) {
+      const record = await readRecord(access.client, module, q, fields);
+      found.set(module, record ? [record] : []);
+    } else {
+      const page = await access.client.records.search(module, { word: q }, { fields, perPage: query.limit });
+      found.set(module, page.records.slice(0, query.limit));
+    }
+  }
+  const ids = [...found.values()].flat().map((r) => r.id);
+  const linked = await deps.prisma.recordLink.findMany({
+    where: { tenantId, sciId: { in: scis.map((s) => s.id) }, zohoRecordId: { in: ids } },
+    select: { sciId: true, zohoRecordId: true, jiraIssueKey: true },
+  });
+  for (const sci of scis) {
+    const names = previewFieldNames(sci);
+    const labels = await labelsFor(tenantId, access, sci.zohoModule);
+    for (const record of found.get(sci.zohoModule) ?? []) {
+      results.push({
+        sciId: sci.id,
+        zohoModule: sci.zohoModule,
+        recordId: record.id,
+        name: displayValue(record[nameFieldOf(sci.zohoModule)]),
+        previewFields: previewOf(record, names, labels),
+        linkedIssueKey: linked.find((l) => l.sciId === sci.id && l.zohoRecordId === record.id)?.jiraIssueKey ?? null,
+      });
+    }
+  }
+  return { results };
+}
+
+/** Hands a record to the SCI's workflow so a new or refreshed link syncs now (best effort). */
+async function nudgeWorkflow(deps: Deps, sci: SmartConnectedItem, access: ZohoAccess, recordId: string): Promise<boolean> {
+  if (!isAutomated(sci) || sci.paused || access.state !== 'ok' || access.mode !== 'APP_OAUTH') return false;
+  try {
+    await deps.workflows.zohoNotification(sciRef(sci), { channelId: 'panel', operation: 'update', recordIds: [recordId], receivedAt: new Date().toISOString() });
+    return true;
+  } catch {
+    return false; // the next change of the record (or a resync) applies it
+  }
+}
+
+export async function linkRecord(
+  deps: Deps,
+  tenantId: string,
+  accountId: string | undefined,
+  issueIdOrKey: string,
+  body: { sciId: string; recordId: string },
+): Promise<LinkCard & { syncQueued: boolean }> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const sci = await coveringSci(deps, tenantId, issue, body.sciId);
+  const access = requireOk(await zohoAccess(deps, tenantId, accountId));
+  const record = await readRecord(access.client, sci.zohoModule, body.recordId, ['id']);
+  if (!record) {
+    throw new ApiError(422, `Zoho CRM has no ${sci.zohoModule} record ${body.recordId}.`, 'VALIDATION_FAILED', [
+      { path: 'recordId', message: `No ${sci.zohoModule} record with this id.` },
+    ]);
+  }
+  let link: RecordLink;
+  try {
+    link = await deps.prisma.recordLink.create({
+      data: {
+        tenantId,
+        sciId: sci.id,
+        jiraIssueId: issue.id,
+        jiraIssueKey: issue.key,
+        zohoModule: sci.zohoModule,
+        zohoRecordId: record.id,
+        managed: 'MANUAL',
+      },
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      const other = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, zohoRecordId: record.id } });
+      if (other && other.jiraIssueId !== issue.id) throw conflict(`This record is already linked to ${other.jiraIssueKey} through "${sci.name}".`);
+      throw conflict(`${issue.key} is already linked through "${sci.name}".`);
+    }
+    throw err;
+  }
+  const syncQueued = await nudgeWorkflow(deps, sci, access, record.id);
+  return { ...(await card(tenantId, access, link, sci)), syncQueued };
+}
+
+async function linkOfIssue(deps: Deps, tenantId: string, issue: IssueRef, linkId: string) {
+  const link = await deps.prisma.recordLink.findFirst({ where: { id: linkId, tenantId, jiraIssueId: issue.id }, include: { sci: true } });
+  if (!link) throw notFound('Link');
+  return link;
+}
+
+/** Manual links only: auto-managed links belong to the sync engine (F25). */
+export async function unlinkRecord(deps: Deps, tenantId: string, issueIdOrKey: string, linkId: string): Promise<void> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const link = await linkOfIssue(deps, tenantId, issue, linkId);
+  if (link.managed === 'AUTO') {
+    throw conflict('This link was created automatically by the sync and is read-only: it cannot be unlinked from the issue panel.');
+  }
+  await deps.prisma.recordLink.deleteMany({ where: { id: link.id, tenantId } });
+}
+
+/** Re-reads the record now (no cache) and, for synchronized items, asks the workflow to apply it. */
+export async function refreshLink(
+  deps: Deps,
+  tenantId: string,
+  accountId: string | undefined,
+  issueIdOrKey: string,
+  linkId: string,
+): Promise<LinkCard & { syncQueued: boolean }> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const { sci, ...link } = await linkOfIssue(deps, tenantId, issue, linkId);
+  const access = requireOk(await zohoAccess(deps, tenantId, accountId));
+  const syncQueued = await nudgeWorkflow(deps, sci, access, link.zohoRecordId);
+  return { ...(await card(tenantId, access, link, sci)), syncQueued };
+}
