@@ -1,5 +1,9 @@
 // The API as a Fastify plugin, separate from the server that listens (api/server.ts), so tests can build it
 // and `inject` requests without a port. Dependencies arrive already connected; the app owns no process state.
+//
+// Two scopes: public routes (health, docs, the Zoho callbacks that carry their own proof) and `/api/v1`
+// routes behind the Forge Invocation Token check. Anything registered inside the secured scope is
+// protected by construction; a route cannot forget to ask for the FIT.
 import fastifySensible from '@fastify/sensible';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -10,14 +14,18 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { errorHandler } from './plugins/error-handler';
+import { errorHandler, notFoundHandler } from './plugins/error-handler';
+import { forgeAuth } from './plugins/forge-auth';
 import { healthRoutes } from './routes/health';
 import type { AppDeps } from './deps';
+
+export const API_PREFIX = '/api/v1';
 
 export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(errorHandler);
+  fastify.setNotFoundHandler(notFoundHandler);
   await fastify.register(fastifySensible);
   await fastify.register(fastifySwagger, {
     openapi: {
@@ -27,6 +35,16 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
         description: 'Backend that the Forge app calls: admin, issue panel and event intake.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          forgeInvocationToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Forge Invocation Token (FIT) minted by Forge Remote for this app.',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -34,4 +52,17 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
 
   const api = fastify.withTypeProvider<ZodTypeProvider>();
   await api.register(healthRoutes, { deps });
+
+  // ── Public vendor callbacks (verified by their own means: channel token, signed OAuth state) ──
+  // (registered by api/routes/callbacks.ts, see below)
+
+  // ── FIT-protected API ──
+  await api.register(
+    async (secured) => {
+      await secured.register(forgeAuth, { deps });
+      // ---- Routes owned by helper A ----
+      // ---- Routes owned by helper B (api/routes/scis.ts, panel.ts, metadata.ts): register here ----
+    },
+    { prefix: API_PREFIX },
+  );
 }

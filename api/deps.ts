@@ -1,6 +1,14 @@
 // What the API needs from the rest of the product, injected by whoever starts it (embedded `npm start`,
-// the production entry point, or a test).
+// the production entry point api/main.ts, or a test through api/test/helper.ts). The app opens nothing
+// itself: every connection arrives ready and is closed by its owner.
+import type { Client } from '@temporalio/client';
+import type { ZohoEndpoints } from '../clients/zoho';
 import type { Config } from '../lib/config';
+import type { SecretCipher } from '../lib/secrets/cipher';
+import type { TenantClients } from '../lib/tenant-clients';
+import type { PrismaClient } from '../prisma/generated/client';
+import type { FitVerifier } from './plugins/forge-auth';
+import { SciWorkflows } from './services/sci-workflows';
 
 export interface HealthProbes {
   /** Resolves when the database answers a trivial query. */
@@ -12,4 +20,59 @@ export interface HealthProbes {
 export interface AppDeps {
   config: Config;
   health: HealthProbes;
+  prisma: PrismaClient;
+  /** Seals and opens every secret at rest (client secrets, Zoho and Forge tokens, channel tokens). */
+  cipher: SecretCipher;
+  /** Per-tenant Zoho and Jira clients over the sealed tokens. */
+  clients: TenantClients;
+  /** The only door into Temporal (start/signal/query SCI workflows). */
+  workflows: SciWorkflows;
+  /** Zoho hosts per data center: the real ones, or the simulator's (sandboxZohoEndpoints). */
+  zohoEndpoints: ZohoEndpoints;
+  /** FIT verification; defaults to FORGE_JWKS_URL + FORGE_APP_ID from config. Tests may pass their own. */
+  fitVerifier?: FitVerifier;
+  /** Time source for token expiry and state signatures (tests). */
+  now?: () => number;
+}
+
+export interface AppRuntime {
+  config: Config;
+  prisma: PrismaClient;
+  temporal: Client;
+  cipher: SecretCipher;
+  clients: TenantClients;
+  zohoEndpoints: ZohoEndpoints;
+  /** Overrides config.TEMPORAL_UI_URL (e.g. the embedded dev server's UI). */
+  temporalUiUrl?: string | undefined;
+  /** Overrides config.TEMPORAL_TASK_QUEUE (tests use a queue of their own). */
+  taskQueue?: string;
+  fitVerifier?: FitVerifier;
+  now?: () => number;
+}
+
+/** AppDeps over already-opened connections: health probes and the SciWorkflows service are derived here. */
+export function createAppDeps(rt: AppRuntime): AppDeps {
+  return {
+    config: rt.config,
+    prisma: rt.prisma,
+    cipher: rt.cipher,
+    clients: rt.clients,
+    zohoEndpoints: rt.zohoEndpoints,
+    workflows: new SciWorkflows(rt.temporal, {
+      taskQueue: rt.taskQueue ?? rt.config.TEMPORAL_TASK_QUEUE,
+      namespace: rt.config.TEMPORAL_NAMESPACE,
+      pollIntervalMs: rt.config.SCI_POLL_INTERVAL,
+      uiBaseUrl: rt.temporalUiUrl ?? rt.config.TEMPORAL_UI_URL,
+    }),
+    health: {
+      database: async () => {
+        await rt.prisma.$queryRaw`SELECT 1`;
+      },
+      temporal: async () => {
+        await rt.temporal.workflowService.getSystemInfo({});
+      },
+    },
+    ...(rt.fitVerifier ? { fitVerifier: rt.fitVerifier } : {}),
+    ...(rt.now ? { now: rt.now } : {}),
+  };
 }
