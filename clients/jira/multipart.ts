@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 
-export type ByteSource = Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+export type ByteSource = Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface FilePart {
   /** Form field name; Jira wants `file`. */
@@ -22,8 +22,8 @@ export interface MultipartBody {
 
 export function toAsyncIterable(source: ByteSource): AsyncIterable<Uint8Array> {
   if (source instanceof Readable) return source;
-  if (Symbol.asyncIterator in source) return source;
-  return Readable.fromWeb(source as unknown as NodeWebReadableStream<Uint8Array>);
+  if ('getReader' in source) return Readable.fromWeb(source as unknown as NodeWebReadableStream<Uint8Array>);
+  return Readable.from(source);
 }
 
 function quote(value: string): string {
