@@ -410,7 +410,7 @@ export async function resyncSci(deps: Deps, sci: SmartConnectedItem, since: Date
   requireAutomated(sci);
   let status: SciStatus | null;
   try {
-    status = await deps.workflows.status(sci);
+    status = await withTimeout(deps.workflows.status(sci), STATUS_TIMEOUT_MS);
   } catch (err) {
     throw wrapTemporal(err, 'Nothing changed.');
   }
