@@ -1,0 +1,56 @@
+// The resolver functions: one per contract key, all built the same way (validate the payload, call the
+// API, validate the answer, wrap it in the envelope). No business logic lives here; the API owns it.
+import Resolver from '@forge/resolver';
+import { BackendError, callBackend, MESSAGES } from './backend';
+import { contract, RESOLVER_KEYS, type DataOf, type PayloadOf, type ResolverKey, type ResolverResult } from './contract';
+import { MissingIssueContextError, routes, type CallContext, type Route } from './routes';
+
+/** The parts of Forge's resolver request this layer reads. */
+export interface ResolverRequest {
+  payload: unknown;
+  context: { extension?: unknown };
+}
+
+function callContext(context: ResolverRequest['context']): CallContext {
+  const ext = context.extension as { issue?: { key?: unknown } } | undefined;
+  const key = ext?.issue?.key;
+  return { issueKey: typeof key === 'string' && key.length > 0 && key.length <= 100 ? key : undefined };
+}
+
+/** Runs one resolver key end to end; exported so tests and the local host can call it directly. */
+export async function runResolver<K extends ResolverKey>(key: K, request: ResolverRequest): Promise<ResolverResult<K>> {
+  const spec = contract[key];
+  const input = spec.payload.safeParse(request.payload ?? {});
+  if (!input.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: input.error.issues[0]?.message ?? 'Some of the values entered are not valid.',
+        problems: input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    };
+  }
+  const payload = input.data as PayloadOf<K>;
+  const route = routes[key] as Route<K>;
+  try {
+    const body = await callBackend(route.call(payload, callContext(request.context)));
+    const adapted = route.adapt ? route.adapt(body, payload) : body;
+    const data = spec.data.safeParse(adapted);
+    if (!data.success) return { ok: false, error: { code: 'UNEXPECTED_RESPONSE', message: MESSAGES.unexpected } };
+    return { ok: true, data: data.data as DataOf<K> };
+  } catch (error) {
+    if (error instanceof BackendError) return { ok: false, error: error.detail };
+    if (error instanceof MissingIssueContextError) return { ok: false, error: { code: 'NO_ISSUE', message: error.message } };
+    return { ok: false, error: { code: 'SERVER_ERROR', message: MESSAGES.serverError } };
+  }
+}
+
+/** Every contract key defined on one Forge Resolver. */
+export function buildResolver(): Resolver {
+  const resolver = new Resolver();
+  for (const key of RESOLVER_KEYS) {
+    resolver.define(key, (req: ResolverRequest) => runResolver(key, req));
+  }
+  return resolver;
+}

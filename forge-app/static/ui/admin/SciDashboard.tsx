@@ -1,0 +1,202 @@
+// The Smart Connected Items dashboard (F7): one row per item with its mode, Jira scope, Zoho module,
+// options, latest sync state, and the row actions.
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
+import { Inline, Stack } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import { useState } from 'react';
+import { SYNC_MODE_LABELS, type AuthMode, type Sci } from '../../../src/contract';
+import { call, openExternal } from '../shared/api';
+import { ErrorMessage } from '../shared/ErrorMessage';
+import { useAction, useCall } from '../shared/hooks';
+import { formatTime, Subtle } from '../shared/layout';
+import { RunHistory } from './RunHistory';
+import { SciEditor } from './SciEditor';
+
+export function OutcomeLozenge({ outcome }: { outcome: string }) {
+  const o = outcome.toUpperCase();
+  if (o === 'SUCCEEDED' || o === 'SUCCESS' || o === 'OK') return <Lozenge appearance="success">Succeeded</Lozenge>;
+  if (o === 'FAILED' || o === 'ERROR') return <Lozenge appearance="removed">Failed</Lozenge>;
+  if (o === 'PARTIAL') return <Lozenge appearance="moved">Partial</Lozenge>;
+  if (o === 'RUNNING') return <Lozenge appearance="inprogress">Running</Lozenge>;
+  return <Lozenge>{outcome.toLowerCase().replace(/_/g, ' ')}</Lozenge>;
+}
+
+function optionsText(sci: Sci): string {
+  const on = [
+    sci.options.autoCreate && 'Auto-create',
+    sci.options.statusSync && 'Status sync',
+    sci.options.notesSync && 'CRM notes',
+    sci.options.attachmentSync && 'Attachments',
+  ].filter(Boolean);
+  return on.length ? on.join(', ') : 'None';
+}
+
+function SyncState({ sci }: { sci: Sci }) {
+  if (sci.syncMode === 'DISPLAY') return <Subtle>No sync (Display)</Subtle>;
+  if (!sci.enabled) return <Lozenge appearance="moved">Paused</Lozenge>;
+  const run = sci.latestRun;
+  if (!run) return <Subtle>{sci.workflowState ? `Waiting for the first run (${sci.workflowState})` : 'Waiting for the first run'}</Subtle>;
+  return (
+    <Stack space="space.050">
+      <Inline space="space.100" alignBlock="center">
+        <OutcomeLozenge outcome={run.outcome} />
+        <Subtle>{formatTime(run.finishedAt ?? run.startedAt)}</Subtle>
+      </Inline>
+      <Subtle>
+        {run.recordsSeen} seen · {run.recordsChanged} changed · {run.recordsCreated} created
+        {run.errorCount ? ` · ${run.errorCount} errors` : ''}
+      </Subtle>
+      {run.error && <Subtle>{run.error}</Subtle>}
+    </Stack>
+  );
+}
+
+export function SciDashboard({ mode }: { mode: AuthMode | null }) {
+  const list = useCall('sci/list', {});
+  const action = useAction();
+  const [editing, setEditing] = useState<Sci | 'new' | null>(null);
+  const [history, setHistory] = useState<Sci | null>(null);
+  const [deleting, setDeleting] = useState<Sci | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const rowAction = (label: string, fn: () => Promise<unknown>, done?: string) =>
+    action.run(label, async () => {
+      await fn();
+      setNotice(done ?? null);
+      await list.reload();
+    });
+
+  const rows = (list.state.data ?? []).map((sci) => ({
+    key: sci.id,
+    cells: [
+      { key: 'name', content: <strong>{sci.name}</strong> },
+      { key: 'mode', content: SYNC_MODE_LABELS[sci.syncMode] },
+      { key: 'scope', content: sci.jiraScopeLabel },
+      { key: 'module', content: sci.zohoModuleLabel },
+      { key: 'options', content: optionsText(sci) },
+      { key: 'state', content: <SyncState sci={sci} /> },
+      {
+        key: 'actions',
+        content: (
+          <Inline space="space.050" shouldWrap>
+            <Button spacing="compact" onClick={() => setEditing(sci)}>
+              Edit
+            </Button>
+            {sci.syncMode !== 'DISPLAY' && (
+              <>
+                {sci.enabled ? (
+                  <Button spacing="compact" onClick={() => void rowAction(`pause:${sci.id}`, () => call('sci/pause', { id: sci.id }), `${sci.name} is paused.`)}>
+                    Pause
+                  </Button>
+                ) : (
+                  <Button spacing="compact" onClick={() => void rowAction(`resume:${sci.id}`, () => call('sci/resume', { id: sci.id }), `${sci.name} is running again.`)}>
+                    Resume
+                  </Button>
+                )}
+                <Button
+                  spacing="compact"
+                  isDisabled={!sci.enabled}
+                  isLoading={action.pending === `sync:${sci.id}`}
+                  onClick={() => void rowAction(`sync:${sci.id}`, () => call('sci/sync-now', { id: sci.id }), `A sync of ${sci.name} has started.`)}
+                >
+                  Sync now
+                </Button>
+                <Button spacing="compact" onClick={() => setHistory(sci)}>
+                  Run history
+                </Button>
+                {sci.temporalUiUrl && (
+                  <Button spacing="compact" appearance="subtle" onClick={() => openExternal(sci.temporalUiUrl!)}>
+                    Open in Temporal UI
+                  </Button>
+                )}
+              </>
+            )}
+            <Button spacing="compact" appearance="subtle" onClick={() => setDeleting(sci)}>
+              Delete
+            </Button>
+          </Inline>
+        ),
+      },
+    ],
+  }));
+
+  return (
+    <Stack space="space.200">
+      <Inline spread="space-between" alignBlock="center">
+        <Subtle>Each Smart Connected Item connects one Jira project and issue type with one Zoho CRM module.</Subtle>
+        <Button appearance="primary" onClick={() => setEditing('new')}>
+          Create Smart Connected Item
+        </Button>
+      </Inline>
+      {notice && (
+        <SectionMessage appearance="success">
+          <p>{notice}</p>
+        </SectionMessage>
+      )}
+      {action.error && <ErrorMessage error={action.error} />}
+      {list.state.status === 'error' && <ErrorMessage error={list.state.error} title="Could not load Smart Connected Items" onRetry={() => void list.reload()} />}
+      <DynamicTable
+        testId="sci-table"
+        head={{
+          cells: [
+            { key: 'name', content: 'Name' },
+            { key: 'mode', content: 'Sync mode' },
+            { key: 'scope', content: 'Jira scope' },
+            { key: 'module', content: 'Zoho CRM module' },
+            { key: 'options', content: 'Options' },
+            { key: 'state', content: 'Latest sync' },
+            { key: 'actions', content: 'Actions' },
+          ],
+        }}
+        rows={rows}
+        isLoading={list.state.status === 'loading' && !list.state.data}
+        emptyView={<Subtle>No Smart Connected Items yet. Create one to link Jira issues with Zoho CRM records.</Subtle>}
+      />
+      <ModalTransition>
+        {editing && (
+          <SciEditor
+            mode={mode}
+            existing={editing === 'new' ? null : editing}
+            onClose={() => setEditing(null)}
+            onSaved={(sci) => {
+              setEditing(null);
+              setNotice(`${sci.name} is saved.`);
+              void list.reload();
+            }}
+          />
+        )}
+        {history && <RunHistory sci={history} onClose={() => setHistory(null)} />}
+        {deleting && (
+          <Modal onClose={() => setDeleting(null)}>
+            <ModalHeader>
+              <ModalTitle appearance="danger">Delete {deleting.name}?</ModalTitle>
+            </ModalHeader>
+            <ModalBody>
+              <p>Its sync stops and its record links are removed. Jira issues and Zoho CRM records themselves are not deleted.</p>
+            </ModalBody>
+            <ModalFooter>
+              <Button appearance="subtle" onClick={() => setDeleting(null)}>
+                Cancel
+              </Button>
+              <Button
+                appearance="danger"
+                isLoading={action.pending === 'delete'}
+                onClick={() =>
+                  void rowAction('delete', async () => {
+                    await call('sci/delete', { id: deleting.id });
+                    setDeleting(null);
+                  }, `${deleting.name} is deleted.`)
+                }
+              >
+                Delete
+              </Button>
+            </ModalFooter>
+          </Modal>
+        )}
+      </ModalTransition>
+    </Stack>
+  );
+}

@@ -1,0 +1,66 @@
+// A linked record (F24, F25): record ID, preview fields, Open in Zoho, Refresh, and Unlink for manual links.
+// Auto-managed links are read-only: they say so instead of offering Unlink.
+import Button from '@atlaskit/button/new';
+import Lozenge from '@atlaskit/lozenge';
+import { Box, Grid, Inline, Stack, xcss } from '@atlaskit/primitives';
+import Heading from '@atlaskit/heading';
+import type { PanelLink } from '../../../src/contract';
+import { openExternal } from '../shared/api';
+import { formatTime, Subtle } from '../shared/layout';
+
+const card = xcss({
+  borderColor: 'color.border',
+  borderStyle: 'solid',
+  borderWidth: 'border.width',
+  borderRadius: 'radius.medium',
+  padding: 'space.200',
+});
+
+interface Props {
+  link: PanelLink;
+  pending: string | null;
+  onRefresh: () => void;
+  onUnlink: () => void;
+}
+
+export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
+  const auto = link.managed === 'AUTO';
+  return (
+    <Box xcss={card} testId="linked-card">
+      <Stack space="space.150">
+        <Inline spread="space-between" alignBlock="center">
+          <Heading size="small" as="h2">
+            {link.title}
+          </Heading>
+          <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
+        </Inline>
+        <Subtle>
+          {link.zohoModule} · Record ID <span data-testid="record-id">{link.recordId}</span> · {link.sciName}
+        </Subtle>
+        {link.fields.length > 0 && (
+          <Grid templateColumns="minmax(100px, 1fr) 2fr" gap="space.050" testId="preview-fields">
+            {link.fields.map((f) => [
+              <Subtle key={`l-${f.label}`}>{f.label}</Subtle>,
+              <span key={`v-${f.label}`}>{f.value === '' ? '—' : f.value}</span>,
+            ])}
+          </Grid>
+        )}
+        <Inline space="space.100" shouldWrap alignBlock="center">
+          {link.webUrl && <Button onClick={() => openExternal(link.webUrl!)}>Open in Zoho</Button>}
+          <Button onClick={onRefresh} isLoading={pending === `refresh:${link.id}`}>
+            Refresh
+          </Button>
+          {!auto && (
+            <Button appearance="subtle" onClick={onUnlink} isLoading={pending === `unlink:${link.id}`}>
+              Unlink
+            </Button>
+          )}
+        </Inline>
+        <Subtle>
+          {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
+          {link.refreshedAt ? `Refreshed ${formatTime(link.refreshedAt)}.` : ''}
+        </Subtle>
+      </Stack>
+    </Box>
+  );
+}

@@ -1,0 +1,113 @@
+// The Jira issue panel: the linked record(s), or the way to link one, or the sign-in a user needs (F23–F27).
+import Button from '@atlaskit/button/new';
+import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import { Box, Stack } from '@atlaskit/primitives';
+import { ModalTransition } from '@atlaskit/modal-dialog';
+import { useState } from 'react';
+import type { Panel } from '../../../src/contract';
+import { call, openExternal } from '../shared/api';
+import { ErrorMessage } from '../shared/ErrorMessage';
+import { useAction, useCall } from '../shared/hooks';
+import { Subtle } from '../shared/layout';
+import { LinkDialog } from './LinkDialog';
+import { LinkedCard } from './LinkedCard';
+
+function SignInNeeded({ panel, onReload }: { panel: Panel; onReload: () => void }) {
+  const action = useAction();
+  const [started, setStarted] = useState(false);
+  if (panel.state === 'login_required') {
+    const signIn = () =>
+      action.run('sign-in', async () => {
+        const { authorizeUrl } = await call('connection/start-sign-in', {});
+        openExternal(authorizeUrl);
+        setStarted(true);
+      });
+    return (
+      <Stack space="space.100">
+        <SectionMessage
+          appearance="warning"
+          title="Zoho CRM login required"
+          actions={[
+            <SectionMessageAction key="sign-in" onClick={() => void signIn()}>
+              Sign in to Zoho CRM
+            </SectionMessageAction>,
+            ...(started ? [<SectionMessageAction key="done" onClick={onReload}>I have signed in</SectionMessageAction>] : []),
+          ]}
+        >
+          <p>{panel.message ?? 'Sign in with your own Zoho CRM account to see and link records.'}</p>
+        </SectionMessage>
+        {action.error && <ErrorMessage error={action.error} />}
+      </Stack>
+    );
+  }
+  const title = panel.state === 'reauth_required' ? 'Zoho CRM re-authentication required' : 'Zoho CRM authentication required';
+  return (
+    <SectionMessage appearance="warning" title={title}>
+      <p>{panel.message ?? 'A Jira admin needs to finish connecting Zoho CRM in the app’s admin page.'}</p>
+    </SectionMessage>
+  );
+}
+
+export function PanelApp() {
+  const panel = useCall('panel/get', {});
+  const action = useAction();
+  const [linking, setLinking] = useState(false);
+  const p = panel.state.data;
+
+  if (!p) {
+    if (panel.state.status === 'error') return <ErrorMessage error={panel.state.error} title="Could not load the Zoho CRM panel" onRetry={() => void panel.reload()} />;
+    return <Spinner label="Loading Zoho CRM" />;
+  }
+  if (p.state !== 'ok') return <SignInNeeded panel={p} onReload={() => void panel.reload()} />;
+
+  return (
+    <Box padding="space.050">
+      <Stack space="space.200">
+        {panel.state.status === 'error' && <ErrorMessage error={panel.state.error} onRetry={() => void panel.reload()} />}
+        {action.error && <ErrorMessage error={action.error} />}
+        {p.links.map((link) => (
+          <LinkedCard
+            key={link.id}
+            link={link}
+            pending={action.pending}
+            onRefresh={() =>
+              void action.run(`refresh:${link.id}`, async () => {
+                const fresh = await call('panel/refresh', { linkId: link.id });
+                panel.setData({ ...p, links: p.links.map((l) => (l.id === fresh.id ? fresh : l)) });
+              })
+            }
+            onUnlink={() => void action.run(`unlink:${link.id}`, async () => panel.setData(await call('panel/unlink', { linkId: link.id })))}
+          />
+        ))}
+        {p.links.length === 0 &&
+          (p.scis.length === 0 ? (
+            <SectionMessage appearance="information" title="No Smart Connected Item covers this issue">
+              <p>Ask a Jira admin to create a Smart Connected Item for this project and issue type in the Zoho CRM Connector admin page.</p>
+            </SectionMessage>
+          ) : (
+            <Stack space="space.100">
+              <Subtle>No Zoho CRM record is linked to {p.issueKey} yet.</Subtle>
+              <Box>
+                <Button appearance="primary" onClick={() => setLinking(true)}>
+                  Link a Zoho CRM record
+                </Button>
+              </Box>
+            </Stack>
+          ))}
+      </Stack>
+      <ModalTransition>
+        {linking && (
+          <LinkDialog
+            scis={p.scis}
+            onClose={() => setLinking(false)}
+            onLinked={(next) => {
+              setLinking(false);
+              panel.setData(next);
+            }}
+          />
+        )}
+      </ModalTransition>
+    </Box>
+  );
+}
