@@ -30,7 +30,7 @@ async function findIssueByLinkKey(ctx: SciContext, key: string): Promise<{ id: s
     maxResults: 1,
   });
   const hit = page.issues[0];
-  return hit ? { id: hit.id, key: hit.key } : undefined;
+  return hit ? { id: hit.id, key: hit.key ?? hit.id } : undefined;
 }
 
 export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<RecordLink | null> {

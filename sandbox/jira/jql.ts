@@ -257,7 +257,12 @@ const ALIASES: Record<string, string> = {
   duedate: 'duedate',
 };
 
+/** `issue.property[key].path.to.value`: entity-property search, as Jira indexes app properties. */
+const PROPERTY_FIELD = /^issue\.property\[([^\]]+)\](?:\.([\w.]+))?$/i;
+
 function resolveField(name: string): string {
+  const prop = PROPERTY_FIELD.exec(name);
+  if (prop) return `prop:${prop[1]}:${prop[2] ?? ''}`;
   const lower = name.toLowerCase();
   if (ALIASES[lower]) return ALIASES[lower];
   const cf = /^cf\[(\d+)\]$/i.exec(name);
@@ -270,6 +275,15 @@ function resolveField(name: string): string {
 
 /** The comparable values an issue holds for a field (lower-cased ids/names; numbers as strings). */
 function accessor(field: string, store: JiraStore): (i: SimIssue) => string[] {
+  if (field.startsWith('prop:')) {
+    const [, key, path] = field.split(':') as [string, string, string];
+    return (i) => {
+      let v: unknown = i.properties.get(key);
+      for (const part of path ? path.split('.') : []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+      if (v === undefined || v === null || typeof v === 'object') return [];
+      return [String(v as string | number | boolean).toLowerCase()];
+    };
+  }
   switch (field) {
     case 'project':
       return (i) => {
