@@ -281,7 +281,7 @@ function accessor(field: string, store: JiraStore): (i: SimIssue) => string[] {
       let v: unknown = i.properties.get(key);
       for (const part of path ? path.split('.') : []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
       if (v === undefined || v === null || typeof v === 'object') return [];
-      return [String(v as string | number | boolean).toLowerCase()];
+      return [String(v).toLowerCase()];
     };
   }
   switch (field) {
