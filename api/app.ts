@@ -16,7 +16,14 @@ import {
 } from 'fastify-type-provider-zod';
 import { errorHandler, notFoundHandler } from './plugins/error-handler';
 import { forgeAuth } from './plugins/forge-auth';
+import { callbackRoutes } from './routes/callbacks';
+import { connectionRoutes } from './routes/connection';
+import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { lifecycleRoutes } from './routes/lifecycle';
+import { metadataRoutes } from './routes/metadata';
+import { panelRoutes } from './routes/panel';
+import { sciRoutes } from './routes/scis';
 import type { AppDeps } from './deps';
 
 export const API_PREFIX = '/api/v1';
@@ -54,14 +61,18 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
   await api.register(healthRoutes, { deps });
 
   // ── Public vendor callbacks (verified by their own means: channel token, signed OAuth state) ──
-  // (registered by api/routes/callbacks.ts, see below)
+  await api.register(callbackRoutes, { deps, prefix: API_PREFIX });
 
   // ── FIT-protected API ──
   await api.register(
     async (secured) => {
       await secured.register(forgeAuth, { deps });
-      // ---- Routes owned by helper A ----
-      // ---- Routes owned by helper B (api/routes/scis.ts, panel.ts, metadata.ts): register here ----
+      await secured.register(connectionRoutes, { deps });
+      await secured.register(eventRoutes, { deps });
+      await secured.register(lifecycleRoutes, { deps });
+      await secured.register(sciRoutes, { deps });
+      await secured.register(panelRoutes, { deps });
+      await secured.register(metadataRoutes, { deps });
     },
     { prefix: API_PREFIX },
   );

@@ -1,6 +1,6 @@
 // Builds the whole API for a test file over real dependencies: a fresh migrated PostgreSQL database, the
 // suite's Temporal dev server (a task queue of this file's own), the Jira simulator (which also serves the
-// sandbox FIT signing keys as the JWKS) and, when it is available, the Zoho simulator. Requests go through
+// sandbox FIT signing keys as the JWKS) and the Zoho simulator (every data center on one port). Requests go through
 // `app.inject()`; FITs are signed with the sandbox key for any number of made-up Jira sites.
 //
 //   const t = await createTestApp();
@@ -24,6 +24,7 @@ import {
   type JiraSimulator,
   type SignFitOptions,
 } from '../../sandbox/jira';
+import { startZohoSimulator, type ZohoSimulator, type ZohoSimulatorOptions } from '../../sandbox/zoho';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { connectTestTemporal, type TestTemporal } from '../../test/support/temporal';
 import { app as appPlugin } from '../app';
@@ -33,8 +34,10 @@ import { fitClaimsSchema, rememberSystemToken, upsertTenant } from '../plugins/f
 export interface TestAppOptions {
   /** Extra environment settings (strings, as in process.env) merged over the test defaults. */
   env?: Record<string, string>;
-  /** Base URL whose `/accounts/<dc>` and `/api/<dc>` paths play Zoho; default: a Zoho simulator if one can start. */
+  /** Play Zoho with a simulator the caller started at this URL (then `zoho` is undefined). */
   zohoBaseUrl?: string;
+  /** Options for the Zoho simulator the helper starts when no zohoBaseUrl is given (e.g. homeDc). */
+  zohoSimulator?: ZohoSimulatorOptions;
   /** Options for the Jira simulator (e.g. forge.eventUrl). */
   jira?: Parameters<typeof startJiraSimulator>[0];
 }
@@ -56,6 +59,8 @@ export interface TestApp {
   db: TestDatabase;
   temporal: TestTemporal;
   jira: JiraSimulator;
+  /** The helper's own Zoho simulator (undefined when the caller passed zohoBaseUrl). */
+  zoho: ZohoSimulator | undefined;
   zohoEndpoints: ZohoEndpoints;
   /** The installation (Forge view) of a named site. */
   installation(site?: string): InstallationInfo;
@@ -74,19 +79,6 @@ function uuidFrom(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A Zoho simulator for the tests, when sandbox/zoho exposes one (loaded lazily: it is built in parallel). */
-async function startZoho(): Promise<{ url: string; close(): Promise<void> } | undefined> {
-  try {
-    const path = '../../sandbox/zoho/index';
-    const mod = (await import(/* @vite-ignore */ path)) as {
-      startZohoSimulator?: (o: { port: number }) => Promise<{ url: string; close(): Promise<void> }>;
-    };
-    return mod.startZohoSimulator ? await mod.startZohoSimulator({ port: 0 }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -95,10 +87,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   try {
     const jira = await startJiraSimulator({ port: 0, ...opts.jira });
     closers.push(() => jira.close());
-    const zoho = opts.zohoBaseUrl ? undefined : await startZoho();
+    const zoho = opts.zohoBaseUrl ? undefined : await startZohoSimulator({ port: 0, ...opts.zohoSimulator });
     if (zoho) closers.push(() => zoho.close());
-    const zohoBase = opts.zohoBaseUrl ?? zoho?.url ?? 'http://127.0.0.1:9';
-    const zohoEndpoints = sandboxZohoEndpoints(zohoBase);
+    const zohoEndpoints = zoho ? zoho.endpoints : sandboxZohoEndpoints(opts.zohoBaseUrl!);
 
     const db = await createTestDatabase();
     closers.push(() => db.drop());
@@ -159,7 +150,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       return rememberSystemToken(deps, row, jira.systemToken);
     };
 
-    return { app, deps, config, db, temporal, jira, zohoEndpoints, installation, fit, headers, tenant, close };
+    return { app, deps, config, db, temporal, jira, zoho, zohoEndpoints, installation, fit, headers, tenant, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,0 +1,199 @@
+// Vendor callbacks that reach the API without a Forge Invocation Token, each verified by its own proof:
+// - Zoho notification (watch) callbacks carry the channel token we registered; it is compared in constant
+//   time with the sealed copy on the ZohoNotificationChannel row, which also names the tenant.
+// - The Providers-mode consent redirect carries the sealed `state` made when the user started the sign-in
+//   (oauth-state.ts), which names the tenant and the Jira user; nothing else in the request is trusted.
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
+import type { SecretCipher } from '../../lib/secrets/cipher';
+import { openFrom, sealTo } from '../../lib/tenant-clients';
+import { Prisma } from '../../prisma/generated/client';
+import type { ZohoNotificationSignal } from '../../workflows/messages';
+import type { AppDeps } from '../deps';
+import { ApiError, errorResponses } from '../services/api-errors';
+import { routeErrorHandler } from '../services/route-support';
+import { isAutomated, sciRef } from '../services/scis';
+import { userTokenColumn } from '../services/zoho-access';
+import { exchangeCode, oauthRedirectUri } from './connection';
+import { openOAuthState } from './oauth-state';
+
+/** Sealing context of a channel's token: bound to tenant and channel, so a copied row does not verify. */
+export function channelTokenColumn(channelId: string): string {
+  return `zohoChannel.${channelId}.token`;
+}
+
+/** Seals a channel token for a ZohoNotificationChannel row (for whoever registers channels). */
+export function sealChannelToken(cipher: SecretCipher, tenantId: string, channelId: string, token: string) {
+  return sealTo(cipher, tenantId, channelTokenColumn(channelId), token);
+}
+
+const notificationReply = z.object({ accepted: z.boolean(), duplicate: z.boolean(), signalled: z.number().int(), reason: z.string().optional() });
+
+// Zoho sends `ids` for every record of the change; its documented page is at most 100 per callback,
+// a generous cap keeps a hostile body from fanning out.
+const notificationBody = notificationCallbackSchema.extend({
+  module: z.string().min(1).max(100),
+  ids: z.array(z.union([z.string().max(40), z.number()]).transform(String)).max(1000),
+  channel_id: z.union([z.string().min(1).max(40), z.number()]).transform(String),
+  token: z.string().max(200).nullish(),
+});
+
+const oauthQuery = z.looseObject({
+  code: z.string().max(1000).optional(),
+  state: z.string().max(2000).optional(),
+  location: z.string().max(20).optional(),
+  'accounts-server': z.string().max(300).optional(),
+  error: z.string().max(200).optional(),
+});
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function page(title: string, message: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+}
+
+export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
+  fastify.setErrorHandler(routeErrorHandler);
+  const now = () => (deps.now ?? Date.now)();
+
+  fastify.post(
+    '/callbacks/zoho/notifications',
+    {
+      schema: {
+        summary: 'Zoho CRM notification (watch) callback, verified by its channel token',
+        tags: ['callbacks'],
+        body: notificationBody,
+        response: { 200: notificationReply, ...errorResponses(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const cb = request.body;
+      const channels = await deps.prisma.zohoNotificationChannel.findMany({ where: { channelId: cb.channel_id, state: { not: 'DISABLED' } }, take: 20 });
+      // The channel id is ours but could repeat across tenants; the token decides which row it is.
+      const channel = channels.find((c) => {
+        try {
+          const token = openFrom(deps.cipher, c.tenantId, channelTokenColumn(c.channelId), c.tokenCiphertext);
+          return token !== undefined && verifyChannelToken(cb, token);
+        } catch {
+          return false;
+        }
+      });
+      if (!channel) throw new ApiError(401, 'Unknown notification channel or wrong channel token.');
+
+      const tenantId = channel.tenantId;
+      const scis = (
+        await deps.prisma.smartConnectedItem.findMany({
+          where: { tenantId, enabled: true, syncMode: { not: 'DISPLAY' }, zohoModule: cb.module, ...(channel.sciId ? { id: channel.sciId } : {}) },
+        })
+      ).filter(isAutomated);
+      if (scis.length === 0) return { accepted: false, duplicate: false, signalled: 0, reason: 'No enabled Smart Connected Item syncs this module.' };
+
+      const eventKey = `${cb.channel_id}:${createHash('sha256').update(`${cb.server_time}\0${cb.operation}\0${cb.module}\0${cb.ids.join(',')}`).digest('hex')}`;
+      const receivedAt = new Date(now());
+      let recorded: { id: string };
+      try {
+        recorded = await deps.prisma.processedEvent.create({
+          data: { tenantId, source: 'ZOHO', eventKey, receivedAt, expiresAt: new Date(receivedAt.getTime() + 7 * 24 * 3600 * 1000) },
+          select: { id: true },
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) return { accepted: true, duplicate: true, signalled: 0 };
+        throw err;
+      }
+      const signal: ZohoNotificationSignal = {
+        channelId: cb.channel_id,
+        operation: cb.operation,
+        recordIds: cb.ids,
+        receivedAt: receivedAt.toISOString(),
+      };
+      const results = await Promise.allSettled(scis.map((sci) => deps.workflows.zohoNotification(sciRef(sci), signal)));
+      if (results.some((r) => r.status === 'rejected')) {
+        await deps.prisma.processedEvent.delete({ where: { id: recorded.id } }).catch(() => undefined);
+        throw new ApiError(503, 'The workflow service (Temporal) did not answer; the notification was not recorded.', 'TEMPORAL_UNAVAILABLE');
+      }
+      return { accepted: true, duplicate: false, signalled: scis.length };
+    },
+  );
+
+  fastify.get(
+    '/callbacks/zoho/oauth',
+    {
+      schema: {
+        summary: 'Providers mode: Zoho consent redirect (the browser returns here after the user signs in)',
+        description: 'Answers an HTML page. Verified by the sealed state made by POST /api/v1/connection/providers/sign-in.',
+        tags: ['callbacks'],
+        querystring: oauthQuery,
+        response: { 200: z.string(), 400: z.string(), 409: z.string(), 422: z.string(), 503: z.string() },
+      },
+    },
+    async (request, reply) => {
+      const html = (status: 200 | 400 | 409 | 422 | 503, title: string, message: string) =>
+        reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(title, message));
+      const q = request.query;
+      const state = q.state ? openOAuthState(deps.cipher, q.state, now()) : undefined;
+      if (!state) return html(400, 'Sign-in link expired', 'This Zoho CRM sign-in link is invalid or has expired. Start the sign-in again from Jira.');
+      if (q.error || !q.code) {
+        return html(400, 'Zoho CRM sign-in not completed', 'Zoho did not complete the sign-in (the consent was declined or cancelled). Start it again from Jira.');
+      }
+      const connection = await deps.prisma.zohoConnection.findUnique({ where: { tenantId: state.tenantId } });
+      const clientSecret = connection ? openFrom(deps.cipher, state.tenantId, 'zoho.clientSecret', connection.clientSecretCiphertext) : undefined;
+      if (connection?.mode !== 'PROVIDERS' || !connection.clientId || !clientSecret) {
+        return html(409, 'Zoho CRM authentication required', 'This Jira site is no longer set up for per-user Zoho CRM sign-in. Ask an administrator.');
+      }
+      const oauth = createZohoOAuth({ credentials: { clientId: connection.clientId, clientSecret }, endpoints: deps.zohoEndpoints, timeoutMs: 4000 });
+      let dc: ZohoDc;
+      try {
+        dc = oauth.parseAuthorizationRedirect(q).dc;
+      } catch {
+        return html(400, 'Zoho CRM sign-in not completed', 'The sign-in came back from an unknown Zoho data center. Start it again from Jira.');
+      }
+      if (dc !== state.dc || dc !== zohoDcSchema.catch(state.dc).parse(connection.dataCenter)) {
+        return html(422, 'Wrong Zoho CRM data center', 'Your Zoho CRM account lives in another data center than the one this Jira site uses. Ask an administrator.');
+      }
+      let tokens;
+      try {
+        tokens = await exchangeCode(deps, { clientId: connection.clientId, clientSecret, code: q.code, dc, redirectUri: oauthRedirectUri(deps.config) });
+      } catch (err) {
+        if (err instanceof ApiError) return html(err.statusCode === 503 ? 503 : 422, 'Zoho CRM sign-in failed', err.message);
+        throw err;
+      }
+      // Who signed in, for the panel ("signed in as …"); optional: the grant is usable without it.
+      let profile: { ZUID: string; Email?: string | undefined } | undefined;
+      try {
+        profile = await oauth.userInfo({ dc, accessToken: tokens.accessToken ?? '' });
+      } catch (err) {
+        if (!isZohoError(err)) throw err;
+      }
+      const { tenantId, accountId } = state;
+      const refresh = sealTo(deps.cipher, tenantId, userTokenColumn.refresh(accountId), tokens.refreshToken);
+      const access = tokens.accessToken ? sealTo(deps.cipher, tenantId, userTokenColumn.access(accountId), tokens.accessToken) : undefined;
+      const data = {
+        refreshTokenCiphertext: refresh.ciphertext,
+        refreshTokenKeyId: refresh.keyId,
+        accessTokenCiphertext: access?.ciphertext ?? null,
+        accessTokenKeyId: access?.keyId ?? null,
+        accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+        grantedScopes: tokens.scopes ?? [],
+        state: 'CONNECTED' as const,
+        lastError: null,
+        zohoUserId: profile?.ZUID ?? null,
+        zohoEmail: profile?.Email ?? null,
+      };
+      await deps.prisma.zohoUserToken.upsert({
+        where: { tenantId_jiraAccountId: { tenantId, jiraAccountId: accountId } },
+        create: { tenantId, jiraAccountId: accountId, ...data },
+        update: data,
+      });
+      request.log.info({ tenantId, dc }, 'Zoho CRM user signed in (Providers mode)');
+      return html(200, 'Signed in to Zoho CRM', `You are signed in to Zoho CRM${profile?.Email ? ` as ${profile.Email}` : ''}. Return to Jira; you can close this tab.`);
+    },
+  );
+};

@@ -1,0 +1,375 @@
+// The admin page's Zoho connection (F1–F6): read the state, pick the data center, connect App OAuth 2.0
+// with a pasted grant code, switch modes, and the Providers-mode per-user sign-in.
+//
+// Why per-user tokens live here and not in Forge's `providers` feature (jira-forge.md §1.10): provider
+// tokens are reachable only through `api.asUser().withProvider()` inside a Forge function; nothing documents
+// a way to hand them to a Forge Remote backend, and every Zoho call of the panel (search, link, preview)
+// is made by this backend. So the backend runs the authorization-code flow itself with the Zoho client the
+// admin registers, and keeps each user's grant sealed in ZohoUserToken, bound to the tenant and the Jira
+// account that started the sign-in (the OAuth `state` carries both, sealed: see oauth-state.ts).
+import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createZohoOAuth,
+  dcForApiDomain,
+  isZohoError,
+  ZOHO_DC_LABELS,
+  ZohoOAuthError,
+  ZohoUntrustedHostError,
+  zohoDcSchema,
+  type ZohoDc,
+  type ZohoTokens,
+} from '../../clients/zoho';
+import { sealTo } from '../../lib/tenant-clients';
+import type { Config } from '../../lib/config';
+import type { AppDeps } from '../deps';
+import { ApiError, errorResponses } from '../services/api-errors';
+import { routeErrorHandler, tenantOf } from '../services/route-support';
+import { isAutomated, sciRef } from '../services/scis';
+import { connectionModeSchema, connectionSummarySchema, DEFAULT_DC, requiredScopes, summarize, type ConnectionMode } from './connection-summary';
+import { sealOAuthState, OAUTH_STATE_TTL_MS } from './oauth-state';
+
+/** Path of the consent redirect (api/routes/callbacks.ts), under the API prefix. */
+export const OAUTH_REDIRECT_PATH = '/api/v1/callbacks/zoho/oauth';
+
+/** The public base URL Zoho redirects browsers to and posts notifications to. */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, '');
+}
+
+export function oauthRedirectUri(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return `${publicBaseUrl(config)}${OAUTH_REDIRECT_PATH}`;
+}
+
+// Zoho client ids look like `1000.XXXX`; secrets and codes are opaque. Bounds keep absurd input out.
+const clientId = z.string().trim().min(1).max(200).regex(/^[\w.-]+$/, 'a Zoho Client ID such as 1000.ABC…');
+const clientSecret = z.string().trim().min(1).max(200);
+const grantCode = z.string().trim().min(1).max(1000).regex(/^[\w.-]+$/, 'a Zoho grant code such as 1000.abc….def…');
+
+const connectBody = z.object({ clientId, clientSecret, code: grantCode, dataCenter: zohoDcSchema.optional() });
+const dataCenterBody = z.object({ dataCenter: zohoDcSchema });
+const modeBody = z.object({ mode: connectionModeSchema });
+const providersClientBody = z.object({ clientId, clientSecret });
+const signInReply = z.object({ authorizationUrl: z.string(), expiresAt: z.string() });
+const signOutReply = z.object({ signedOut: z.boolean() });
+
+type Deps = AppDeps;
+
+async function loadSummary(deps: Deps, tenantId: string, accountId: string | undefined) {
+  const [connection, token] = await Promise.all([
+    deps.prisma.zohoConnection.findUnique({ where: { tenantId } }),
+    accountId ? deps.prisma.zohoUserToken.findUnique({ where: { tenantId_jiraAccountId: { tenantId, jiraAccountId: accountId } } }) : null,
+  ]);
+  return summarize(connection, deps.zohoEndpoints, accountId ? { accountId, token } : undefined);
+}
+
+/** What the connect flow says when Zoho refuses; never the vendor's own text, never the code or secret. */
+function connectError(err: unknown, dc: ZohoDc): ApiError | undefined {
+  const where = `the ${ZOHO_DC_LABELS[dc]} (${dc.toUpperCase()}) data center`;
+  if (err instanceof ZohoUntrustedHostError) {
+    return new ApiError(422, 'Zoho answered with an API domain that is not a Zoho CRM API domain; the connection was refused.', 'VALIDATION_FAILED');
+  }
+  if (err instanceof ZohoOAuthError) {
+    switch (err.code) {
+      case 'invalid_code':
+      case 'invalid_grant':
+        return new ApiError(
+          422,
+          `Zoho refused the code: it is invalid, expired (codes last a few minutes), already used, or was generated in another data center than ${where}. Generate a new code in the Zoho API Console and paste it right away.`,
+          'VALIDATION_FAILED',
+        );
+      case 'invalid_client':
+      case 'invalid_client_secret':
+      case 'unauthorized_client':
+        return new ApiError(
+          422,
+          `Zoho does not recognise this Client ID and Client Secret in ${where}. Check both values, and that the client was created in this data center.`,
+          'VALIDATION_FAILED',
+        );
+      case 'invalid_redirect_uri':
+        return new ApiError(422, 'Zoho refused the redirect URI: register this API\'s redirect URL on the Zoho client.', 'VALIDATION_FAILED');
+      case 'NO_REFRESH_TOKEN':
+        return new ApiError(422, 'Zoho issued no refresh token for this code. Generate the code with offline access (Self Client "Generate Code").', 'VALIDATION_FAILED');
+      case 'access_denied':
+        return new ApiError(422, 'The Zoho CRM consent was declined.', 'VALIDATION_FAILED');
+      default:
+        return new ApiError(422, `Zoho refused the grant (${err.code.replace(/[^\w.-]/g, '').slice(0, 60)}).`, 'VALIDATION_FAILED');
+    }
+  }
+  if (isZohoError(err)) return new ApiError(503, 'Zoho Accounts did not answer as expected; try again shortly.', 'VENDOR_UNAVAILABLE');
+  return undefined;
+}
+
+/** Exchanges a grant code and checks the API domain belongs to the chosen data center. */
+export async function exchangeCode(
+  deps: Pick<Deps, 'zohoEndpoints'>,
+  input: { clientId: string; clientSecret: string; code: string; dc: ZohoDc; redirectUri?: string },
+): Promise<ZohoTokens> {
+  const oauth = createZohoOAuth({ credentials: { clientId: input.clientId, clientSecret: input.clientSecret }, endpoints: deps.zohoEndpoints, timeoutMs: 4000 });
+  let tokens: ZohoTokens;
+  try {
+    tokens = await oauth.exchangeGrantCode({ dc: input.dc, code: input.code, ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}) });
+  } catch (err) {
+    throw connectError(err, input.dc) ?? err;
+  }
+  const apiDc = dcForApiDomain(tokens.apiDomain, deps.zohoEndpoints);
+  if (apiDc !== input.dc) {
+    throw new ApiError(
+      422,
+      `This Zoho CRM account lives in another data center${apiDc ? ` (${ZOHO_DC_LABELS[apiDc]})` : ''} than the selected one (${ZOHO_DC_LABELS[input.dc]}). Select the account's data center and connect again.`,
+      'VALIDATION_FAILED',
+    );
+  }
+  return tokens;
+}
+
+/**
+ * Tells every automated SCI workflow of the tenant to re-read its configuration: after a (re)connect the
+ * blocked ones resume; after a mode switch they notice automation is off. Best effort: the connection is
+ * already saved, and the reconciler (and the next signal) brings stragglers in line.
+ */
+export async function notifyWorkflows(deps: Pick<Deps, 'prisma' | 'workflows'>, tenantId: string, log: FastifyBaseLogger): Promise<number> {
+  const scis = await deps.prisma.smartConnectedItem.findMany({ where: { tenantId, enabled: true, syncMode: { not: 'DISPLAY' } } });
+  const results = await Promise.allSettled(scis.filter(isAutomated).map((sci) => deps.workflows.control(sciRef(sci), 'configChanged')));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) log.warn({ tenantId, failed: failed.length }, 'could not signal configChanged to every SCI workflow');
+  return results.length - failed.length;
+}
+
+/** Clears every stored credential of the tenant (F3): SCIs, links and run history are untouched. */
+const clearedAuth = {
+  state: 'NOT_CONFIGURED' as const,
+  clientId: null,
+  clientSecretCiphertext: null,
+  clientSecretKeyId: null,
+  refreshTokenCiphertext: null,
+  refreshTokenKeyId: null,
+  accessTokenCiphertext: null,
+  accessTokenKeyId: null,
+  accessTokenExpiresAt: null,
+  grantedScopes: [],
+  apiDomain: null,
+  accountsUrl: null,
+  zohoOrgId: null,
+  connectedAt: null,
+  lastError: null,
+  lastErrorAt: null,
+};
+
+export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
+  fastify.setErrorHandler(routeErrorHandler);
+  const now = () => (deps.now ?? Date.now)();
+
+  fastify.get(
+    '/connection',
+    {
+      schema: {
+        summary: 'Zoho connection state and summary cards (mode, data center, automation, scopes)',
+        tags: ['connection'],
+        response: { 200: connectionSummarySchema },
+      },
+    },
+    async (request) => loadSummary(deps, tenantOf(request), request.forge.accountId),
+  );
+
+  fastify.put(
+    '/connection/data-center',
+    {
+      schema: {
+        summary: 'Select the Zoho CRM data center',
+        description: 'Changing the data center of a stored App OAuth 2.0 connection is refused: its tokens belong to the old one. Switch modes (which clears stored authentication) or connect again with dataCenter.',
+        tags: ['connection'],
+        body: dataCenterBody,
+        response: { 200: connectionSummarySchema, ...errorResponses(400, 409) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const dc = request.body.dataCenter;
+      const existing = await deps.prisma.zohoConnection.findUnique({ where: { tenantId } });
+      if (existing && existing.dataCenter !== dc && existing.refreshTokenCiphertext) {
+        throw new ApiError(
+          409,
+          `Zoho CRM is connected in the ${ZOHO_DC_LABELS[existing.dataCenter as ZohoDc] ?? existing.dataCenter} data center. To move to ${ZOHO_DC_LABELS[dc]}, connect App OAuth 2.0 again with a code from that data center.`,
+          'CONFLICT',
+        );
+      }
+      await deps.prisma.zohoConnection.upsert({
+        where: { tenantId },
+        create: { tenantId, mode: 'APP_OAUTH', dataCenter: dc },
+        update: { dataCenter: dc },
+      });
+      return loadSummary(deps, tenantId, request.forge.accountId);
+    },
+  );
+
+  fastify.post(
+    '/connection/app-oauth',
+    {
+      schema: {
+        summary: 'Connect App OAuth 2.0: exchange a grant code from the Zoho API Console',
+        description: 'Exchanges the code at the data center\'s accounts server, checks the returned API domain, stores the tokens sealed, and resumes automation. Neither the secret nor the code nor any token is ever returned.',
+        tags: ['connection'],
+        body: connectBody,
+        response: { 200: connectionSummarySchema, ...errorResponses(400, 422, 503) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const existing = await deps.prisma.zohoConnection.findUnique({ where: { tenantId } });
+      const parsedDc = zohoDcSchema.safeParse(existing?.dataCenter);
+      const dc = request.body.dataCenter ?? (parsedDc.success ? parsedDc.data : DEFAULT_DC);
+      const { clientId: id, clientSecret: secret, code } = request.body;
+      const tokens = await exchangeCode(deps, { clientId: id, clientSecret: secret, code, dc });
+
+      const sealedSecret = sealTo(deps.cipher, tenantId, 'zoho.clientSecret', secret);
+      const refresh = sealTo(deps.cipher, tenantId, 'zoho.refreshToken', tokens.refreshToken);
+      const access = tokens.accessToken ? sealTo(deps.cipher, tenantId, 'zoho.accessToken', tokens.accessToken) : undefined;
+      const data = {
+        mode: 'APP_OAUTH' as const,
+        state: 'CONNECTED' as const,
+        dataCenter: dc,
+        accountsUrl: deps.zohoEndpoints[dc].accountsServer,
+        apiDomain: tokens.apiDomain,
+        clientId: id,
+        clientSecretCiphertext: sealedSecret.ciphertext,
+        clientSecretKeyId: sealedSecret.keyId,
+        refreshTokenCiphertext: refresh.ciphertext,
+        refreshTokenKeyId: refresh.keyId,
+        accessTokenCiphertext: access?.ciphertext ?? null,
+        accessTokenKeyId: access?.keyId ?? null,
+        accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+        grantedScopes: tokens.scopes ?? [],
+        connectedAt: new Date(now()),
+        lastError: null,
+        lastErrorAt: null,
+      };
+      await deps.prisma.$transaction(async (tx) => {
+        // Coming from Providers mode is a mode switch: the users' personal grants go (F3).
+        if (existing && existing.mode !== 'APP_OAUTH') await tx.zohoUserToken.deleteMany({ where: { tenantId } });
+        await tx.zohoConnection.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+      });
+      request.log.info({ tenantId, dc }, 'Zoho App OAuth 2.0 connected');
+      await notifyWorkflows(deps, tenantId, request.log);
+      return loadSummary(deps, tenantId, request.forge.accountId);
+    },
+  );
+
+  fastify.post(
+    '/connection/mode',
+    {
+      schema: {
+        summary: 'Switch between Providers and App OAuth 2.0',
+        description: 'Clears stored authentication only (client, tokens, users\' sign-ins). Smart Connected Items and links stay (F3). Switching to the current mode changes nothing.',
+        tags: ['connection'],
+        body: modeBody,
+        response: { 200: connectionSummarySchema, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const mode: ConnectionMode = request.body.mode;
+      const existing = await deps.prisma.zohoConnection.findUnique({ where: { tenantId } });
+      if (existing?.mode === mode) return loadSummary(deps, tenantId, request.forge.accountId);
+      await deps.prisma.$transaction(async (tx) => {
+        await tx.zohoUserToken.deleteMany({ where: { tenantId } });
+        await tx.zohoConnection.upsert({
+          where: { tenantId },
+          create: { tenantId, mode, dataCenter: DEFAULT_DC },
+          update: { ...clearedAuth, mode },
+        });
+      });
+      request.log.info({ tenantId, mode }, 'Zoho connection mode switched; stored authentication cleared');
+      if (existing) await notifyWorkflows(deps, tenantId, request.log);
+      return loadSummary(deps, tenantId, request.forge.accountId);
+    },
+  );
+
+  fastify.put(
+    '/connection/providers/client',
+    {
+      schema: {
+        summary: 'Providers mode: register the Zoho client used for per-user sign-in',
+        description: `Register ${OAUTH_REDIRECT_PATH} under this API's public URL as the client's redirect URI in the Zoho API Console.`,
+        tags: ['connection'],
+        body: providersClientBody,
+        response: { 200: connectionSummarySchema, ...errorResponses(400, 409) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const existing = await deps.prisma.zohoConnection.findUnique({ where: { tenantId } });
+      if (existing?.mode !== 'PROVIDERS') {
+        throw new ApiError(409, 'The site is not in Providers mode; switch modes first.', 'CONFLICT');
+      }
+      const sealedSecret = sealTo(deps.cipher, tenantId, 'zoho.clientSecret', request.body.clientSecret);
+      const changedClient = existing.clientId !== request.body.clientId;
+      await deps.prisma.$transaction(async (tx) => {
+        // Users' grants were issued to the old client; they cannot be refreshed with the new one.
+        if (changedClient) await tx.zohoUserToken.deleteMany({ where: { tenantId } });
+        await tx.zohoConnection.update({
+          where: { tenantId },
+          data: {
+            clientId: request.body.clientId,
+            clientSecretCiphertext: sealedSecret.ciphertext,
+            clientSecretKeyId: sealedSecret.keyId,
+            state: 'CONNECTED',
+            connectedAt: new Date(now()),
+            lastError: null,
+            lastErrorAt: null,
+          },
+        });
+      });
+      return loadSummary(deps, tenantId, request.forge.accountId);
+    },
+  );
+
+  fastify.post(
+    '/connection/providers/sign-in',
+    {
+      schema: {
+        summary: 'Providers mode: start the calling user\'s Zoho CRM sign-in',
+        description: 'Returns the Zoho consent URL. Its state is bound to this site and Jira user and expires in 10 minutes.',
+        tags: ['connection'],
+        response: { 200: signInReply, ...errorResponses(400, 409) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const accountId = request.forge.accountId;
+      if (!accountId) throw new ApiError(400, 'Sign-in needs a Jira user: call this from the issue panel or admin page.', 'VALIDATION_FAILED');
+      const connection = await deps.prisma.zohoConnection.findUnique({ where: { tenantId } });
+      if (connection?.mode !== 'PROVIDERS' || !connection.clientId || !connection.clientSecretCiphertext) {
+        throw new ApiError(409, 'Zoho CRM authentication required: an administrator must set up Providers mode in the admin page.', 'ZOHO_AUTH_REQUIRED');
+      }
+      const dc = zohoDcSchema.catch(DEFAULT_DC).parse(connection.dataCenter);
+      const oauth = createZohoOAuth({ credentials: { clientId: connection.clientId, clientSecret: '' }, endpoints: deps.zohoEndpoints });
+      const at = now();
+      const authorizationUrl = oauth.authorizationUrl({
+        dc,
+        scopes: requiredScopes('PROVIDERS'),
+        redirectUri: oauthRedirectUri(deps.config),
+        state: sealOAuthState(deps.cipher, { tenantId, accountId, dc }, at),
+      });
+      return { authorizationUrl, expiresAt: new Date(at + OAUTH_STATE_TTL_MS).toISOString() };
+    },
+  );
+
+  fastify.delete(
+    '/connection/providers/sign-in',
+    {
+      schema: {
+        summary: 'Providers mode: sign the calling user out of Zoho CRM',
+        tags: ['connection'],
+        response: { 200: signOutReply, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const accountId = request.forge.accountId;
+      if (!accountId) throw new ApiError(400, 'Sign-out needs a Jira user.', 'VALIDATION_FAILED');
+      const { count } = await deps.prisma.zohoUserToken.deleteMany({ where: { tenantId: tenantOf(request), jiraAccountId: accountId } });
+      return { signedOut: count > 0 };
+    },
+  );
+};
