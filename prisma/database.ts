@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { openEmbeddedServer } from './embedded';
-import { deployMigrations, migrationStatus, projectRoot, type MigrationPaths, type MigrationStatus } from './tools/migrate';
+import {
+  deployMigrations,
+  migrationStatus,
+  projectRoot,
+  type MigrationPaths,
+  type MigrationStatus,
+} from './tools/migrate';
 import { installWasmPanicRegistry } from './tools/wasm-engine';
 
 export { PrismaClient };

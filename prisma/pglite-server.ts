@@ -1,6 +1,12 @@
 // PGlite (PostgreSQL compiled to wasm, in this process) served over the PostgreSQL wire protocol on
 // 127.0.0.1, so the very same `pg` + `@prisma/adapter-pg` code path serves both the embedded database
 // and a real PostgreSQL server.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -26,9 +32,12 @@ export interface PgliteServerOptions {
 }
 
 export async function startPgliteServer(options: PgliteServerOptions = {}): Promise<PgliteServer> {
+  // A new cluster (in memory, or a data directory never initialized) starts from the cached dump.
+  const isNew = options.dataDir === undefined || !existsSync(join(options.dataDir, 'PG_VERSION'));
+  const loadDataDir = options.loadDataDir ?? (isNew ? await emptyClusterDump() : undefined);
   const db = await PGlite.create({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
+    ...(loadDataDir !== undefined ? { loadDataDir } : {}),
   });
   const server = new PGLiteSocketServer({
     db,
@@ -56,4 +65,31 @@ export async function startPgliteServer(options: PgliteServerOptions = {}): Prom
       return stopped;
     },
   };
+}
+
+// Creating a PGlite runs initdb inside wasm: seconds on an idle machine, tens of seconds on a busy
+// one. In-memory instances (shadow databases, tests) instead start from a dump of a freshly
+// initialized cluster, made once per PGlite version and cached on disk, which is several times faster.
+let emptyDump: Promise<Blob> | undefined;
+
+function emptyClusterDump(): Promise<Blob> {
+  emptyDump ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const pkg = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+    const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version: string };
+    const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    const cacheFile = join(projectRoot, 'node_modules', '.cache', 'pglite', `empty-cluster-${version}.tar`);
+    if (existsSync(cacheFile)) return new Blob([await readFile(cacheFile)]);
+    const db = await PGlite.create();
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    // Write-then-rename so a concurrent reader never sees half a file.
+    await mkdir(dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${randomUUID()}.tmp`;
+    await writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
+    await rename(tmp, cacheFile);
+    return dump;
+  })();
+  emptyDump.catch(() => (emptyDump = undefined));
+  return emptyDump;
 }

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { openEmbeddedServer } from '../embedded';
 import {
   createMigration,
@@ -16,9 +16,11 @@ import {
   pendingSchemaChanges,
   projectRoot,
   resolveMigrationPaths,
+  type MigrationPaths,
 } from './migrate';
 
 const usage = `Usage: tsx prisma/tools/cli.ts <generate | create <name> | deploy | status | check>
+       [--schema <schema.prisma>] [--migrations <dir>]   (default: as prisma.config.ts says)
 
 Environment: DATABASE_URL (PostgreSQL; absent → embedded PGlite under DATA_DIR, default .data),
              DEBUG_SCHEMA_ENGINE=1 to print the engine's own log.`;
@@ -66,8 +68,35 @@ async function withTargetDatabase<T>(fn: (url: string, label: string) => Promise
   }
 }
 
+/** prisma.config.ts's paths, unless --schema / --migrations override them (tests work on copies). */
+async function pathsFrom(flags: Map<string, string>): Promise<MigrationPaths> {
+  const configured = await resolveMigrationPaths();
+  return {
+    schemaPath: resolve(flags.get('schema') ?? configured.schemaPath),
+    migrationsDir: resolve(flags.get('migrations') ?? configured.migrationsDir),
+  };
+}
+
+function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const flag = /^--(schema|migrations)(?:=(.*))?$/.exec(arg);
+    if (!flag) {
+      positional.push(arg);
+      continue;
+    }
+    const value = flag[2] ?? argv[++i];
+    if (!value) throw new Error(`--${flag[1]} needs a path`);
+    flags.set(flag[1]!, value);
+  }
+  return { positional, flags };
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const { positional, flags } = parseArgs(argv);
+  const [command, ...rest] = positional;
   switch (command) {
     case 'generate':
       return generate();
@@ -78,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('create needs a name, e.g. `npm run db:migrate:create -- add_sync_runs`');
         return 2;
       }
-      const paths = await resolveMigrationPaths();
+      const paths = await pathsFrom(flags);
       const created = await createMigration(paths, name, engineLog);
       if (!created) {
         console.log('schema.prisma and the migrations folder agree: nothing to create.');
@@ -90,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case 'deploy': {
-      const paths = await resolveMigrationPaths();
+      const paths = await pathsFrom(flags);
       return withTargetDatabase(async (url, label) => {
         const { applied } = await deployMigrations(url, paths, engineLog);
         console.log(
@@ -103,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case 'status': {
-      const paths = await resolveMigrationPaths();
+      const paths = await pathsFrom(flags);
       return withTargetDatabase(async (url, label) => {
         const s = await migrationStatus(url, paths, engineLog);
         console.log(`Migration status of ${label}:`);
@@ -121,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case 'check': {
-      const paths = await resolveMigrationPaths();
+      const paths = await pathsFrom(flags);
       const sql = await pendingSchemaChanges(paths, engineLog);
       if (sql === null) {
         console.log('Migrations are in step with schema.prisma.');

@@ -40,9 +40,18 @@ function loadWasm(): void {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const module = new WebAssembly.Module(readFileSync(join(packageDir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': engineBindings as unknown as WebAssembly.ModuleImports,
-  });
+  const imports: WebAssembly.ModuleImports = { ...(engineBindings as unknown as WebAssembly.ModuleImports) };
+  // The engine arms timers it can never cancel (e.g. a 10 s timeout around the migration advisory
+  // lock) which would keep a finished process alive until they fire. Unref them: they still fire
+  // while anything else keeps the process running.
+  for (const name of Object.keys(imports).filter((k) => k.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => {
+      const timer = setTimeout(callback, ms >>> 0);
+      timer.unref();
+      return timer;
+    };
+  }
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': imports });
   engineBindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
   loaded = true;

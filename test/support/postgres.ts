@@ -20,7 +20,10 @@ const PG_ROOT = '/usr/lib/postgresql';
 export function findPostgresBinaries(root = PG_ROOT): string | undefined {
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
-    .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .filter(
+      (v) =>
+        /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] !== undefined ? join(root, versions[0], 'bin') : undefined;
 }
@@ -51,7 +54,18 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (asRoot) chownPostgres(dir);
   const user = asRoot ? 'postgres' : userInfo().username;
 
-  const init = run(join(bin, 'initdb'), ['-D', dataDir, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+  const init = run(join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    user,
+    '-A',
+    'trust',
+    '-E',
+    'UTF8',
+    '--no-locale',
+    '--no-sync',
+  ]);
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${init.status ?? init.error?.message}):\n${init.stderr}${init.stdout}`);
@@ -106,7 +120,7 @@ function chownPostgres(path: string): void {
   if (id.status !== 0 || gid.status !== 0) {
     throw new Error(
       'Running as root, but there is no `postgres` OS user to run PostgreSQL as (initdb refuses root). ' +
-        'Install Debian\'s postgresql package, which creates it, or set TEST_POSTGRES_URL.',
+        "Install Debian's postgresql package, which creates it, or set TEST_POSTGRES_URL.",
     );
   }
   chownSync(path, Number(id.stdout.trim()), Number(gid.stdout.trim()));

@@ -1,0 +1,289 @@
+// The migration tooling against both databases it must serve: the embedded PGlite and a real
+// PostgreSQL (the suite's server from test/global-setup.ts, or a private one).
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPgliteServer, type PgliteServer } from './pglite-server';
+import {
+  createMigration,
+  deployMigrations,
+  migrationStatus,
+  pendingSchemaChanges,
+  projectRoot,
+  type MigrationPaths,
+} from './tools/migrate';
+import { migrationChecksum, readMigrationsList } from './tools/migrations-dir';
+import { migrationPaths } from './database';
+import { startTestPostgres, type TestPostgres } from '../test/support/postgres';
+
+const run = promisify(execFile);
+// Each check/create starts the wasm engine and a PGlite shadow database: seconds when the machine is
+// idle, much longer when the whole suite runs beside it.
+const SLOW = 180_000;
+const cli = join(projectRoot, 'prisma', 'tools', 'cli.ts');
+const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+
+let postgres: TestPostgres;
+const createdDatabases: string[] = [];
+
+/** A brand-new, empty database on the PostgreSQL server (not the test template: these tests migrate). */
+async function freshPostgresDatabase(): Promise<string> {
+  const name = `migrate_${Math.random().toString(36).slice(2, 12)}`;
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  createdDatabases.push(name);
+  const url = new URL(postgres.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+interface AppliedRow {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
+const appliedSql =
+  'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name';
+const tablesSql =
+  "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name";
+const columnsSql =
+  "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, column_name";
+
+/** A scratch copy of schema.prisma and the migrations folder, for tests that change them. */
+async function copyOfProject(): Promise<MigrationPaths & { dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'prisma-copy-'));
+  const schemaPath = join(dir, 'schema.prisma');
+  const migrationsDir = join(dir, 'migrations');
+  await cp(migrationPaths.schemaPath, schemaPath);
+  await cp(migrationPaths.migrationsDir, migrationsDir, { recursive: true });
+  return { dir, schemaPath, migrationsDir };
+}
+
+const extraModel = `
+/// Added by a test: nothing migrates it.
+model TestOnlyWidget {
+  id       String @id
+  tenantId String
+  label    String
+
+  @@index([tenantId])
+}
+`;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+
+afterAll(async () => {
+  if (!postgres) return;
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  for (const name of createdDatabases) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+  await postgres.stop();
+});
+
+describe('the migrations folder', () => {
+  let pglite: PgliteServer;
+  let postgresUrl: string;
+
+  beforeAll(async () => {
+    [pglite, postgresUrl] = await Promise.all([startPgliteServer(), freshPostgresDatabase()]);
+  });
+  afterAll(async () => {
+    await pglite?.stop();
+  });
+
+  it('is in Prisma format with a postgresql lock file', async () => {
+    const list = await readMigrationsList(migrationPaths.migrationsDir);
+    expect(list.lockfile.content).toMatch(/provider = "postgresql"/);
+    expect(list.migrationDirectories.length).toBeGreaterThan(0);
+    for (const dir of list.migrationDirectories) {
+      expect(dir.path).toMatch(/^\d{14}_[a-z0-9_]+$/);
+      expect(dir.migrationFile.content.tag).toBe('ok');
+    }
+  });
+
+  it('reports every migration pending on a database that was never migrated', async () => {
+    const list = await readMigrationsList(migrationPaths.migrationsDir);
+    const status = await migrationStatus(postgresUrl, migrationPaths);
+    expect(status.hasMigrationsTable).toBe(false);
+    expect(status.pending).toEqual(list.migrationDirectories.map((d) => d.path));
+    expect(status.upToDate).toBe(false);
+  });
+
+  it('migrates a fresh PGlite and a fresh PostgreSQL to the same tables and checksums', async () => {
+    const list = await readMigrationsList(migrationPaths.migrationsDir);
+    const names = list.migrationDirectories.map((d) => d.path);
+
+    const [onPglite, onPostgres] = await Promise.all([
+      deployMigrations(pglite.url, migrationPaths),
+      deployMigrations(postgresUrl, migrationPaths),
+    ]);
+    expect(onPglite.applied).toEqual(names);
+    expect(onPostgres.applied).toEqual(names);
+
+    const expectedChecksums = list.migrationDirectories.map((d) => ({
+      migration_name: d.path,
+      checksum: migrationChecksum(d.migrationFile.content.value),
+    }));
+    for (const url of [pglite.url, postgresUrl]) {
+      const rows = await query<AppliedRow>(url, appliedSql);
+      expect(rows.map((r) => ({ migration_name: r.migration_name, checksum: r.checksum }))).toEqual(expectedChecksums);
+      expect(rows.every((r) => r.finished_at !== null && r.rolled_back_at === null)).toBe(true);
+    }
+
+    const [pgliteTables, postgresTables] = await Promise.all([
+      query<{ table_name: string }>(pglite.url, tablesSql),
+      query<{ table_name: string }>(postgresUrl, tablesSql),
+    ]);
+    expect(pgliteTables).toEqual(postgresTables);
+    expect(postgresTables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        '_prisma_migrations',
+        'Tenant',
+        'ZohoConnection',
+        'ZohoUserToken',
+        'SmartConnectedItem',
+        'RecordLink',
+        'SyncRun',
+        'MirroredItem',
+        'ProcessedEvent',
+        'ZohoNotificationChannel',
+        'ApiBudgetCounter',
+      ]),
+    );
+    expect(await query(pglite.url, columnsSql)).toEqual(await query(postgresUrl, columnsSql));
+  });
+
+  it('then reports both databases up to date, and a second deploy applies nothing', async () => {
+    for (const url of [pglite.url, postgresUrl]) {
+      const status = await migrationStatus(url, migrationPaths);
+      expect(status).toMatchObject({ pending: [], unknownToFolder: [], failed: [], edited: [], upToDate: true });
+      expect((await deployMigrations(url, migrationPaths)).applied).toEqual([]);
+    }
+  });
+
+  it('notices an applied migration whose migration.sql was edited afterwards', async () => {
+    const copy = await copyOfProject();
+    try {
+      const list = await readMigrationsList(copy.migrationsDir);
+      const first = join(copy.migrationsDir, list.migrationDirectories[0]!.path, 'migration.sql');
+      await appendFile(first, '\n-- edited after the fact\n');
+      const status = await migrationStatus(postgresUrl, copy);
+      expect(status.edited).toEqual([list.migrationDirectories[0]!.path]);
+      expect(status.upToDate).toBe(false);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('check and create', () => {
+  it(
+    'the repository’s schema and migrations agree (`npm run db:migrate:check` exits 0)',
+    async () => {
+      const { stdout } = await run(tsx, [cli, 'check'], { cwd: projectRoot });
+      expect(stdout).toMatch(/in step/);
+    },
+    SLOW,
+  );
+
+  it(
+    'check exits non-zero when the schema has a change without a migration',
+    async () => {
+      const copy = await copyOfProject();
+      try {
+        await appendFile(copy.schemaPath, extraModel);
+        const result = await run(tsx, [cli, 'check', '--schema', copy.schemaPath, '--migrations', copy.migrationsDir], {
+          cwd: projectRoot,
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+        );
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/CREATE TABLE "TestOnlyWidget"/);
+      } finally {
+        await rm(copy.dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'create writes the missing migration; afterwards check passes and it deploys on top of the others',
+    async () => {
+      const copy = await copyOfProject();
+      try {
+        await appendFile(copy.schemaPath, extraModel);
+        const before = await readMigrationsList(copy.migrationsDir);
+        const lockBefore = await readFile(join(copy.migrationsDir, 'migration_lock.toml'), 'utf8');
+
+        const created = await createMigration(copy, 'add test widget');
+        expect(created?.folder).toMatch(/^\d{14}_add_test_widget$/);
+        const after = await readMigrationsList(copy.migrationsDir);
+        expect(after.migrationDirectories.map((d) => d.path)).toEqual([
+          ...before.migrationDirectories.map((d) => d.path),
+          created!.folder,
+        ]);
+        expect(await readFile(join(copy.migrationsDir, created!.folder, 'migration.sql'), 'utf8')).toMatch(
+          /CREATE TABLE "TestOnlyWidget"/,
+        );
+        expect(await readFile(join(copy.migrationsDir, 'migration_lock.toml'), 'utf8')).toBe(lockBefore);
+
+        expect(await pendingSchemaChanges(copy)).toBeNull();
+        expect(await createMigration(copy, 'nothing')).toBeNull();
+
+        const url = await freshPostgresDatabase();
+        const { applied } = await deployMigrations(url, copy);
+        expect(applied).toEqual(after.migrationDirectories.map((d) => d.path));
+        expect(await query(url, `SELECT count(*)::int AS n FROM "TestOnlyWidget"`)).toEqual([{ n: 0 }]);
+      } finally {
+        await rm(copy.dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+
+  it('hand-written migrations with $$ bodies and semicolons in strings deploy as written', async () => {
+    const copy = await copyOfProject();
+    try {
+      const folder = join(copy.migrationsDir, '29990101000000_hand_written');
+      await mkdir(folder);
+      await writeFile(
+        join(folder, 'migration.sql'),
+        [
+          `CREATE FUNCTION test_semicolons() RETURNS text LANGUAGE plpgsql AS $$`,
+          `BEGIN`,
+          `  RETURN 'a;b';`,
+          `END;`,
+          `$$;`,
+          `COMMENT ON FUNCTION test_semicolons() IS 'x; y';`,
+        ].join('\n'),
+      );
+      const url = await freshPostgresDatabase();
+      await deployMigrations(url, copy);
+      expect(await query(url, 'SELECT test_semicolons() AS v')).toEqual([{ v: 'a;b' }]);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+});
