@@ -280,8 +280,7 @@ function accessor(field: string, store: JiraStore): (i: SimIssue) => string[] {
     return (i) => {
       let v: unknown = i.properties.get(key);
       for (const part of path ? path.split('.') : []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-      if (v === undefined || v === null || typeof v === 'object') return [];
-      return [String(v).toLowerCase()];
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v).toLowerCase()] : [];
     };
   }
   switch (field) {
