@@ -54,44 +54,43 @@ const id = z.string().trim().min(1).max(200);
 const empty = z.object({}).strict();
 
 // ---------------------------------------------------------------------------------------------------
-// Connection (F1–F6)
+// Connection (F1–F6). Shapes follow the API's route schemas (api/routes/connection-summary.ts); only the
+// fields the screens read are listed, so additions on the API side do not break an older app version.
+
+export const connectionStates = ['NOT_CONFIGURED', 'CONNECTED', 'REAUTH_REQUIRED', 'ERROR'] as const;
 
 export const connectionSchema = z.object({
+  state: z.enum(connectionStates),
   mode: authModeSchema.nullable(),
-  dataCenter: dataCenterSchema,
-  state: z.string(),
-  /** What a person reads on the summary cards. */
-  summary: z.object({
-    modeLabel: z.string(),
-    dataCenterLabel: z.string(),
-    automation: z.string(),
-    apiDomain: z.string().nullable(),
-  }),
-  requiredScopes: z.array(z.string()),
-  missingScopes: z.array(z.string()),
-  /** e.g. "Reconnect App OAuth 2.0 to grant WorkDrive.files.READ" (F5); null when nothing is missing. */
-  hint: z.string().nullable(),
-  /** Providers mode: whether the requesting Jira user has signed in to Zoho CRM. */
-  userSignedIn: z.boolean().nullable(),
-  apiConsoleUrl: z.string(),
+  modeCard: z.object({ title: z.string(), description: z.string(), points: z.array(z.string()) }).nullable(),
+  dataCenter: z.object({ id: dataCenterSchema, label: z.string(), apiConsoleUrl: z.string() }),
+  automation: z.object({ active: z.boolean(), description: z.string(), features: z.array(z.string()) }),
+  apiDomain: z.string().nullable(),
+  clientId: z.string().nullable(),
+  clientSecretStored: z.boolean(),
+  connectedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  scopes: z.object({ required: z.array(z.string()), missing: z.array(z.string()), hint: z.string().nullable() }),
+  /** Providers mode: the calling Jira user's own Zoho CRM sign-in. */
+  currentUser: z.object({ signedIn: z.boolean(), zohoEmail: z.string().nullable() }).nullable(),
+  message: z.string(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 
-export const appOAuthInputSchema = z.object({
-  clientId: z.string().trim().min(1, 'Enter the Client ID from the Zoho API Console.').max(500),
-  clientSecret: z.string().trim().min(1, 'Enter the Client Secret from the Zoho API Console.').max(500),
-  code: z.string().trim().min(1, 'Paste the grant Code generated in the Zoho API Console.').max(2000),
+export const clientCredentialsSchema = z.object({
+  clientId: z.string().trim().min(1, 'Enter the Client ID from the Zoho API Console.').max(200),
+  clientSecret: z.string().trim().min(1, 'Enter the Client Secret from the Zoho API Console.').max(200),
+});
+export const appOAuthInputSchema = clientCredentialsSchema.extend({
+  code: z.string().trim().min(1, 'Paste the grant Code generated in the Zoho API Console.').max(1000),
+  dataCenter: dataCenterSchema.optional(),
 });
 export type AppOAuthInput = z.infer<typeof appOAuthInputSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Metadata for the pickers (F8)
 
-export const zohoModuleSchema = z.object({
-  apiName: z.string(),
-  label: z.string(),
-  pollingReady: z.boolean(),
-});
+export const zohoModuleSchema = z.object({ apiName: z.string(), label: z.string(), pollingReady: z.boolean() });
 export const zohoFieldSchema = z.object({
   apiName: z.string(),
   label: z.string(),
@@ -112,14 +111,15 @@ export type JiraField = z.infer<typeof jiraFieldSchema>;
 export type JiraStatus = z.infer<typeof jiraStatusSchema>;
 
 // ---------------------------------------------------------------------------------------------------
-// Smart Connected Items (F7–F11, F22)
+// Smart Connected Items (F7–F11, F22); the definition mirrors lib/sci/definition.ts.
 
-export const fieldMappingSchema = z.object({
-  zohoField: id,
-  jiraField: id,
-  owner: z.enum(['ZOHO', 'JIRA', 'BOTH']),
-});
+export const fieldMappingSchema = z.object({ zohoField: id, jiraField: id, owner: z.enum(['ZOHO', 'JIRA', 'BOTH']) });
 export type FieldMappingInput = z.infer<typeof fieldMappingSchema>;
+
+export const statusSyncSchema = z.object({
+  zohoField: id,
+  valueMap: z.array(z.object({ zohoValue: z.string().min(1), jiraStatusId: id })).min(1, 'Map at least one Zoho CRM value to a Jira status.'),
+});
 
 export const sciDefinitionSchema = z.object({
   name: z.string().trim().min(1, 'Give the Smart Connected Item a name.').max(120),
@@ -131,86 +131,100 @@ export const sciDefinitionSchema = z.object({
   fieldMappings: z.array(fieldMappingSchema).max(100),
   options: z.object({
     autoCreate: z.boolean(),
-    statusSync: z
-      .object({ zohoField: id, valueMap: z.array(z.object({ zohoValue: z.string().min(1), jiraStatusId: id })).min(1) })
-      .nullable(),
+    statusSync: statusSyncSchema.nullable(),
     notesSync: z.boolean(),
     attachmentSync: z.boolean(),
   }),
 });
 export type SciDefinition = z.infer<typeof sciDefinitionSchema>;
 
-export const latestRunSchema = z.object({
+export const RUN_OUTCOMES = ['RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'] as const;
+export const syncRunSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  outcome: z.enum(RUN_OUTCOMES),
   startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  outcome: z.string(),
+  endedAt: z.string().nullable(),
   recordsSeen: z.number(),
   recordsChanged: z.number(),
   recordsCreated: z.number(),
-  errorCount: z.number(),
-  error: z.string().nullable(),
-});
-export type LatestRun = z.infer<typeof latestRunSchema>;
-
-export const sciSchema = sciDefinitionSchema.extend({
-  id: z.string(),
-  enabled: z.boolean(),
-  /** e.g. "DEMO · Task"; the backend names the scope so the table need not fetch metadata per row. */
-  jiraScopeLabel: z.string(),
-  zohoModuleLabel: z.string(),
-  latestRun: latestRunSchema.nullable(),
-  /** Workflow state as Temporal reports it (running, blocked on re-auth, paused...), or null (Display). */
-  workflowState: z.string().nullable(),
-  temporalUiUrl: z.string().nullable(),
-});
-export type Sci = z.infer<typeof sciSchema>;
-
-export const syncRunSchema = latestRunSchema.extend({
-  id: z.string(),
-  trigger: z.string(),
-  errors: z.array(z.object({ message: z.string(), recordId: z.string().nullable(), linkId: z.string().nullable() })),
+  recordsSkipped: z.number(),
+  errors: z.array(z.object({ message: z.string(), recordId: z.string().optional() })),
 });
 export type SyncRun = z.infer<typeof syncRunSchema>;
 
+export const sciSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  syncMode: syncModeSchema,
+  jiraProjectId: z.string(),
+  jiraProjectKey: z.string(),
+  jiraIssueTypeId: z.string().nullable(),
+  zohoModule: z.string(),
+  displayFields: z.array(z.string()),
+  fieldMappings: z.array(fieldMappingSchema),
+  options: sciDefinitionSchema.shape.options,
+  enabled: z.boolean(),
+  paused: z.boolean(),
+  automated: z.boolean(),
+  lastSyncedAt: z.string().nullable(),
+  temporalUiUrl: z.string().nullable(),
+  latestRun: syncRunSchema.nullable(),
+  /** The workflow's own view (waiting, syncing, paused, blocked), or null when none runs or it did not answer. */
+  workflow: z.object({ state: z.string(), pendingEvents: z.number(), parkedEvents: z.number(), lastError: z.string().nullable() }).nullable(),
+  workflowQuery: z.string(),
+});
+export type Sci = z.infer<typeof sciSchema>;
+
+export const sciLinkSchema = z.object({ id: z.string(), jiraIssueKey: z.string(), zohoRecordId: z.string(), managed: z.enum(['AUTO', 'MANUAL']) });
+export type SciLink = z.infer<typeof sciLinkSchema>;
+
+const accepted = z.object({ accepted: z.boolean(), message: z.string() });
+
 // ---------------------------------------------------------------------------------------------------
-// Issue panel (F23–F27)
+// Issue panel (F23–F27); shapes follow api/services/panel.ts.
 
 export const PANEL_STATES = ['ok', 'login_required', 'auth_required', 'reauth_required'] as const;
 
-export const previewFieldSchema = z.object({ label: z.string(), value: z.string() });
-export const panelLinkSchema = z.object({
+export const previewFieldSchema = z.object({ apiName: z.string(), label: z.string(), value: z.string().nullable() });
+export const linkCardSchema = z.object({
   id: z.string(),
   sciId: z.string(),
   sciName: z.string(),
+  syncMode: syncModeSchema,
   zohoModule: z.string(),
-  recordId: z.string(),
-  title: z.string(),
+  zohoRecordId: z.string(),
   managed: z.enum(['AUTO', 'MANUAL']),
-  webUrl: z.string().nullable(),
-  fields: z.array(previewFieldSchema),
-  refreshedAt: z.string().nullable(),
+  canUnlink: z.boolean(),
+  recordName: z.string().nullable(),
+  recordFound: z.boolean().nullable(),
+  previewFields: z.array(previewFieldSchema),
+  openUrl: z.string().nullable(),
+  lastSyncedAt: z.string().nullable(),
 });
-export type PanelLink = z.infer<typeof panelLinkSchema>;
+export type LinkCard = z.infer<typeof linkCardSchema>;
 
 export const panelSciSchema = z.object({ id: z.string(), name: z.string(), zohoModule: z.string(), syncMode: syncModeSchema });
 export type PanelSci = z.infer<typeof panelSciSchema>;
 
 export const panelSchema = z.object({
+  issue: z.object({ id: z.string(), key: z.string() }),
   state: z.enum(PANEL_STATES),
   /** What the state means in words the user can act on (from the backend). */
   message: z.string().nullable(),
-  mode: authModeSchema.nullable(),
-  issueKey: z.string(),
-  links: z.array(panelLinkSchema),
+  links: z.array(linkCardSchema),
   /** SCIs covering the issue's project and type: the dialog asks which one to link through (F27). */
   scis: z.array(panelSciSchema),
 });
 export type Panel = z.infer<typeof panelSchema>;
 
 export const recordHitSchema = z.object({
+  sciId: z.string(),
+  zohoModule: z.string(),
   recordId: z.string(),
-  title: z.string(),
-  fields: z.array(previewFieldSchema),
+  name: z.string().nullable(),
+  previewFields: z.array(previewFieldSchema),
+  linkedIssueKey: z.string().nullable(),
 });
 export type RecordHit = z.infer<typeof recordHitSchema>;
 
@@ -221,8 +235,9 @@ export const contract = {
   'connection/get': { payload: empty, data: connectionSchema },
   'connection/set-data-center': { payload: z.object({ dataCenter: dataCenterSchema }), data: connectionSchema },
   'connection/connect-app-oauth': { payload: appOAuthInputSchema, data: connectionSchema },
+  'connection/set-providers-client': { payload: clientCredentialsSchema, data: connectionSchema },
   'connection/switch-mode': { payload: z.object({ mode: authModeSchema }), data: connectionSchema },
-  'connection/start-sign-in': { payload: empty, data: z.object({ authorizeUrl: z.string() }) },
+  'connection/start-sign-in': { payload: empty, data: z.object({ authorizationUrl: z.string() }) },
 
   'metadata/zoho-modules': { payload: empty, data: z.array(zohoModuleSchema) },
   'metadata/zoho-fields': { payload: z.object({ module: id }), data: z.array(zohoFieldSchema) },
@@ -237,23 +252,24 @@ export const contract = {
   'sci/delete': { payload: z.object({ id }), data: z.object({ deleted: z.literal(true) }) },
   'sci/pause': { payload: z.object({ id }), data: sciSchema },
   'sci/resume': { payload: z.object({ id }), data: sciSchema },
-  'sci/sync-now': { payload: z.object({ id }), data: z.object({ accepted: z.boolean() }) },
+  'sci/sync-now': { payload: z.object({ id }), data: accepted },
   'sci/runs': {
     payload: z.object({ id, cursor: z.string().max(500).optional() }),
     data: z.object({ runs: z.array(syncRunSchema), nextCursor: z.string().nullable() }),
   },
-  'sci/resync': { payload: z.object({ id }), data: z.object({ accepted: z.boolean() }) },
-  'sci/retry-parked': { payload: z.object({ id }), data: z.object({ accepted: z.boolean() }) },
-  'sci/resync-link': { payload: z.object({ id, linkId: id }), data: z.object({ accepted: z.boolean() }) },
+  'sci/links': { payload: z.object({ id }), data: z.array(sciLinkSchema) },
+  'sci/resync': { payload: z.object({ id }), data: accepted },
+  'sci/retry-parked': { payload: z.object({ id }), data: accepted },
+  'sci/resync-link': { payload: z.object({ id, linkId: id }), data: accepted },
 
   'panel/get': { payload: empty, data: panelSchema },
   'panel/search': {
-    payload: z.object({ sciId: id, query: z.string().trim().min(1, 'Type a name, a title or a record ID.').max(200), by: z.enum(['name', 'id']) }),
+    payload: z.object({ sciId: id, query: z.string().trim().min(2, 'Type at least two characters of a name, a title or a record ID.').max(200) }),
     data: z.array(recordHitSchema),
   },
-  'panel/link': { payload: z.object({ sciId: id, recordId: id }), data: panelSchema },
-  'panel/unlink': { payload: z.object({ linkId: id }), data: panelSchema },
-  'panel/refresh': { payload: z.object({ linkId: id }), data: panelLinkSchema },
+  'panel/link': { payload: z.object({ sciId: id, recordId: z.string().trim().regex(/^\d{1,30}$/, 'A Zoho CRM record ID is a long number.') }), data: linkCardSchema },
+  'panel/unlink': { payload: z.object({ linkId: id }), data: z.object({ unlinked: z.literal(true) }) },
+  'panel/refresh': { payload: z.object({ linkId: id }), data: linkCardSchema },
 } as const;
 
 export type ResolverKey = keyof typeof contract;

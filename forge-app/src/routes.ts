@@ -37,12 +37,15 @@ function items(key: string) {
   };
 }
 
+const accepted = (body: unknown): unknown => body ?? { accepted: true, message: 'Accepted.' };
+
 export const routes: { [K in ResolverKey]: Route<K> } = {
   'connection/get': { call: () => ({ method: 'GET', path: `${V1}/connection` }) },
   'connection/set-data-center': { call: (p) => ({ method: 'PUT', path: `${V1}/connection/data-center`, body: p }) },
   'connection/connect-app-oauth': { call: (p) => ({ method: 'POST', path: `${V1}/connection/app-oauth`, body: p }) },
+  'connection/set-providers-client': { call: (p) => ({ method: 'PUT', path: `${V1}/connection/providers/client`, body: p }) },
   'connection/switch-mode': { call: (p) => ({ method: 'POST', path: `${V1}/connection/mode`, body: p }) },
-  'connection/start-sign-in': { call: () => ({ method: 'POST', path: `${V1}/connection/providers/sign-in`, body: {} }) },
+  'connection/start-sign-in': { call: () => ({ method: 'POST', path: `${V1}/connection/providers/sign-in` }) },
 
   'metadata/zoho-modules': { call: () => ({ method: 'GET', path: `${V1}/metadata/zoho/modules` }), adapt: items('modules') },
   'metadata/zoho-fields': {
@@ -56,7 +59,10 @@ export const routes: { [K in ResolverKey]: Route<K> } = {
   },
   'metadata/jira-fields': { call: () => ({ method: 'GET', path: `${V1}/metadata/jira/fields` }), adapt: items('fields') },
   'metadata/jira-statuses': {
-    call: (p) => ({ method: 'GET', path: `${V1}/metadata/jira/projects/${seg(p.projectId)}/statuses` }),
+    call: (p) => ({
+      method: 'GET',
+      path: `${V1}/metadata/jira/projects/${seg(p.projectId)}/statuses${p.issueTypeId ? `?issueTypeId=${seg(p.issueTypeId)}` : ''}`,
+    }),
     adapt: items('statuses'),
   },
 
@@ -64,34 +70,29 @@ export const routes: { [K in ResolverKey]: Route<K> } = {
   'sci/create': { call: (p) => ({ method: 'POST', path: `${V1}/scis`, body: p.definition }) },
   'sci/update': { call: (p) => ({ method: 'PUT', path: `${V1}/scis/${seg(p.id)}`, body: p.definition }) },
   'sci/delete': { call: (p) => ({ method: 'DELETE', path: `${V1}/scis/${seg(p.id)}` }), adapt: () => ({ deleted: true }) },
-  'sci/pause': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/pause`, body: {} }) },
-  'sci/resume': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resume`, body: {} }) },
-  'sci/sync-now': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/sync-now`, body: {} }), adapt: () => ({ accepted: true }) },
+  'sci/pause': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/pause` }) },
+  'sci/resume': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resume` }) },
+  'sci/sync-now': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/sync` }), adapt: accepted },
   'sci/runs': {
-    call: (p) => ({
-      method: 'GET',
-      path: `${V1}/scis/${seg(p.id)}/runs${p.cursor ? `?cursor=${seg(p.cursor)}` : ''}`,
-    }),
+    call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/runs${p.cursor ? `?cursor=${seg(p.cursor)}` : ''}` }),
   },
-  'sci/resync': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resync`, body: {} }), adapt: () => ({ accepted: true }) },
-  'sci/retry-parked': {
-    call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/retry-parked`, body: {} }),
-    adapt: () => ({ accepted: true }),
-  },
+  'sci/links': { call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/links?limit=200` }), adapt: items('links') },
+  'sci/resync': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resync`, body: {} }), adapt: accepted },
+  'sci/retry-parked': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/retry-parked` }), adapt: accepted },
   'sci/resync-link': {
-    call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/links/${seg(p.linkId)}/resync`, body: {} }),
-    adapt: () => ({ accepted: true }),
+    call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/links/${seg(p.linkId)}/resync` }),
+    adapt: accepted,
   },
 
   'panel/get': { call: (_p, ctx) => ({ method: 'GET', path: issuePath(ctx) }) },
   'panel/search': {
-    call: (p, ctx) => ({
-      method: 'GET',
-      path: `${issuePath(ctx)}/search?${new URLSearchParams({ sciId: p.sciId, q: p.query, by: p.by }).toString()}`,
-    }),
-    adapt: items('records'),
+    call: (p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/search?${new URLSearchParams({ sciId: p.sciId, q: p.query }).toString()}` }),
+    adapt: items('results'),
   },
   'panel/link': { call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links`, body: p }) },
-  'panel/unlink': { call: (p, ctx) => ({ method: 'DELETE', path: `${issuePath(ctx)}/links/${seg(p.linkId)}` }) },
-  'panel/refresh': { call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/refresh`, body: {} }) },
+  'panel/unlink': {
+    call: (p, ctx) => ({ method: 'DELETE', path: `${issuePath(ctx)}/links/${seg(p.linkId)}` }),
+    adapt: () => ({ unlinked: true }),
+  },
+  'panel/refresh': { call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/refresh` }) },
 };

@@ -44,7 +44,7 @@ export function ConnectionTab({ connection, onChange }: Props) {
   const action = useAction();
   const [pendingMode, setPendingMode] = useState<AuthMode | null>(null);
   const [copied, setCopied] = useState(false);
-  const scopes = connection.requiredScopes.length ? connection.requiredScopes : [...REQUIRED_SCOPES_FALLBACK];
+  const scopes = connection.scopes.required.length ? connection.scopes.required : [...REQUIRED_SCOPES_FALLBACK];
   const scopeText = scopes.join(',\n');
 
   const setDc = (dc: DataCenter) =>
@@ -63,12 +63,14 @@ export function ConnectionTab({ connection, onChange }: Props) {
     });
 
   const connect = (values: AppOAuthInput) =>
-    action.run('connect', async () => onChange(await call('connection/connect-app-oauth', values)));
+    action.run('connect', async () => onChange(await call('connection/connect-app-oauth', { ...values, dataCenter: connection.dataCenter.id })));
+  const registerClient = (values: { clientId: string; clientSecret: string }) =>
+    action.run('client', async () => onChange(await call('connection/set-providers-client', values)));
 
   const signIn = () =>
     action.run('sign-in', async () => {
-      const { authorizeUrl } = await call('connection/start-sign-in', {});
-      openExternal(authorizeUrl);
+      const { authorizationUrl } = await call('connection/start-sign-in', {});
+      openExternal(authorizationUrl);
     });
 
   const copyScopes = async () => {
@@ -83,9 +85,15 @@ export function ConnectionTab({ connection, onChange }: Props) {
   return (
     <Stack space="space.300">
       {action.error && <ErrorMessage error={action.error} title="That did not work" />}
-      {connection.hint && (
-        <SectionMessage appearance="warning" title="Reconnect App OAuth 2.0">
-          <p>{connection.hint}</p>
+      {connection.state !== 'CONNECTED' && (
+        <SectionMessage appearance={connection.state === 'NOT_CONFIGURED' ? 'information' : 'error'} title={connection.state === 'NOT_CONFIGURED' ? 'Zoho CRM authentication required' : 'Zoho CRM needs attention'}>
+          <p>{connection.message}</p>
+          {connection.lastError && <p>Last error: {connection.lastError}</p>}
+        </SectionMessage>
+      )}
+      {connection.scopes.hint && (
+        <SectionMessage appearance="warning" title="Reconnect to grant missing scopes">
+          <p>{connection.scopes.hint}</p>
         </SectionMessage>
       )}
 
@@ -98,7 +106,7 @@ export function ConnectionTab({ connection, onChange }: Props) {
             inputId="data-center"
             aria-label="Zoho CRM data center"
             options={dcOptions}
-            value={dcOptions.find((o) => o.value === connection.dataCenter) ?? null}
+            value={dcOptions.find((o) => o.value === connection.dataCenter.id) ?? null}
             isDisabled={action.pending !== null}
             onChange={(o) => o && void setDc(o.value)}
           />
@@ -135,12 +143,42 @@ export function ConnectionTab({ connection, onChange }: Props) {
               OAuth 2.0.
             </p>
           </SectionMessage>
-          <Row>
-            <Button appearance="primary" onClick={() => void signIn()} isLoading={action.pending === 'sign-in'}>
-              {connection.userSignedIn ? 'Switch Zoho CRM account' : 'Connect your Zoho CRM account'}
-            </Button>
-            <Subtle>{connection.userSignedIn ? 'You are signed in to Zoho CRM.' : 'You have not signed in to Zoho CRM yet.'}</Subtle>
-          </Row>
+          <Box xcss={xcss({ maxWidth: '480px' })}>
+            <Form<{ clientId: string; clientSecret: string }> onSubmit={(values) => void registerClient(values)}>
+              {({ formProps }) => (
+                <form {...formProps} aria-label="Zoho client for per-user sign-in">
+                  <Field<string> name="clientId" label="Client ID" isRequired defaultValue={connection.clientId ?? ''}>
+                    {({ fieldProps }) => <Textfield {...fieldProps} autoComplete="off" />}
+                  </Field>
+                  <Field<string> name="clientSecret" label="Client Secret" isRequired defaultValue="">
+                    {({ fieldProps }) => (
+                      <>
+                        <Textfield {...fieldProps} type="password" autoComplete="off" placeholder={connection.clientSecretStored ? 'Stored; enter a new one to replace it' : ''} />
+                        <HelperMessage>A Server-based Application client in the Zoho API Console, used for each user&apos;s sign-in.</HelperMessage>
+                      </>
+                    )}
+                  </Field>
+                  <FormFooter align="start">
+                    <Button type="submit" appearance="primary" isLoading={action.pending === 'client'}>
+                      Save client
+                    </Button>
+                  </FormFooter>
+                </form>
+              )}
+            </Form>
+          </Box>
+          {connection.clientSecretStored && (
+            <Row>
+              <Button onClick={() => void signIn()} isLoading={action.pending === 'sign-in'}>
+                {connection.currentUser?.signedIn ? 'Switch Zoho CRM account' : 'Sign in with your Zoho CRM account'}
+              </Button>
+              <Subtle>
+                {connection.currentUser?.signedIn
+                  ? `You are signed in to Zoho CRM${connection.currentUser.zohoEmail ? ` as ${connection.currentUser.zohoEmail}` : ''}.`
+                  : 'You have not signed in to Zoho CRM yet.'}
+              </Subtle>
+            </Row>
+          )}
         </Stack>
       )}
 
@@ -158,7 +196,7 @@ export function ConnectionTab({ connection, onChange }: Props) {
             </Box>
             <Row>
               <Button onClick={() => void copyScopes()}>{copied ? 'Copied' : 'Copy scopes'}</Button>
-              <Button appearance="subtle" onClick={() => openExternal(connection.apiConsoleUrl)}>
+              <Button appearance="subtle" onClick={() => openExternal(connection.dataCenter.apiConsoleUrl)}>
                 Open the Zoho API Console
               </Button>
             </Row>
@@ -166,9 +204,9 @@ export function ConnectionTab({ connection, onChange }: Props) {
               In the Zoho API Console, create a Self Client, generate a Code with these scopes, and paste the Client ID, Client Secret
               and Code below.
             </Subtle>
-            {connection.missingScopes.length > 0 && (
+            {connection.scopes.missing.length > 0 && (
               <SectionMessage appearance="warning" title="Scopes missing from the stored token">
-                <p>{connection.missingScopes.join(', ')}</p>
+                <p>{connection.scopes.missing.join(', ')}</p>
               </SectionMessage>
             )}
           </Stack>

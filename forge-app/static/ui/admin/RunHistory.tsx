@@ -15,6 +15,9 @@ import { OutcomeLozenge } from './SciDashboard';
 
 export function RunHistory({ sci, onClose }: { sci: Sci; onClose: () => void }) {
   const runs = useCall('sci/runs', { id: sci.id }, [sci.id]);
+  // Run errors name the record; "resync this record" needs its link, so the links are read once.
+  const links = useCall('sci/links', { id: sci.id }, [sci.id]);
+  const linkOf = (recordId: string | undefined) => (recordId ? links.state.data?.find((l) => l.zohoRecordId === recordId) : undefined);
   const [more, setMore] = useState<SyncRun[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
@@ -40,30 +43,30 @@ export function RunHistory({ sci, onClose }: { sci: Sci; onClose: () => void }) 
     key: run.id,
     cells: [
       { key: 'started', content: formatTime(run.startedAt) },
-      { key: 'trigger', content: run.trigger },
+      { key: 'trigger', content: run.kind.toLowerCase() },
       { key: 'outcome', content: <OutcomeLozenge outcome={run.outcome} /> },
-      { key: 'counts', content: `${run.recordsSeen} seen · ${run.recordsChanged} changed · ${run.recordsCreated} created` },
+      { key: 'counts', content: `${run.recordsSeen} seen · ${run.recordsChanged} changed · ${run.recordsCreated} created · ${run.recordsSkipped} skipped` },
       {
         key: 'errors',
         content:
           run.errors.length === 0 ? (
-            <Subtle>{run.error ?? 'None'}</Subtle>
+            <Subtle>None</Subtle>
           ) : (
             <Stack space="space.050">
-              {run.errors.map((e, i) => (
-                <div key={i}>
-                  {e.message}
-                  {e.recordId ? <Subtle>Record {e.recordId}</Subtle> : null}
-                  {e.linkId ? (
-                    <Button
-                      spacing="compact"
-                      onClick={() => void act('link', () => call('sci/resync-link', { id: sci.id, linkId: e.linkId! }), 'The link will be synced again on the next run, which starts now.')}
-                    >
-                      Resync this link
-                    </Button>
-                  ) : null}
-                </div>
-              ))}
+              {run.errors.map((e, i) => {
+                const link = linkOf(e.recordId);
+                return (
+                  <div key={i}>
+                    {e.message}
+                    {e.recordId ? <Subtle>Record {e.recordId}{link ? ` · ${link.jiraIssueKey}` : ''}</Subtle> : null}
+                    {link ? (
+                      <Button spacing="compact" onClick={() => void act('link', () => call('sci/resync-link', { id: sci.id, linkId: link.id }), `${link.jiraIssueKey} will be synced again.`)}>
+                        Resync this record
+                      </Button>
+                    ) : null}
+                  </div>
+                );
+              })}
             </Stack>
           ),
       },

@@ -6,7 +6,7 @@ import Lozenge from '@atlaskit/lozenge';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { Inline, Stack } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SYNC_MODE_LABELS, type AuthMode, type Sci } from '../../../src/contract';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
@@ -36,22 +36,72 @@ function optionsText(sci: Sci): string {
 
 function SyncState({ sci }: { sci: Sci }) {
   if (sci.syncMode === 'DISPLAY') return <Subtle>No sync (Display)</Subtle>;
-  if (!sci.enabled) return <Lozenge appearance="moved">Paused</Lozenge>;
+  if (!sci.enabled) return <Lozenge>Disabled</Lozenge>;
+  if (sci.paused) return <Lozenge appearance="moved">Paused</Lozenge>;
   const run = sci.latestRun;
-  if (!run) return <Subtle>{sci.workflowState ? `Waiting for the first run (${sci.workflowState})` : 'Waiting for the first run'}</Subtle>;
+  const wf = sci.workflow;
   return (
     <Stack space="space.050">
-      <Inline space="space.100" alignBlock="center">
-        <OutcomeLozenge outcome={run.outcome} />
-        <Subtle>{formatTime(run.finishedAt ?? run.startedAt)}</Subtle>
-      </Inline>
-      <Subtle>
-        {run.recordsSeen} seen · {run.recordsChanged} changed · {run.recordsCreated} created
-        {run.errorCount ? ` · ${run.errorCount} errors` : ''}
-      </Subtle>
-      {run.error && <Subtle>{run.error}</Subtle>}
+      {wf?.state === 'blocked' && (
+        <Inline space="space.100" alignBlock="center">
+          <Lozenge appearance="removed">Blocked</Lozenge>
+          {wf.lastError && <Subtle>{wf.lastError}</Subtle>}
+        </Inline>
+      )}
+      {wf?.state === 'syncing' && <Lozenge appearance="inprogress">Syncing</Lozenge>}
+      {sci.workflowQuery === 'unreachable' && <Subtle>Temporal did not answer; the state shown may be old.</Subtle>}
+      {run ? (
+        <>
+          <Inline space="space.100" alignBlock="center">
+            <OutcomeLozenge outcome={run.outcome} />
+            <Subtle>{formatTime(run.endedAt ?? run.startedAt)}</Subtle>
+          </Inline>
+          <Subtle>
+            {run.recordsSeen} seen · {run.recordsChanged} changed · {run.recordsCreated} created
+            {run.recordsSkipped ? ` · ${run.recordsSkipped} skipped` : ''}
+            {run.errors.length ? ` · ${run.errors.length} errors` : ''}
+          </Subtle>
+          {run.errors[0] && <Subtle>{run.errors[0].message}</Subtle>}
+        </>
+      ) : (
+        <Subtle>Waiting for the first run</Subtle>
+      )}
+      {wf && wf.parkedEvents > 0 && <Subtle>{wf.parkedEvents} parked events: see Run history.</Subtle>}
     </Stack>
   );
+}
+
+/** "DEMO · Task" and module labels for the table, read from the same metadata the editor uses. */
+function useLabels(scis: Sci[] | undefined) {
+  const projects = useCall('metadata/jira-projects', {});
+  const modules = useCall('metadata/zoho-modules', {});
+  const [types, setTypes] = useState<Record<string, string>>({});
+  const projectIds = [...new Set((scis ?? []).map((s) => s.jiraProjectId))].sort().join(',');
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const found: Record<string, string> = {};
+      for (const projectId of projectIds ? projectIds.split(',') : []) {
+        try {
+          for (const t of await call('metadata/jira-issue-types', { projectId })) found[`${projectId}/${t.id}`] = t.name;
+        } catch {
+          // The id stays on screen: labels are a nicety, not worth an error banner.
+        }
+      }
+      if (live) setTypes(found);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [projectIds]);
+  return {
+    scope: (sci: Sci) => {
+      const project = projects.state.data?.find((p) => p.id === sci.jiraProjectId);
+      const type = sci.jiraIssueTypeId ? (types[`${sci.jiraProjectId}/${sci.jiraIssueTypeId}`] ?? `type ${sci.jiraIssueTypeId}`) : 'any type';
+      return `${project ? `${project.name} (${project.key})` : sci.jiraProjectKey} · ${type}`;
+    },
+    module: (sci: Sci) => modules.state.data?.find((m) => m.apiName === sci.zohoModule)?.label ?? sci.zohoModule,
+  };
 }
 
 export function SciDashboard({ mode }: { mode: AuthMode | null }) {
@@ -69,13 +119,14 @@ export function SciDashboard({ mode }: { mode: AuthMode | null }) {
       await list.reload();
     });
 
+  const labels = useLabels(list.state.data);
   const rows = (list.state.data ?? []).map((sci) => ({
     key: sci.id,
     cells: [
       { key: 'name', content: <strong>{sci.name}</strong> },
       { key: 'mode', content: SYNC_MODE_LABELS[sci.syncMode] },
-      { key: 'scope', content: sci.jiraScopeLabel },
-      { key: 'module', content: sci.zohoModuleLabel },
+      { key: 'scope', content: labels.scope(sci) },
+      { key: 'module', content: labels.module(sci) },
       { key: 'options', content: optionsText(sci) },
       { key: 'state', content: <SyncState sci={sci} /> },
       {
@@ -87,7 +138,7 @@ export function SciDashboard({ mode }: { mode: AuthMode | null }) {
             </Button>
             {sci.syncMode !== 'DISPLAY' && (
               <>
-                {sci.enabled ? (
+                {!sci.paused ? (
                   <Button spacing="compact" onClick={() => void rowAction(`pause:${sci.id}`, () => call('sci/pause', { id: sci.id }), `${sci.name} is paused.`)}>
                     Pause
                   </Button>
@@ -98,7 +149,7 @@ export function SciDashboard({ mode }: { mode: AuthMode | null }) {
                 )}
                 <Button
                   spacing="compact"
-                  isDisabled={!sci.enabled}
+                  isDisabled={!sci.enabled || sci.paused}
                   isLoading={action.pending === `sync:${sci.id}`}
                   onClick={() => void rowAction(`sync:${sci.id}`, () => call('sci/sync-now', { id: sci.id }), `A sync of ${sci.name} has started.`)}
                 >

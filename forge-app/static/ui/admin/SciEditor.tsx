@@ -62,7 +62,7 @@ function emptyDefinition(): SciDefinition {
 
 function definitionOf(sci: Sci): SciDefinition {
   const { name, syncMode, jiraProjectId, jiraIssueTypeId, zohoModule, displayFields, fieldMappings, options } = sci;
-  return { name, syncMode, jiraProjectId, jiraIssueTypeId, zohoModule, displayFields, fieldMappings, options };
+  return { name, syncMode, jiraProjectId, jiraIssueTypeId: jiraIssueTypeId ?? '', zohoModule, displayFields, fieldMappings, options };
 }
 
 function OptionToggle(props: { id: string; label: string; checked: boolean; disabledReason: string | null; onChange: (v: boolean) => void; help: string }) {

@@ -8,8 +8,8 @@ import { RadioGroup } from '@atlaskit/radio';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
-import type { Panel, PanelSci, RecordHit } from '../../../src/contract';
-import { call } from '../shared/api';
+import type { LinkCard, PanelSci, RecordHit } from '../../../src/contract';
+import { call, CallError } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
@@ -22,7 +22,7 @@ const hitStyle = xcss({
   padding: 'space.100',
 });
 
-export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onClose: () => void; onLinked: (panel: Panel) => void }) {
+export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onClose: () => void; onLinked: (card: LinkCard) => void }) {
   const [sciId, setSciId] = useState(scis[0]?.id ?? '');
   const [by, setBy] = useState<'name' | 'id'>('name');
   const [query, setQuery] = useState('');
@@ -32,7 +32,10 @@ export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onCl
 
   const search = () =>
     action.run('search', async () => {
-      setHits(await call('panel/search', { sciId, query, by }));
+      if (by === 'id' && !/^\d{1,30}$/.test(query.trim())) {
+        throw new CallError({ code: 'INVALID_INPUT', message: 'A Zoho CRM record ID is the long number at the end of the record\'s URL in Zoho CRM.' });
+      }
+      setHits(await call('panel/search', { sciId, query: query.trim() }));
     });
   const link = (recordId: string) =>
     action.run(`link:${recordId}`, async () => {
@@ -89,15 +92,16 @@ export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onCl
                 <Box key={h.recordId} xcss={hitStyle}>
                   <Inline spread="space-between" alignBlock="center">
                     <Stack space="space.050">
-                      <strong>{h.title}</strong>
+                      <strong>{h.name ?? `${h.zohoModule} record`}</strong>
                       <Subtle>Record ID {h.recordId}</Subtle>
-                      {h.fields.slice(0, 4).map((f) => (
-                        <Subtle key={f.label}>
-                          {f.label}: {f.value}
+                      {h.previewFields.slice(0, 4).map((f) => (
+                        <Subtle key={f.apiName}>
+                          {f.label}: {f.value ?? '—'}
                         </Subtle>
                       ))}
+                      {h.linkedIssueKey && <Subtle>Already linked to {h.linkedIssueKey}</Subtle>}
                     </Stack>
-                    <Button onClick={() => void link(h.recordId)} isLoading={action.pending === `link:${h.recordId}`}>
+                    <Button onClick={() => void link(h.recordId)} isDisabled={h.linkedIssueKey !== null} isLoading={action.pending === `link:${h.recordId}`}>
                       Link
                     </Button>
                   </Inline>

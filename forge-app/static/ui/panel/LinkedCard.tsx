@@ -4,7 +4,7 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Stack, xcss } from '@atlaskit/primitives';
 import Heading from '@atlaskit/heading';
-import type { PanelLink } from '../../../src/contract';
+import type { LinkCard } from '../../../src/contract';
 import { openExternal } from '../shared/api';
 import { formatTime, Subtle } from '../shared/layout';
 
@@ -17,7 +17,7 @@ const card = xcss({
 });
 
 interface Props {
-  link: PanelLink;
+  link: LinkCard;
   pending: string | null;
   onRefresh: () => void;
   onUnlink: () => void;
@@ -30,27 +30,28 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
       <Stack space="space.150">
         <Inline spread="space-between" alignBlock="center">
           <Heading size="small" as="h2">
-            {link.title}
+            {link.recordName ?? (link.recordFound === false ? 'Record not found in Zoho CRM' : `${link.zohoModule} record`)}
           </Heading>
           <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
         </Inline>
         <Subtle>
-          {link.zohoModule} · Record ID <span data-testid="record-id">{link.recordId}</span> · {link.sciName}
+          {link.zohoModule} · Record ID <span data-testid="record-id">{link.zohoRecordId}</span> · {link.sciName}
         </Subtle>
-        {link.fields.length > 0 && (
+        {link.recordFound === false && <Subtle>The record was deleted in Zoho CRM or this account cannot see it.</Subtle>}
+        {link.previewFields.length > 0 && (
           <Grid templateColumns="minmax(100px, 1fr) 2fr" gap="space.050" testId="preview-fields">
-            {link.fields.map((f) => [
-              <Subtle key={`l-${f.label}`}>{f.label}</Subtle>,
-              <span key={`v-${f.label}`}>{f.value === '' ? '—' : f.value}</span>,
+            {link.previewFields.map((f) => [
+              <Subtle key={`l-${f.apiName}`}>{f.label}</Subtle>,
+              <span key={`v-${f.apiName}`}>{f.value === null || f.value === '' ? '—' : f.value}</span>,
             ])}
           </Grid>
         )}
         <Inline space="space.100" shouldWrap alignBlock="center">
-          {link.webUrl && <Button onClick={() => openExternal(link.webUrl!)}>Open in Zoho</Button>}
+          {link.openUrl && <Button onClick={() => openExternal(link.openUrl!)}>Open in Zoho</Button>}
           <Button onClick={onRefresh} isLoading={pending === `refresh:${link.id}`}>
             Refresh
           </Button>
-          {!auto && (
+          {link.canUnlink && (
             <Button appearance="subtle" onClick={onUnlink} isLoading={pending === `unlink:${link.id}`}>
               Unlink
             </Button>
@@ -58,7 +59,7 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
         </Inline>
         <Subtle>
           {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
-          {link.refreshedAt ? `Refreshed ${formatTime(link.refreshedAt)}.` : ''}
+          {link.lastSyncedAt ? `Last synced ${formatTime(link.lastSyncedAt)}.` : ''}
         </Subtle>
       </Stack>
     </Box>

@@ -19,8 +19,8 @@ function SignInNeeded({ panel, onReload }: { panel: Panel; onReload: () => void 
   if (panel.state === 'login_required') {
     const signIn = () =>
       action.run('sign-in', async () => {
-        const { authorizeUrl } = await call('connection/start-sign-in', {});
-        openExternal(authorizeUrl);
+        const { authorizationUrl } = await call('connection/start-sign-in', {});
+        openExternal(authorizationUrl);
         setStarted(true);
       });
     return (
@@ -77,7 +77,12 @@ export function PanelApp() {
                 panel.setData({ ...p, links: p.links.map((l) => (l.id === fresh.id ? fresh : l)) });
               })
             }
-            onUnlink={() => void action.run(`unlink:${link.id}`, async () => panel.setData(await call('panel/unlink', { linkId: link.id })))}
+            onUnlink={() =>
+              void action.run(`unlink:${link.id}`, async () => {
+                await call('panel/unlink', { linkId: link.id });
+                panel.setData({ ...p, links: p.links.filter((l) => l.id !== link.id) });
+              })
+            }
           />
         ))}
         {p.links.length === 0 &&
@@ -87,7 +92,7 @@ export function PanelApp() {
             </SectionMessage>
           ) : (
             <Stack space="space.100">
-              <Subtle>No Zoho CRM record is linked to {p.issueKey} yet.</Subtle>
+              <Subtle>No Zoho CRM record is linked to {p.issue.key} yet.</Subtle>
               <Box>
                 <Button appearance="primary" onClick={() => setLinking(true)}>
                   Link a Zoho CRM record
@@ -101,9 +106,9 @@ export function PanelApp() {
           <LinkDialog
             scis={p.scis}
             onClose={() => setLinking(false)}
-            onLinked={(next) => {
+            onLinked={(card) => {
               setLinking(false);
-              panel.setData(next);
+              panel.setData({ ...p, links: [...p.links.filter((l) => l.id !== card.id), card] });
             }}
           />
         )}
