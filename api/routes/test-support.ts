@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type SciSync } from '../../activities';
+import { createZohoOAuth, ZOHO_APP_SCOPES } from '../../clients/zoho';
+import { startZohoSimulator, type ZohoSimulator } from '../../sandbox/zoho';
 import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { sealTo } from '../../lib/tenant-clients';
 import type { Prisma, SmartConnectedItem, Tenant } from '../../prisma/generated/client';
@@ -42,11 +44,23 @@ export interface RouteSuite {
   t: TestApp;
   app: FastifyInstance;
   sync: RecordingSync;
+  /** The Zoho simulator, when the suite was started with `zoho: true`. */
+  zoho: ZohoSimulator | undefined;
+  /** Connects a tenant with App OAuth 2.0 for real: a grant code minted by the simulator, exchanged for tokens. */
+  connectZoho(tenant: Tenant, scopes?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRouteSuite(opts: TestAppOptions = {}): Promise<RouteSuite> {
-  const t = await createTestApp(opts);
+export async function startRouteSuite(opts: TestAppOptions & { zoho?: boolean } = {}): Promise<RouteSuite> {
+  const { zoho: withZoho, ...appOpts } = opts;
+  const zoho = withZoho ? await startZohoSimulator({ port: 0 }) : undefined;
+  let t: TestApp;
+  try {
+    t = await createTestApp({ ...appOpts, ...(zoho ? { zohoBaseUrl: zoho.url } : {}) });
+  } catch (err) {
+    await zoho?.close();
+    throw err;
+  }
   const sync = new RecordingSync();
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -60,6 +74,7 @@ export async function startRouteSuite(opts: TestAppOptions = {}): Promise<RouteS
     running = worker.run();
   } catch (err) {
     await t.close();
+    await zoho?.close();
     throw err;
   }
   const app = await appWithRoutes(t);
@@ -67,11 +82,19 @@ export async function startRouteSuite(opts: TestAppOptions = {}): Promise<RouteS
     t,
     app,
     sync,
+    zoho,
+    async connectZoho(tenant, scopes = ZOHO_APP_SCOPES) {
+      if (!zoho) throw new Error('suite started without the Zoho simulator');
+      const code = zoho.mintGrantCode({ scopes, dc: 'us' });
+      const tokens = await createZohoOAuth({ credentials: zoho.demoClient, endpoints: t.zohoEndpoints }).exchangeGrantCode({ dc: 'us', code });
+      await seedAppConnection(t, tenant, { ...zoho.demoClient, refreshToken: tokens.refreshToken, apiDomain: tokens.apiDomain });
+    },
     async close() {
       worker?.shutdown();
       await running?.catch(() => undefined);
       if (app !== t.app) await app.close();
       await t.close();
+      await zoho?.close();
     },
   };
 }

@@ -121,7 +121,7 @@ export function validateSci(def: SciDefinition, meta: SciMetadata): Problem[] {
       }
     }
   }
-  if (def.options.autoCreate && def.syncMode !== 'DISPLAY' && !isPollingReadyModule(def.zohoModule)) {
+  if (def.options.autoCreate && def.syncMode !== 'DISPLAY' && module && !isPollingReadyModule(def.zohoModule)) {
     add('options.autoCreate', `Auto-create needs a polling-ready module; ${def.zohoModule} is not one.`);
   }
 
@@ -168,21 +168,22 @@ export async function loadSciMetadata(def: SciDefinition, zoho: ZohoClient, jira
     const known = zohoModules.some((m) => m.api_name === def.zohoModule && m.api_supported !== false);
     return { zohoModules, zohoFields: known ? await zoho.metadata.fields(def.zohoModule) : null };
   })();
+  // Fields are site-wide: loaded even when the project is unknown, so mappings are judged on their own.
+  const jiraFieldsSide = needsJiraFields ? jira.metadata.listFields() : Promise.resolve([]);
   const jiraSide = (async () => {
     const project = await jira.metadata.getProject(def.jiraProjectId).catch((err: unknown) => {
       if (isJiraNotFound(err)) return null;
       throw err;
     });
-    if (!project) return { project: null, issueTypes: [], jiraFields: [], statuses: [] };
-    const [issueTypes, jiraFields, statuses] = await Promise.all([
+    if (!project) return { project: null, issueTypes: [], statuses: [] };
+    const [issueTypes, statuses] = await Promise.all([
       listJiraIssueTypes(jira, project.id),
-      needsJiraFields ? jira.metadata.listFields() : Promise.resolve([]),
       def.options.statusSync ? jira.metadata.getProjectStatuses(project.id).then((s) => projectStatuses(s, def.jiraIssueTypeId)) : Promise.resolve([]),
     ]);
-    return { project: { id: project.id, key: project.key, name: project.name }, issueTypes, jiraFields, statuses };
+    return { project: { id: project.id, key: project.key, name: project.name }, issueTypes, statuses };
   })();
-  const [z, j] = await Promise.all([zohoSide, jiraSide]);
-  return { mode, ...z, ...j };
+  const [z, j, jiraFields] = await Promise.all([zohoSide, jiraSide, jiraFieldsSide]);
+  return { mode, ...z, ...j, jiraFields };
 }
 
 function isJiraNotFound(err: unknown): boolean {
