@@ -3,7 +3,7 @@
 // and a real PostgreSQL server.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,11 +83,16 @@ function emptyClusterDump(): Promise<Blob> {
     const db = await PGlite.create();
     const dump = await db.dumpDataDir('none');
     await db.close();
-    // Write-then-rename so a concurrent reader never sees half a file.
-    await mkdir(dirname(cacheFile), { recursive: true });
+    // Write-then-rename so a concurrent reader never sees half a file. The cache is an optimization
+    // only: a read-only node_modules just means every start pays for initdb.
     const tmp = `${cacheFile}.${randomUUID()}.tmp`;
-    await writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
-    await rename(tmp, cacheFile);
+    try {
+      await mkdir(dirname(cacheFile), { recursive: true });
+      await writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
+      await rename(tmp, cacheFile);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => {});
+    }
     return dump;
   })();
   emptyDump.catch(() => (emptyDump = undefined));

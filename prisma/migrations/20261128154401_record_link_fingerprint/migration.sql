@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RecordLink" ADD COLUMN     "lastZohoFingerprint" TEXT;
