@@ -34,26 +34,26 @@ export class ZohoNotifications {
   constructor(private readonly api: ZohoApi) {}
 
   /** Subscribes channels (POST); re-posting an existing channel id renews it. */
-  enable(channels: readonly WatchChannelInput[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
-    return this.write('notifications.enable', 'POST', channels.map(toWire), opts.signal);
+  async enable(channels: readonly WatchChannelInput[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
+    return await this.write('notifications.enable', 'POST', channels.map(toWire), opts.signal);
   }
 
   /** Merges changes into channels (PATCH): used to renew `channel_expiry` before it lapses. */
-  update(
+  async update(
     channels: readonly (Partial<WatchChannelInput> & { channelId: string; events: readonly string[] })[],
     opts: { signal?: AbortSignal } = {},
   ): Promise<WatchOutcome[]> {
-    return this.write('notifications.update', 'PATCH', channels.map(toWire), opts.signal);
+    return await this.write('notifications.update', 'PATCH', channels.map(toWire), opts.signal);
   }
 
   /** Replaces channels (PUT): fields left out are removed. */
-  replace(channels: readonly WatchChannelInput[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
-    return this.write('notifications.replace', 'PUT', channels.map(toWire), opts.signal);
+  async replace(channels: readonly WatchChannelInput[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
+    return await this.write('notifications.replace', 'PUT', channels.map(toWire), opts.signal);
   }
 
   /** Stops some events of a channel (PATCH with `_delete_events: true`). */
-  disableEvents(channelId: string, events: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
-    return this.write('notifications.disableEvents', 'PATCH', [{ channel_id: channelId, events, _delete_events: true }], opts.signal);
+  async disableEvents(channelId: string, events: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<WatchOutcome[]> {
+    return await this.write('notifications.disableEvents', 'PATCH', [{ channel_id: channelId, events, _delete_events: true }], opts.signal);
   }
 
   /** Subscribed channels; 204 gives `[]`. */

@@ -189,26 +189,26 @@ export class ZohoRecords {
   }
 
   /** Inserts up to 100 records; each row has its own outcome. */
-  insert(module: string, records: readonly Record<string, unknown>[], opts: WriteOptions = {}): Promise<RowOutcome[]> {
+  async insert(module: string, records: readonly Record<string, unknown>[], opts: WriteOptions = {}): Promise<RowOutcome[]> {
     assertBatchSize(records.length, 'records.insert');
-    return this.write('records.insert', 'POST', `/${encodeURIComponent(module)}`, { data: records, trigger: opts.trigger ?? [] }, opts.signal);
+    return await this.write('records.insert', 'POST', `/${encodeURIComponent(module)}`, { data: records, trigger: opts.trigger ?? [] }, opts.signal);
   }
 
   /** Updates up to 100 records (each with its `id`). */
-  update(module: string, records: readonly ({ id: string } & Record<string, unknown>)[], opts: WriteOptions = {}): Promise<RowOutcome[]> {
+  async update(module: string, records: readonly ({ id: string } & Record<string, unknown>)[], opts: WriteOptions = {}): Promise<RowOutcome[]> {
     assertBatchSize(records.length, 'records.update');
-    return this.write('records.update', 'PUT', `/${encodeURIComponent(module)}`, { data: records, trigger: opts.trigger ?? [] }, opts.signal);
+    return await this.write('records.update', 'PUT', `/${encodeURIComponent(module)}`, { data: records, trigger: opts.trigger ?? [] }, opts.signal);
   }
 
   /** Inserts or updates by `duplicateCheckFields`: the retry-safe write (Zoho has no idempotency key). */
-  upsert(
+  async upsert(
     module: string,
     records: readonly Record<string, unknown>[],
     duplicateCheckFields: readonly string[],
     opts: WriteOptions = {},
   ): Promise<RowOutcome[]> {
     assertBatchSize(records.length, 'records.upsert');
-    return this.write(
+    return await this.write(
       'records.upsert',
       'POST',
       `/${encodeURIComponent(module)}/upsert`,

@@ -32,9 +32,9 @@ export function seedDemoOrg(store: OrgStore, now: number): void {
       const r = store.insert(def, { ...row, Owner: { id: owner.id } }, i, USERS[0]!.id);
       if (!r.ok) throw new Error(`seed: ${module}[${i}] ${r.error.code} ${JSON.stringify(r.error.details)}`);
       // Spread creation over the last two months; keep Modified_Time ≥ Created_Time.
-      const created = now - (60 - ((i * 7) % 58)) * DAY - i * 3_600_000;
+      const created = Math.floor(now / 1000) * 1000 - (60 - ((i * 7) % 58)) * DAY - i * 3_600_000;
       r.record.createdMs = created;
-      r.record.modifiedMs = Math.min(now - 3_600_000, created + ((i * 5) % 20) * DAY);
+      r.record.modifiedMs = Math.floor(Math.min(now - 3_600_000, created + ((i * 5) % 20) * DAY) / 1000) * 1000;
       r.record.indexedMs = r.record.modifiedMs;
       ids[module]!.push(r.record.id);
     });
@@ -237,7 +237,7 @@ export function seedDemoOrg(store: OrgStore, now: number): void {
   const dealIds = ids.Deals ?? [];
   ['Customer asked for a revised quote with a 3-year term.', 'Security questionnaire sent back; waiting on legal.', 'Champion moved to a new role, re-qualify.'].forEach((content, i) => {
     const id = store.nextId();
-    const t = now - (5 - i) * DAY;
+    const t = Math.floor(now / 1000) * 1000 - (5 - i) * DAY;
     store.notes.set(id, {
       id,
       parentModule: 'Deals',

@@ -104,6 +104,14 @@ export class OrgStore {
 
   constructor(private readonly now: () => number) {}
 
+  /**
+   * Zoho's timestamps have one-second resolution (Modified_Time carries no milliseconds), so stored
+   * instants are whole seconds: what a client sees is exactly what If-Modified-Since compares.
+   */
+  stamp(): number {
+    return Math.floor(this.now() / 1000) * 1000;
+  }
+
   nextId(): string {
     this.seq += 1;
     // 19-digit ids sharing the org prefix, like production (never safe as JS numbers).
@@ -160,7 +168,7 @@ export class OrgStore {
     if (!checked.ok) return checked;
     const dup = this.findDuplicate(def, checked.values, undefined, index);
     if (dup) return { ok: false, error: dup };
-    const t = this.now();
+    const t = this.stamp();
     const ownerId = ownerFrom(checked.values) ?? actorId;
     delete checked.values.Owner;
     const rec: StoredRecord = {
@@ -200,8 +208,8 @@ export class OrgStore {
       }
     }
     if (changed.length > 0) {
-      const t = this.now();
-      rec.modifiedMs = Math.max(t, rec.modifiedMs + 1);
+      const t = this.stamp();
+      rec.modifiedMs = Math.max(t, rec.modifiedMs);
       rec.modifiedById = actorId;
       rec.indexedMs = t + this.searchIndexDelayMs;
     }
@@ -217,7 +225,7 @@ export class OrgStore {
       module,
       display_name: this.displayName(rec),
       type: 'recycle',
-      deletedMs: this.now(),
+      deletedMs: this.stamp(),
       deletedById: actorId,
       createdById: rec.createdById,
     });

@@ -81,7 +81,7 @@ export function attachmentRoutes(app: FastifyInstance, sim: Sim): void {
   app.post('/:module/:id/Attachments', { config: { scopes: attachmentScopes } }, async (req, reply) => {
     const parent = parentOf(req);
     const q = query(req);
-    const t = sim.now();
+    const t = sim.store.stamp();
     const base = { parentModule: parent.module, parentId: parent.id, ownerId: actor(req), createdMs: t, modifiedMs: t, fileId: randomToken(20) };
     if (!req.isMultipart()) {
       const url = q.attachmentUrl;

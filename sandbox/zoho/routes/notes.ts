@@ -85,7 +85,7 @@ export function noteRoutes(app: FastifyInstance, sim: Sim): void {
       if (content.length > 32000) return rowError('INVALID_DATA', 'invalid data', { api_name: 'Note_Content', maximum_length: 32000 });
       const title = r.Note_Title;
       if (title !== undefined && title !== null && typeof title !== 'string') return rowError('INVALID_DATA', 'invalid data', { api_name: 'Note_Title', expected_data_type: 'text' });
-      const t = sim.now();
+      const t = sim.store.stamp();
       const note: StoredNote = {
         id: sim.store.nextId(),
         parentModule: parent.module,
@@ -163,7 +163,7 @@ export function noteRoutes(app: FastifyInstance, sim: Sim): void {
       if (r.Note_Title !== null && typeof r.Note_Title !== 'string') throw new SimZohoError(400, 'INVALID_DATA', 'invalid data', { api_name: 'Note_Title' });
       n.title = r.Note_Title;
     }
-    n.modifiedMs = Math.max(sim.now(), n.modifiedMs + 1);
+    n.modifiedMs = Math.max(sim.store.stamp(), n.modifiedMs);
     return sendJson(reply, 200, { data: [noteSuccess(n, 'record updated')] });
   });
 
