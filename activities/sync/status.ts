@@ -30,7 +30,9 @@ export async function moveJiraStatus(
   if (zohoValue === null || zohoValue === undefined) return false;
   const target = jiraStatusFor(zohoValue, statusSync);
   if (!target) {
-    tally.error(`${issue.key}: Zoho ${statusSync.zohoField} "${String(zohoValue)}" has no Jira status mapping`);
+    tally.error(
+      `${issue.key}: Zoho ${statusSync.zohoField} "${typeof zohoValue === 'string' ? zohoValue : JSON.stringify(zohoValue)}" has no Jira status mapping`,
+    );
     return false;
   }
   const currentStatus = (issue.fields as { status?: { id?: string } } | undefined)?.status?.id;
@@ -42,12 +44,21 @@ export async function moveJiraStatus(
     return false;
   }
   const fields: Record<string, unknown> = {};
-  for (const [fieldId, meta] of Object.entries((transition as { fields?: Record<string, { required?: boolean; hasDefaultValue?: boolean; allowedValues?: unknown[] }> }).fields ?? {})) {
+  for (const [fieldId, meta] of Object.entries(
+    (
+      transition as {
+        fields?: Record<string, { required?: boolean; hasDefaultValue?: boolean; allowedValues?: unknown[] }>;
+      }
+    ).fields ?? {},
+  )) {
     if (meta.required && !meta.hasDefaultValue && meta.allowedValues && meta.allowedValues.length > 0) {
       const first = meta.allowedValues[0] as { id?: string; name?: string };
       fields[fieldId] = first.id ? { id: first.id } : { name: first.name };
     }
   }
-  await jira.issues.transition(issueId, { transitionId: transition.id, ...(Object.keys(fields).length ? { fields } : {}) });
+  await jira.issues.transition(issueId, {
+    transitionId: transition.id,
+    ...(Object.keys(fields).length ? { fields } : {}),
+  });
   return true;
 }

@@ -1,6 +1,7 @@
 // One changed Zoho record applied to its linked Jira issues (F14, F17, F20): mapped fields converted and
 // written only where they differ, status moved through a Jira transition, notes and attachments mirrored.
 // Latest change wins on both sides' modification times; a record already applied is skipped (F21).
+import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import { sameValue, zohoToJira } from '../../lib/sync/field-types';
@@ -10,6 +11,12 @@ import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { moveJiraStatus } from './status';
+
+/** Hash of the record's values this SCI reads (times excluded). */
+export function recordFingerprint(ctx: SciContext, record: ZohoRecord): string {
+  const values = ctx.recordFields.filter((f) => f !== 'Modified_Time' && f !== 'Created_Time').map((f) => [f, record[f] ?? null]);
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+}
 
 export function zohoTime(record: ZohoRecord, field = 'Modified_Time'): Date | null {
   const v = record[field];
@@ -34,8 +41,16 @@ function jiraChangedLater(link: RecordLink, issueUpdated: Date | null, recordMod
 
 export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, link: RecordLink, tally: RunTally): Promise<void> {
   const modified = zohoTime(record);
-  if (modified && link.lastZohoModifiedAt && modified <= link.lastZohoModifiedAt) {
-    tally.skipped += 1; // already applied, or our own write coming back (F21)
+  // Already reflected by this link: older, or the same time with the same values. Zoho's times have
+  // one-second resolution, so the same time with other values is a second edit and is applied. Re-applying
+  // is harmless anyway: only differing values are written, so our own write coming back changes nothing (F21).
+  const fingerprint = recordFingerprint(ctx, record);
+  if (
+    modified &&
+    link.lastZohoModifiedAt &&
+    (modified < link.lastZohoModifiedAt || (modified.getTime() === link.lastZohoModifiedAt.getTime() && fingerprint === link.lastZohoFingerprint))
+  ) {
+    tally.skipped += 1;
     return;
   }
   const jira = await ctx.jira();
@@ -45,7 +60,8 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   try {
     const issue = await jira.issues.get(link.jiraIssueId, { fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])] });
     const issueUpdated = jiraTime(issue);
-    const jiraWins = jiraChangedLater(link, issueUpdated, modified);
+    // Latest-change-wins only exists in 2 Way; in 1 Way the CRM always wins.
+    const jiraWins = ctx.def.syncMode === 'TWO_WAY' && jiraChangedLater(link, issueUpdated, modified);
 
     if (mappings.length > 0) {
       const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
@@ -83,6 +99,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       where: { id: link.id },
       data: {
         ...(modified ? { lastZohoModifiedAt: modified } : {}),
+        lastZohoFingerprint: fingerprint,
         // Our own edit moved Jira's `updated`; remember "now" so that edit is not mistaken for a user's.
         lastJiraUpdatedAt: changedSomething ? ctx.now() : (issueUpdated ?? link.lastJiraUpdatedAt),
         lastSyncedAt: ctx.now(),
