@@ -12,7 +12,7 @@ import { routeErrorHandler } from '../services/route-support';
 
 // Scheduled triggers send `{ context: { cloudId, moduleKey }, contextToken }`, lifecycle events their own
 // payload; nothing in them is needed (the FIT says who is calling), so any JSON object is accepted.
-const triggerBody = z.looseObject({}).optional();
+const triggerBody = z.looseObject({}).nullish();
 
 const tokenReply = z.object({
   /** Whether a Jira app token is stored for this site. */
