@@ -68,6 +68,12 @@ export interface SortKey {
 export interface CompiledJql {
   where: Predicate | undefined;
   orderBy: SortKey[];
+  /** A superset of the matching issue ids, when the query pins them down (project, key, id, property). */
+  candidates?: Set<string>;
+}
+interface Node {
+  test: Predicate;
+  candidates?: Set<string>;
 }
 
 type Value = { kind: 'str'; v: string } | { kind: 'empty' } | { kind: 'fn'; name: string };
@@ -81,31 +87,37 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
     return tok?.t === 'word' && tok.v.toUpperCase() === w;
   };
 
-  function parseOr(): Predicate {
+  // Each node carries, when it can, a superset of the issue ids it matches (from the store's indexes), so a
+  // search on a large site looks only at likely issues; the predicate still decides.
+  function parseOr(): Node {
     let left = parseAnd();
     while (isWord('OR')) {
       pos++;
       const right = parseAnd();
       const l = left;
-      left = (i) => l(i) || right(i);
+      left = {
+        test: (i) => l.test(i) || right.test(i),
+        ...(l.candidates && right.candidates ? { candidates: new Set([...l.candidates, ...right.candidates]) } : {}),
+      };
     }
     return left;
   }
-  function parseAnd(): Predicate {
+  function parseAnd(): Node {
     let left = parseNot();
     while (isWord('AND')) {
       pos++;
       const right = parseNot();
       const l = left;
-      left = (i) => l(i) && right(i);
+      const candidates = [l.candidates, right.candidates].filter((c): c is Set<string> => c !== undefined).sort((a, b) => a.size - b.size)[0];
+      left = { test: (i) => l.test(i) && right.test(i), ...(candidates ? { candidates } : {}) };
     }
     return left;
   }
-  function parseNot(): Predicate {
+  function parseNot(): Node {
     if (isWord('NOT')) {
       pos++;
       const inner = parseNot();
-      return (i) => !inner(i);
+      return { test: (i) => !inner.test(i) };
     }
     if (peek()?.t === 'lp') {
       pos++;
@@ -128,7 +140,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
     }
     throw jqlError(`Error in the JQL Query: Expecting a value but got '${tok.v}'.`);
   }
-  function parseClause(): Predicate {
+  function parseClause(): Node {
     const fieldTok = tokens[pos++];
     if (!fieldTok || (fieldTok.t !== 'word' && fieldTok.t !== 'str')) throw jqlError('Error in the JQL Query: Expecting a field name.');
     const field = resolveField(fieldTok.v);
@@ -169,7 +181,9 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
     } else {
       values = [parseValue()];
     }
-    return clause(field, op, values);
+    const test = clause(field, op, values);
+    const candidates = op === '=' || op === 'in' ? candidatesFor(field, values, store) : undefined;
+    return candidates ? { test, candidates } : { test };
   }
 
   function clause(field: string, op: string, values: Value[]): Predicate {
@@ -203,7 +217,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
     throw jqlError(`Error in the JQL Query: Unsupported operator '${op}'.`);
   }
 
-  let where: Predicate | undefined;
+  let where: Node | undefined;
   if (tokens.length && !isWord('ORDER')) where = parseOr();
   const orderBy: SortKey[] = [];
   if (isWord('ORDER')) {
@@ -226,7 +240,34 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
     if (orderBy.length > 7) throw jqlError('The ORDER BY clause can contain at most 7 fields.');
   }
   if (pos < tokens.length) throw jqlError(`Error in the JQL Query: The character '${tokens[pos]!.v}' is a reserved JQL character.`);
-  return { where, orderBy };
+  return where ? { where: where.test, orderBy, ...(where.candidates ? { candidates: where.candidates } : {}) } : { where: undefined, orderBy };
+}
+
+/** Issue ids that can match `field = value` / `field in (...)`, from the store's indexes; undefined = any. */
+function candidatesFor(field: string, values: Value[], store: JiraStore): Set<string> | undefined {
+  if (values.some((v) => v.kind !== 'str')) return undefined;
+  const strings = values.map((v) => (v as { v: string }).v);
+  const out = new Set<string>();
+  if (field === 'key' || field === 'id') {
+    for (const s of strings) {
+      const issue = field === 'key' ? store.issue(s) : store.issues.get(s);
+      if (issue) out.add(issue.id);
+    }
+    return out;
+  }
+  if (field === 'project') {
+    for (const s of strings) {
+      const p = store.project(s) ?? [...store.projects.values()].find((x) => x.name.toLowerCase() === s.toLowerCase());
+      if (p) for (const id of store.issueIdsInProject(p.id)) out.add(id);
+    }
+    return out;
+  }
+  if (field.startsWith('prop:')) {
+    const [, key, path] = field.split(':') as [string, string, string];
+    for (const s of strings) for (const id of store.issueIdsWithProperty(key, path, s.toLowerCase())) out.add(id);
+    return out;
+  }
+  return undefined;
 }
 
 const ALIASES: Record<string, string> = {

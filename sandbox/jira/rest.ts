@@ -252,14 +252,14 @@ export function restRoutes(ctx: SimContext) {
       if (Buffer.byteLength(JSON.stringify(req.body)) > 32_768) throw new JiraApiError(400, ["The property value can't be longer than 32768 bytes."]);
       const existed = issue.properties.has(key);
       // Entity properties do not touch `updated` and raise no issue event, as in Jira.
-      issue.properties.set(key, req.body);
+      store.setProperty(issue, key, req.body);
       return reply.code(existed ? 200 : 201).send();
     });
 
     app.delete('/issue/:issueIdOrKey/properties/:propertyKey', async (req: Req, reply) => {
       const issue = store.requireIssue(req.params.issueIdOrKey!);
       const key = req.params.propertyKey!;
-      if (!issue.properties.delete(key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
+      if (!store.deleteProperty(issue, key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
       return reply.code(204).send();
     });
 
@@ -431,7 +431,10 @@ export function restRoutes(ctx: SimContext) {
         }
       }
       const where = compiled.where;
-      const matched = sortIssues([...store.issues.values()].filter((i) => where(i)), compiled.orderBy, store);
+      const pool = compiled.candidates
+        ? [...compiled.candidates].map((id) => store.issues.get(id)).filter((i): i is SimIssue => i !== undefined)
+        : [...store.issues.values()];
+      const matched = sortIssues(pool.filter((i) => where(i)), compiled.orderBy, store);
       const page = matched.slice(offset, offset + maxResults);
       const next = offset + page.length;
       const isLast = next >= matched.length || maxResults === 0;

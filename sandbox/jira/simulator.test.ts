@@ -78,6 +78,21 @@ describe('JQL', () => {
     }
   });
 
+  it('keeps its search indexes in step with property writes and deletes', async () => {
+    const byProp = (v: string) => keys(`project = DEMO AND issue.property[zohoCrmLink].record.id = "${v}"`);
+    expect((await call('PUT', '/rest/api/3/issue/DEMO-2/properties/zohoCrmLink', { record: { id: 'A-1' } })).status).toBe(201);
+    expect(await byProp('a-1')).toEqual(['DEMO-2']);
+    expect((await call('PUT', '/rest/api/3/issue/DEMO-2/properties/zohoCrmLink', { record: { id: 'B-2' } })).status).toBe(200);
+    expect(await byProp('A-1')).toEqual([]);
+    expect(await byProp('B-2')).toEqual(['DEMO-2']);
+    expect((await call('DELETE', '/rest/api/3/issue/DEMO-2/properties/zohoCrmLink')).status).toBe(204);
+    expect(await byProp('B-2')).toEqual([]);
+    expect(await keys('project = SUP OR key = DEMO-1 ORDER BY key')).toEqual(['DEMO-1', 'SUP-1']);
+    expect((await call('DELETE', '/rest/api/3/issue/SUP-1')).status).toBe(204);
+    expect(await keys('project = SUP OR key = DEMO-1 ORDER BY key')).toEqual(['DEMO-1']);
+    expect(await keys('NOT project = DEMO OR key = DEMO-2 ORDER BY key')).toEqual(['DEMO-2']);
+  });
+
   it('rejects a foreign or tampered nextPageToken', async () => {
     const first = await call('POST', '/rest/api/3/search/jql', { jql: 'project = DEMO', maxResults: 1 });
     const token = first.body!.nextPageToken as string;

@@ -111,6 +111,10 @@ export class JiraStore {
   readonly projects = new Map<string, SimProject>();
   readonly issues = new Map<string, SimIssue>();
   private readonly byKey = new Map<string, SimIssue>();
+  // Indexes that keep JQL fast on large sites (backfills of 10,000 issues search once per record).
+  private readonly byProject = new Map<string, Set<string>>();
+  /** `${propertyKey}\u0000${path}` -> lower-cased scalar value -> issue ids. */
+  private readonly propertyIndex = new Map<string, Map<string, Set<string>>>();
   readonly attachments = new Map<string, SimAttachment>();
   readonly users = new Map<string, SimUser>();
   private nextIssueId = 10000;
@@ -134,6 +138,8 @@ export class JiraStore {
     this.projects.clear();
     this.issues.clear();
     this.byKey.clear();
+    this.byProject.clear();
+    this.propertyIndex.clear();
     this.attachments.clear();
     this.users.clear();
     this.counters.clear();
@@ -216,6 +222,43 @@ export class JiraStore {
     return project.transitions.filter((t) => t.to !== issue.statusId && (!t.from || t.from.includes(issue.statusId)));
   }
 
+  /** Ids of the issues of a project (a superset hint for JQL). */
+  issueIdsInProject(projectId: string): Set<string> {
+    return this.byProject.get(projectId) ?? new Set();
+  }
+
+  /** Ids of issues whose property `key` holds `value` (lower-cased) at `path` (dot-separated, '' = root). */
+  issueIdsWithProperty(key: string, path: string, value: string): Set<string> {
+    return this.propertyIndex.get(`${key}\u0000${path}`)?.get(value) ?? new Set();
+  }
+
+  /** Sets an entity property, keeping the property index in step. */
+  setProperty(issue: SimIssue, key: string, value: unknown): void {
+    this.unindex(issue, key);
+    issue.properties.set(key, value);
+    for (const [path, leaf] of leaves(value, '')) {
+      const slot = `${key}\u0000${path}`;
+      let byValue = this.propertyIndex.get(slot);
+      if (!byValue) this.propertyIndex.set(slot, (byValue = new Map<string, Set<string>>()));
+      let ids = byValue.get(leaf);
+      if (!ids) byValue.set(leaf, (ids = new Set()));
+      ids.add(issue.id);
+    }
+  }
+
+  /** Deletes an entity property; false when it did not exist. */
+  deleteProperty(issue: SimIssue, key: string): boolean {
+    this.unindex(issue, key);
+    return issue.properties.delete(key);
+  }
+
+  private unindex(issue: SimIssue, key: string): void {
+    if (!issue.properties.has(key)) return;
+    for (const [path, leaf] of leaves(issue.properties.get(key), '')) {
+      this.propertyIndex.get(`${key}\u0000${path}`)?.get(leaf)?.delete(issue.id);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Writes
 
@@ -242,6 +285,9 @@ export class JiraStore {
     };
     delete issue.values.reporter;
     this.issues.set(issue.id, issue);
+    let ids = this.byProject.get(project.id);
+    if (!ids) this.byProject.set(project.id, (ids = new Set()));
+    ids.add(issue.id);
     this.byKey.set(issue.key, issue);
     return issue;
   }
@@ -274,7 +320,7 @@ export class JiraStore {
     if (Object.keys(errors).length) throw new JiraApiError(400, [], errors);
     const properties = this.parseProperties(body.properties);
     const issue = this.insertIssue(project!, issueTypeId!, values, actorId, this.now());
-    for (const [k, v] of properties) issue.properties.set(k, v);
+    for (const [k, v] of properties) this.setProperty(issue, k, v);
     return issue;
   }
 
@@ -417,7 +463,7 @@ export class JiraStore {
       items.push(userItem('reporter', 'Reporter', issue.reporterId, reporter, this));
       issue.reporterId = reporter;
     }
-    for (const [k, v] of properties) issue.properties.set(k, v);
+    for (const [k, v] of properties) this.setProperty(issue, k, v);
     issue.values = next;
     return this.recordChange(issue, items.map((i) => this.describeItem(i)), actorId);
   }
@@ -561,6 +607,8 @@ export class JiraStore {
 
   deleteIssue(issue: SimIssue): SimAttachment[] {
     this.issues.delete(issue.id);
+    this.byProject.get(issue.projectId)?.delete(issue.id);
+    for (const key of [...issue.properties.keys()]) this.deleteProperty(issue, key);
     this.byKey.delete(issue.key);
     for (const a of issue.attachments) this.attachments.delete(a.id);
     return issue.attachments;
@@ -577,6 +625,13 @@ export class JiraStore {
 }
 
 const HUMAN_ID = USERS[0]!.accountId;
+
+/** Scalar leaves of a JSON value as [dot path, lower-cased value], the way JQL compares them. */
+function leaves(value: unknown, path: string, depth = 0): [string, string][] {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [[path, String(value).toLowerCase()]];
+  if (depth > 10 || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k, depth + 1));
+}
 
 export function textDoc(text: string) {
   return {
