@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
 import type { TestApp } from '../test/helper';
+import { createZohoOAuth, ZOHO_USER_SCOPES } from '../../clients/zoho';
+import { openFrom, sealTo } from '../../lib/tenant-clients';
 import { applyWorkflowState } from '../services/scis';
+import { userTokenColumn } from '../services/zoho-access';
 import { eventually, seedSci, startRouteSuite, type RouteSuite } from './test-support';
 
 let suite: RouteSuite;
@@ -111,5 +114,60 @@ describe('issue panel with Zoho', () => {
     expect(uncovered.statusCode).toBe(422);
     expect(uncovered.json()).toMatchObject({ problems: [{ path: 'sciId' }] });
     expect(await t.db.prisma.recordLink.count()).toBe(before);
+  });
+
+  // Last: switches the site to Providers mode.
+  it("Providers mode: 'login required' until the user signs in, then the user's own grant reads Zoho", async () => {
+    const zoho = suite.zoho!;
+    await t.db.prisma.zohoConnection.update({
+      where: { tenantId: main.id },
+      data: { mode: 'PROVIDERS', refreshTokenCiphertext: null, accessTokenCiphertext: null, accessTokenExpiresAt: null },
+    });
+    const before = await call('GET', '/panel/issues/DEMO-1');
+    expect(before.statusCode).toBe(200);
+    const unsigned = before.json<{ state: string; message: string; links: { recordFound: boolean | null; openUrl: string | null }[] }>();
+    expect(unsigned.state).toBe('login_required');
+    expect(unsigned.message).toMatch(/^Zoho CRM login required/);
+    expect(unsigned.links.length).toBeGreaterThan(0);
+    expect(unsigned.links.every((l) => l.recordFound === null && l.openUrl === null)).toBe(true);
+    const meta = await call('GET', '/metadata/zoho/modules');
+    expect(meta.statusCode).toBe(409);
+    expect(meta.json()).toMatchObject({ code: 'ZOHO_LOGIN_REQUIRED' });
+
+    // The user's grant, as the sign-in callback stores it (sealed per tenant, column and Jira account).
+    const code = zoho.mintGrantCode({ scopes: ZOHO_USER_SCOPES, dc: 'us' });
+    const tokens = await createZohoOAuth({ credentials: zoho.demoClient, endpoints: t.zohoEndpoints }).exchangeGrantCode({ dc: 'us', code });
+    const refresh = sealTo(t.deps.cipher, main.id, userTokenColumn.refresh('user-1'), tokens.refreshToken);
+    await t.db.prisma.zohoUserToken.create({
+      data: { tenantId: main.id, jiraAccountId: 'user-1', refreshTokenCiphertext: refresh.ciphertext, refreshTokenKeyId: refresh.keyId },
+    });
+
+    const after = (await call('GET', '/panel/issues/DEMO-1')).json<{ state: string; links: { recordFound: boolean | null; recordName: string | null }[] }>();
+    expect(after.state).toBe('ok');
+    expect(after.links.some((l) => l.recordFound === true && l.recordName === deal.Deal_Name)).toBe(true);
+    // The refreshed access token went back to the user's row, sealed.
+    const row = await t.db.prisma.zohoUserToken.findUniqueOrThrow({ where: { tenantId_jiraAccountId: { tenantId: main.id, jiraAccountId: 'user-1' } } });
+    expect(row.accessTokenCiphertext).not.toBeNull();
+    expect(openFrom(t.deps.cipher, main.id, userTokenColumn.access('user-1'), row.accessTokenCiphertext)).toMatch(/./);
+    expect((await call('GET', '/metadata/zoho/modules')).statusCode).toBe(200);
+
+    // Another Jira user of the same site is still not signed in.
+    const otherUser = await app.inject({ method: 'GET', url: '/api/v1/panel/issues/DEMO-1', headers: await t.headers({ accountId: 'user-2' }) });
+    expect(otherUser.json<{ state: string }>().state).toBe('login_required');
+
+    // Creating an automated item with App-OAuth-only options is refused with the reason (F9).
+    const create = await call('POST', '/scis', {
+      name: 'Providers auto-create',
+      syncMode: 'ONE_WAY',
+      jiraProjectId: 'DEMO',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
+      options: { autoCreate: true },
+    });
+    expect(create.statusCode).toBe(422);
+    const problems = create.json<{ problems: { path: string; message: string }[] }>().problems;
+    expect(problems.map((p) => p.path)).toEqual(['options.autoCreate']);
+    expect(problems[0]!.message).toMatch(/needs App OAuth 2.0/);
   });
 });
