@@ -14,6 +14,7 @@ import {
   migrationStatus,
   pendingSchemaChanges,
   projectRoot,
+  resolveMigration,
   type MigrationPaths,
 } from './tools/migrate';
 import { migrationChecksum, readMigrationsList } from './tools/migrations-dir';
@@ -282,6 +283,34 @@ describe('check and create', () => {
       const url = await freshPostgresDatabase();
       await deployMigrations(url, copy);
       expect(await query(url, 'SELECT test_semicolons() AS v')).toEqual([{ v: 'a;b' }]);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a failing migration is rolled back whole, reported as failed, and can be resolved and retried', async () => {
+    const copy = await copyOfProject();
+    try {
+      const name = '29990101000000_breaks_halfway';
+      const folder = join(copy.migrationsDir, name);
+      await mkdir(folder);
+      const sqlFile = join(folder, 'migration.sql');
+      await writeFile(sqlFile, 'CREATE TABLE "HalfDone" (id int);\nSELECT no_such_function();\n');
+      const url = await freshPostgresDatabase();
+
+      await expect(deployMigrations(url, copy)).rejects.toThrow(/no_such_function/);
+      const status = await migrationStatus(url, copy);
+      expect(status.failed).toEqual([name]);
+      expect(status.upToDate).toBe(false);
+      // Sent as one simple-protocol query, the script ran in one implicit transaction: nothing remains.
+      expect(await query(url, `SELECT to_regclass('"HalfDone"') AS t`)).toEqual([{ t: null }]);
+      // Like native Prisma, deploy refuses to go on past a failed migration until it is resolved.
+      await expect(deployMigrations(url, copy)).rejects.toThrow(/failed/i);
+
+      await writeFile(sqlFile, 'CREATE TABLE "HalfDone" (id int);\n');
+      await resolveMigration(url, copy, name, 'rolled-back');
+      expect((await deployMigrations(url, copy)).applied).toEqual([name]);
+      expect((await migrationStatus(url, copy)).upToDate).toBe(true);
     } finally {
       await rm(copy.dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@
 //   deploy          apply pending migrations to DATABASE_URL, or to the embedded PGlite in DATA_DIR
 //   status          what deploy would do; exits 1 when the database is not up to date
 //   check           exits 1 when schema.prisma has changes that no migration captures
+//   resolve --applied|--rolled-back <migration>   record a failed migration's fate by hand
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,11 +16,13 @@ import {
   migrationStatus,
   pendingSchemaChanges,
   projectRoot,
+  resolveMigration,
   resolveMigrationPaths,
   type MigrationPaths,
 } from './migrate';
 
-const usage = `Usage: tsx prisma/tools/cli.ts <generate | create <name> | deploy | status | check>
+const usage = `Usage: tsx prisma/tools/cli.ts <generate | create <name> | deploy | status | check
+                                    | resolve --applied <migration> | resolve --rolled-back <migration>>
        [--schema <schema.prisma>] [--migrations <dir>]   (default: as prisma.config.ts says)
 
 Environment: DATABASE_URL (PostgreSQL; absent → embedded PGlite under DATA_DIR, default .data),
@@ -82,13 +85,13 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const flag = /^--(schema|migrations)(?:=(.*))?$/.exec(arg);
+    const flag = /^--(schema|migrations|applied|rolled-back)(?:=(.*))?$/.exec(arg);
     if (!flag) {
       positional.push(arg);
       continue;
     }
     const value = flag[2] ?? argv[++i];
-    if (!value) throw new Error(`--${flag[1]} needs a path`);
+    if (!value) throw new Error(`--${flag[1]} needs a value`);
     flags.set(flag[1]!, value);
   }
   return { positional, flags };
@@ -160,6 +163,22 @@ async function main(argv: string[]): Promise<number> {
       console.error(sql);
       console.error('Create it with `npm run db:migrate:create -- <name>`.');
       return 1;
+    }
+
+    case 'resolve': {
+      const applied = flags.get('applied');
+      const rolledBack = flags.get('rolled-back');
+      const name = applied ?? rolledBack;
+      if (!name || (applied && rolledBack)) {
+        console.error('resolve needs exactly one of --applied <migration> or --rolled-back <migration>');
+        return 2;
+      }
+      const paths = await pathsFrom(flags);
+      return withTargetDatabase(async (url, label) => {
+        await resolveMigration(url, paths, name, applied ? 'applied' : 'rolled-back', engineLog);
+        console.log(`Marked ${name} as ${applied ? 'applied' : 'rolled back'} in ${label}.`);
+        return 0;
+      });
     }
 
     default:

@@ -145,6 +145,33 @@ export async function deployMigrations(
   );
 }
 
+/**
+ * Records the outcome of a migration by hand after a failed deploy, as `prisma migrate resolve` does:
+ * 'rolled-back' once the failed migration's effects are undone (deploy then retries it), 'applied'
+ * once they were completed by hand (deploy then skips it).
+ */
+export async function resolveMigration(
+  url: string,
+  paths: MigrationPaths,
+  migrationName: string,
+  as: 'applied' | 'rolled-back',
+  logger?: EngineLogger,
+): Promise<void> {
+  const migrationsList = await readMigrationsList(paths.migrationsDir);
+  await withEngine(
+    paths,
+    { url, shadow: noShadow },
+    async (engine) => {
+      if (as === 'applied') {
+        await engineCall('markMigrationApplied', () => engine.markMigrationApplied({ migrationName, migrationsList }));
+      } else {
+        await engineCall('markMigrationRolledBack', () => engine.markMigrationRolledBack({ migrationName }));
+      }
+    },
+    logger,
+  );
+}
+
 export interface MigrationStatus {
   /** Migrations in the folder that the database has not applied yet. */
   pending: string[];
