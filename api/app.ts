@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { errorHandler, notFoundHandler } from './plugins/error-handler';
 import { forgeAuth } from './plugins/forge-auth';
+import { inputGuard } from './plugins/input-guard';
 import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connection';
 import { eventRoutes } from './routes/events';
@@ -34,6 +35,7 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
   fastify.setErrorHandler(errorHandler);
   fastify.setNotFoundHandler(notFoundHandler);
   await fastify.register(fastifySensible);
+  await fastify.register(inputGuard);
   await fastify.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
