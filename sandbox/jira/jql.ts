@@ -68,12 +68,12 @@ export interface SortKey {
 export interface CompiledJql {
   where: Predicate | undefined;
   orderBy: SortKey[];
-  /** A superset of the matching issue ids, when the query pins them down (project, key, id, property). */
-  candidates?: Set<string>;
+  /** A superset of the matching issue ids, when the query pins them down (project, key, id, property). Read only. */
+  candidates?: ReadonlySet<string>;
 }
 interface Node {
   test: Predicate;
-  candidates?: Set<string>;
+  candidates?: ReadonlySet<string>;
 }
 
 type Value = { kind: 'str'; v: string } | { kind: 'empty' } | { kind: 'fn'; name: string };
@@ -108,7 +108,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
       pos++;
       const right = parseNot();
       const l = left;
-      const candidates = [l.candidates, right.candidates].filter((c): c is Set<string> => c !== undefined).sort((a, b) => a.size - b.size)[0];
+      const candidates = [l.candidates, right.candidates].filter((c): c is ReadonlySet<string> => c !== undefined).sort((a, b) => a.size - b.size)[0];
       left = { test: (i) => l.test(i) && right.test(i), ...(candidates ? { candidates } : {}) };
     }
     return left;
@@ -244,7 +244,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
 }
 
 /** Issue ids that can match `field = value` / `field in (...)`, from the store's indexes; undefined = any. */
-function candidatesFor(field: string, values: Value[], store: JiraStore): Set<string> | undefined {
+function candidatesFor(field: string, values: Value[], store: JiraStore): ReadonlySet<string> | undefined {
   if (values.some((v) => v.kind !== 'str')) return undefined;
   const strings = values.map((v) => (v as { v: string }).v);
   const out = new Set<string>();
@@ -254,6 +254,15 @@ function candidatesFor(field: string, values: Value[], store: JiraStore): Set<st
       if (issue) out.add(issue.id);
     }
     return out;
+  }
+  // A single value reuses the store's own index set (read only) rather than copying thousands of ids.
+  if (field === 'project' && strings.length === 1) {
+    const p = store.project(strings[0]!) ?? [...store.projects.values()].find((x) => x.name.toLowerCase() === strings[0]!.toLowerCase());
+    return p ? store.issueIdsInProject(p.id) : out;
+  }
+  if (field.startsWith('prop:') && strings.length === 1) {
+    const [, key, path] = field.split(':') as [string, string, string];
+    return store.issueIdsWithProperty(key, path, strings[0]!.toLowerCase());
   }
   if (field === 'project') {
     for (const s of strings) {
@@ -449,27 +458,43 @@ function toComparable(field: string, v: Value, now: number): number {
 /** Sorts issues by the ORDER BY keys (default: created DESC, as Jira's search). */
 export function sortIssues(issues: SimIssue[], orderBy: SortKey[], store: JiraStore): SimIssue[] {
   const keys = orderBy.length ? orderBy : [{ field: 'created', desc: true }];
-  const getters = keys.map((k) => ({ k, get: accessor(k.field, store) }));
-  return [...issues].sort((a, b) => {
-    for (const { k, get } of getters) {
-      const c = compareValues(k.field, a, b, get);
-      if (c !== 0) return k.desc ? -c : c;
+  const getters = keys.map((k) => sortKeyOf(k.field, store));
+  // Sort keys are computed once per issue, not once per comparison.
+  const rows = issues.map((issue) => ({ issue, keys: getters.map((g) => g(issue)) }));
+  rows.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareKeys(a.keys[i], b.keys[i]);
+      if (c !== 0) return keys[i]!.desc ? -c : c;
     }
-    return Number(a.id) - Number(b.id);
+    return Number(a.issue.id) - Number(b.issue.id);
   });
+  return rows.map((r) => r.issue);
 }
 
-function compareValues(field: string, a: SimIssue, b: SimIssue, get: (i: SimIssue) => string[]): number {
+type SortValue = number | string | [string, number] | undefined;
+
+function sortKeyOf(field: string, store: JiraStore): (i: SimIssue) => SortValue {
   if (field === 'key') {
-    const [pa, na] = a.key.split('-');
-    const [pb, nb] = b.key.split('-');
-    return pa === pb ? Number(na) - Number(nb) : pa! < pb! ? -1 : 1;
+    return (i) => {
+      const dash = i.key.lastIndexOf('-');
+      return [i.key.slice(0, dash), Number(i.key.slice(dash + 1))];
+    };
   }
-  const va = get(a)[0];
-  const vb = get(b)[0];
-  if (va === undefined || vb === undefined) return va === vb ? 0 : va === undefined ? 1 : -1;
-  const na = Number(va);
-  const nb = Number(vb);
-  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
-  return va < vb ? -1 : va > vb ? 1 : 0;
+  const get = accessor(field, store);
+  return (i) => {
+    const v = get(i)[0];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    return Number.isNaN(n) ? v : n;
+  };
+}
+
+function compareKeys(a: SortValue, b: SortValue): number {
+  // Empty values sort last, as Jira puts EMPTY after values in ascending order.
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  if (Array.isArray(a) && Array.isArray(b)) return a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
