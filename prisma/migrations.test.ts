@@ -199,11 +199,11 @@ describe('the migrations folder', () => {
 });
 
 describe('check and create', () => {
+  // (`npm test` itself runs `npm run db:migrate:check` on the repository, the exit-0 path of the CLI.)
   it(
-    'the repository’s schema and migrations agree (`npm run db:migrate:check` exits 0)',
+    'the repository’s schema and migrations agree',
     async () => {
-      const { stdout } = await run(tsx, [cli, 'check'], { cwd: projectRoot });
-      expect(stdout).toMatch(/in step/);
+      expect(await pendingSchemaChanges(migrationPaths)).toBeNull();
     },
     SLOW,
   );
