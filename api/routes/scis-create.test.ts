@@ -163,7 +163,7 @@ describe('create', () => {
     expect(await t.db.prisma.smartConnectedItem.count()).toBe(before);
 
     // Shape errors are 400 from the one schema, before any vendor call.
-    for (const bad of [{}, { ...validBody('x'), syncMode: 'THREE_WAY' }, { ...validBody('x'), fieldMappings: 'all' }, { ...validBody(''), name: '' }]) {
+    for (const bad of [{}, { ...validBody('x'), syncMode: 'THREE_WAY' }, { ...validBody('x'), fieldMappings: 'all' }, { ...validBody(''), name: '' }, validBody('NUL\u0000name')]) {
       expect((await call('POST', '/scis', bad)).statusCode).toBe(400);
     }
     const text = await app.inject({ method: 'POST', url: '/api/v1/scis', headers: { ...(await t.headers()), 'content-type': 'application/xml' }, payload: '<sci/>' });

@@ -91,6 +91,9 @@ describe('SCI list and read', () => {
     const missing = await as('main', 'GET', '/scis/0190f6a0-0000-7000-8000-000000000000');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    // Bytes PostgreSQL cannot hold are bad input, not a database failure.
+    expect((await as('main', 'GET', '/scis/%00')).statusCode).toBe(400);
+    expect((await as('main', 'GET', `/scis/${'x'.repeat(65)}`)).statusCode).toBe(400);
   });
 });
 

@@ -17,8 +17,11 @@ export function routeErrorHandler(error: FastifyError, request: FastifyRequest, 
   return reply.status(api.statusCode).send(api.toBody());
 }
 
-/** Our own row ids (uuid v7) — anything else cannot name a row, so it is a 404 without a query. */
-export const rowId = z.string().min(1).max(64);
+/**
+ * Our own row ids (uuid v7). The character set also keeps bytes PostgreSQL refuses in text (NUL) away from
+ * queries: such input is a 400, never a database error.
+ */
+export const rowId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id as this API returns them');
 
 /** Jira issue id ("10042") or key ("DEMO-12"). */
 export const issueIdOrKey = z

@@ -77,8 +77,20 @@ export const sciDto = z.object({
 });
 export type SciDto = z.infer<typeof sciDto>;
 
-/** Create and update bodies: the definition plus the on/off switch. */
-export const sciBodySchema = sciDefinitionSchema.extend({ enabled: z.boolean().default(true) });
+/**
+ * Create and update bodies: the definition plus the on/off switch. PostgreSQL cannot store NUL in text or
+ * JSON, so a body carrying one is refused here as bad input rather than failing in the database.
+ */
+export const sciBodySchema = sciDefinitionSchema
+  .extend({ enabled: z.boolean().default(true) })
+  .refine((body) => !hasNul(body), { message: 'text must not contain NUL characters' });
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object') return Object.values(value).some(hasNul);
+  return false;
+}
 export type SciBody = z.infer<typeof sciBodySchema>;
 
 // ─── Mapping rows ───
@@ -439,7 +451,7 @@ export async function resyncSci(deps: Deps, sci: SmartConnectedItem, since: Date
 
 // ─── Run history (F22) ───
 
-const cursorSchema = z.object({ t: z.iso.datetime(), id: z.string().min(1).max(100) });
+const cursorSchema = z.object({ t: z.iso.datetime(), id: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
 
 export function encodeRunCursor(run: SyncRun): string {
   return Buffer.from(JSON.stringify({ t: run.startedAt.toISOString(), id: run.id })).toString('base64url');
