@@ -1,12 +1,12 @@
 // `npm run sandbox:jira`: the Jira simulator on its own, on SANDBOX_JIRA_PORT (default 4020).
-// JIRA_SANDBOX_EVENT_URL, when set, is where Forge-style events are delivered (our API's event endpoint).
+// Events go to JIRA_SANDBOX_EVENT_URL, else to the API's Forge event endpoint under PUBLIC_URL, else nowhere.
 import { config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { startJiraSimulator } from './index';
 
 const cfg = config();
 const log = createLogger(cfg.LOG_LEVEL, 'sandbox-jira');
-const eventUrl = process.env.JIRA_SANDBOX_EVENT_URL ?? (cfg.PUBLIC_URL ? `${cfg.PUBLIC_URL.replace(/\/$/, '')}/forge/events` : undefined);
+const eventUrl = process.env.JIRA_SANDBOX_EVENT_URL || (cfg.PUBLIC_URL ? `${cfg.PUBLIC_URL.replace(/\/$/, '')}/api/v1/events/jira` : undefined);
 
 const sim = await startJiraSimulator({
   port: cfg.SANDBOX_JIRA_PORT,
