@@ -2,8 +2,9 @@
 // the few corrections the engine needs (measured, see /prisma/README.md):
 // - one long-lived connection per database (pool max 1, no idle timeout) so the engine's advisory
 //   lock is held by the connection that runs the migrations;
-// - pg_catalog's "char" columns (OID 18), which the engine's describer reads, are reported as text;
-//   adapter-pg 7.10 refuses to deserialize them otherwise;
+// - pg_catalog's "char" columns (OID 18), which the engine's describer reads, reach the engine as
+//   Character values: adapter-pg 7.10 refuses to decode OID 18 at all, and reporting them as text
+//   makes the describer panic on PostgreSQL 18 (PGlite), whose pg_constraint lists NOT NULL as 'n';
 // - parameterless SQL (a whole migration.sql, which the engine sends through executeRaw or
 //   executeScript) goes out as one simple-protocol query: adapter-pg's executeScript splits on every
 //   `;`, which breaks $$ bodies and string literals, and the extended protocol takes one statement;
