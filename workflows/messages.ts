@@ -35,6 +35,8 @@ export interface SciWorkflowInput {
   pollIntervalMs: number;
   /** Continue-as-new after this many history events even if the server has not suggested it (tests). */
   maxHistoryEvents?: number;
+  /** How long a sync activity may go without a heartbeat before Temporal retries it elsewhere (default 30 s). */
+  heartbeatTimeoutMs?: number;
   /** State carried across continue-as-new. */
   carried?: CarriedState;
 }

@@ -28,17 +28,20 @@ import {
   type SciWorkflowInput,
 } from './messages';
 
-const acts = proxyActivities<SciActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['ReauthRequired', 'AutomationUnavailable'],
-  },
-});
+/** Sync activities heartbeat per record, so a dead worker is noticed within the heartbeat timeout. */
+function syncActivities(heartbeatTimeoutMs = 30_000) {
+  return proxyActivities<SciActivities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: heartbeatTimeoutMs,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: ['ReauthRequired', 'AutomationUnavailable'],
+    },
+  });
+}
 
 /** Events drained per activity call: keeps payloads small and progress visible. */
 const EVENT_BATCH = 100;
@@ -48,6 +51,7 @@ const MAX_BATCH_FAILURES = 3;
 const BLOCKING_FAILURES = new Set(['ReauthRequired', 'AutomationUnavailable']);
 
 export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
+  const acts = syncActivities(input.heartbeatTimeoutMs);
   const state: CarriedState = {
     cursor: null,
     pending: [],

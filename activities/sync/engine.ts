@@ -83,6 +83,7 @@ export class SciSyncEngine implements SciSync {
       if (result.notModified || result.records.length === 0) break;
       const fresh = result.records.filter((r) => applied.get(r.id) !== r.Modified_Time);
       for (const record of fresh) {
+        heartbeat({ boundary, page, applied: applied.size });
         await this.applyRecord(ctx, record, tally);
         applied.set(record.id, String(record.Modified_Time));
         const t = zohoTime(record)?.getTime();
@@ -132,6 +133,7 @@ export class SciSyncEngine implements SciSync {
     try {
       const zohoRecordIds = new Set<string>();
       for (const pending of input.events) {
+        heartbeat({ event: pending.source === 'jira' ? pending.event.eventId : pending.event.channelId });
         if (pending.source === 'jira') {
           if (await this.alreadyProcessed(ctx.tenantId, 'JIRA', `${ctx.sci.id}:${pending.event.eventId}`)) continue;
           await applyJiraEvent(ctx, pending.event, tally);

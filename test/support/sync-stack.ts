@@ -10,7 +10,8 @@ import { createLogger } from '../../lib/logger';
 import { sciDefinitionSchema, type SciDefinitionInput } from '../../lib/sci/definition';
 import { sealTo } from '../../lib/tenant-clients';
 import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
-import { statusQuery, type SciStatus } from '../../workflows/messages';
+import { statusQuery, type SciStatus, type SciWorkflowInput } from '../../workflows/messages';
+import { sciWorkflow } from '../../workflows/sci-workflow';
 import { createSciWorker } from '../../worker/create-worker';
 
 let runtimeInstalled = false;
@@ -31,8 +32,9 @@ export interface SyncStack {
   jira: JiraClient;
   /** A Zoho client acting as a person in the simulator's org. */
   zoho: ZohoClient;
-  worker: Worker;
-  createSci(def: SciDefinitionInput): Promise<SmartConnectedItem>;
+  worker: Worker | undefined;
+  /** Creates the SCI row and starts its workflow (with extra workflow input, e.g. a short heartbeat timeout). */
+  createSci(def: SciDefinitionInput, workflowInput?: Partial<SciWorkflowInput>, waitForFirstRun?: boolean): Promise<SmartConnectedItem>;
   status(sci: SmartConnectedItem): Promise<SciStatus>;
   /** Polls `fn` until `ok` holds (or fails with the last value after the timeout). */
   eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs?: number): Promise<T>;
@@ -41,9 +43,15 @@ export interface SyncStack {
   close(): Promise<void>;
 }
 
-export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] = {}): Promise<SyncStack> {
+export interface SyncStackOptions {
+  app?: Parameters<typeof createTestApp>[0];
+  /** Run the worker in this process (default); false when the test runs workers as child processes. */
+  inProcessWorker?: boolean;
+}
+
+export async function startSyncStack(opts: SyncStackOptions = {}): Promise<SyncStack> {
   quietRuntime();
-  const t = await createTestApp(opts);
+  const t = await createTestApp(opts.app);
   const tenant = await t.tenant();
   const zohoSim = t.zoho!;
 
@@ -70,13 +78,16 @@ export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] =
     },
   });
 
-  const worker = await createSciWorker({
-    connection: t.temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue: t.temporal.taskQueue,
-    activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, log: createLogger('silent') }),
-  });
-  const running = worker.run();
+  const worker =
+    opts.inProcessWorker === false
+      ? undefined
+      : await createSciWorker({
+          connection: t.temporal.nativeConnection,
+          namespace: 'default',
+          taskQueue: t.temporal.taskQueue,
+          activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, log: createLogger('silent') }),
+        });
+  const running = worker?.run();
 
   // People editing by hand on each side.
   const jira = createJiraClient({ baseUrl: t.jira.url, auth: { type: 'basic', ...t.jira.basicAuth } });
@@ -89,9 +100,16 @@ export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] =
   const eventually = async <T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const v = await fn();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 2000)}`);
+      let last: string;
+      try {
+        const v = await fn();
+        if (ok(v)) return v;
+        last = JSON.stringify(v)?.slice(0, 2000) ?? 'undefined';
+      } catch (err) {
+        // e.g. a query while the worker is still starting: try again until the deadline
+        last = `error: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last: ${last}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -105,7 +123,7 @@ export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] =
     worker,
     eventually,
     status,
-    async createSci(input) {
+    async createSci(input, workflowInput = {}, waitForFirstRun = true) {
       const def = sciDefinitionSchema.parse(input);
       const project = await jira.metadata.getProject(def.jiraProjectId);
       const sci = await t.db.prisma.smartConnectedItem.create({
@@ -125,8 +143,12 @@ export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] =
         },
       });
       const withId = await t.db.prisma.smartConnectedItem.update({ where: { id: sci.id }, data: { workflowId: t.deps.workflows.workflowId(sci) } });
-      await t.deps.workflows.ensureRunning(withId);
-      await eventually(() => status(withId), (s) => s.runs >= 1);
+      await t.temporal.client.workflow.start(sciWorkflow, {
+        taskQueue: t.temporal.taskQueue,
+        workflowId: withId.workflowId!,
+        args: [{ tenantId: tenant.id, sciId: withId.id, pollIntervalMs: 3_600_000, ...workflowInput }],
+      });
+      if (waitForFirstRun) await eventually(() => status(withId), (s) => s.runs >= 1);
       return withId;
     },
     async syncNow(sci) {
@@ -135,7 +157,7 @@ export async function startSyncStack(opts: Parameters<typeof createTestApp>[0] =
       return eventually(() => status(sci), (s) => s.runs > before && s.state !== 'syncing');
     },
     async close() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await t.close();
     },
