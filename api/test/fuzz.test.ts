@@ -4,7 +4,7 @@
 // 5xx. The OpenAPI document at /docs/json must be a valid OpenAPI 3.1 document listing every route.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
-import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { app as appPlugin } from '../app';
 import { createTestApp, type TestApp } from './helper';
@@ -48,7 +48,7 @@ function fillParams(url: string, value: string): string {
 }
 
 async function send(method: string, url: string, opts: { headers?: Record<string, string>; payload?: string | Buffer } = {}) {
-  const res = await app.inject({ method: method, url, headers: { ...opts.headers }, ...(opts.payload !== undefined ? { payload: opts.payload } : {}) });
+  const res = await app.inject({ method, url, headers: { ...opts.headers }, ...(opts.payload !== undefined ? { payload: opts.payload } : {}) });
   if (res.statusCode >= 500) {
     throw new Error(`${method} ${url.slice(0, 200)} → ${res.statusCode}: ${res.body.slice(0, 300)} (body: ${String(opts.payload ?? '').slice(0, 200)})`);
   }
