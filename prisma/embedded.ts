@@ -52,8 +52,11 @@ export async function openEmbeddedServer(options: {
       retries: 0,
       // Compromised = our lock was taken over or removed (e.g. the event loop stalled past `stale`).
       // Throwing from a timer would crash the process mid-write; report it loudly instead.
-      onCompromised: (err) =>
-        options.logger?.error(`Lock on the embedded database ${pgDir} was compromised: ${err.message}`),
+      onCompromised: (err) => {
+        const message = `Lock on the embedded database ${pgDir} was compromised: ${err.message}`;
+        if (options.logger) options.logger.error(message);
+        else console.error(message);
+      },
     });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ELOCKED') throw new EmbeddedDatabaseLockedError(pgDir, lockPath);
