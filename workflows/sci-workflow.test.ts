@@ -14,6 +14,7 @@ import { createSciWorker } from '../worker/create-worker';
 import { connectTestTemporal, type TestTemporal } from '../test/support/temporal';
 import { sciWorkflowId } from './ids';
 import { jiraEventSignal, pauseSignal, resumeSignal, statusQuery, syncNowSignal, type SciStatus } from './messages';
+import type { JiraEventSignal } from './messages';
 import { sciWorkflow } from './sci-workflow';
 
 class RecordingSync implements SciSync {
@@ -130,5 +131,32 @@ describe('sciWorkflow on the Temporal dev server', () => {
     expect(s.runs).toBeGreaterThanOrEqual(3);
     await t.client.workflow.getHandle(handle.workflowId).terminate('test done');
     await maybeRecord(t.client.workflow.getHandle(handle.workflowId, firstRunId), 'continue-as-new-first-run');
+  });
+
+  it('carries queued events and the paused state across continue-as-new', async () => {
+    const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
+    const handle = await t.client.workflow.start(sciWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: sciWorkflowId(tenantId, 'sci-queue'),
+      args: [{ tenantId, sciId: 'sci-queue', pollIntervalMs: 3_600_000, maxHistoryEvents: 40 }],
+    });
+    await eventually(() => handle.query(statusQuery), (st) => st.runs === 1);
+    await handle.signal(pauseSignal);
+    const events: JiraEventSignal[] = Array.from({ length: 25 }, (_, i) => ({
+      eventId: `queued-${i}`,
+      kind: 'issue_updated',
+      issueId: String(20000 + i),
+      occurredAt: '2026-11-28T10:00:00Z',
+    }));
+    for (const e of events) await handle.signal(jiraEventSignal, e);
+    const carried = await eventually(() => handle.query(statusQuery), (st) => st.generation >= 1 && st.pendingEvents === 25);
+    expect(carried.state).toBe('paused');
+    expect(carried.cursor).toMatch(/^cursor-/);
+    await handle.signal(resumeSignal);
+    await eventually(() => handle.query(statusQuery), (st) => st.pendingEvents === 0 && st.state === 'waiting');
+    const applied = sync.applied.filter((a) => a.tenantId === tenantId).flatMap((a) => a.events.map((e) => (e.source === 'jira' ? e.event.eventId : '')));
+    expect(applied.sort()).toEqual(events.map((e) => e.eventId).sort());
+    await t.client.workflow.getHandle(handle.workflowId).terminate('test done');
+    await maybeRecord(t.client.workflow.getHandle(handle.workflowId), 'paused-queue-after-continue-as-new');
   });
 });

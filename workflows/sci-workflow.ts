@@ -121,8 +121,12 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   const runnable = () => !state.paused && !state.blocked;
 
-  while (!shouldContinueAsNew()) {
-    const woke = await condition(() => runnable() && (syncRequested || state.pending.length > 0), input.pollIntervalMs);
+  for (;;) {
+    const woke = await condition(
+      () => shouldContinueAsNew() || (runnable() && (syncRequested || state.pending.length > 0)),
+      input.pollIntervalMs,
+    );
+    if (shouldContinueAsNew()) break;
     if (!runnable()) {
       // Paused or blocked: no polling at all (no hot loop, R4) until a signal changes that.
       await condition(() => runnable() || shouldContinueAsNew());
