@@ -3,6 +3,7 @@
 // (project DEMO = 10000 with Task 10001 / Bug 10002; statuses To Do 10000, In Progress 3, Done 10001).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFrom } from '../../lib/tenant-clients';
 import type { Tenant } from '../../prisma/generated/client';
 import { sciWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../services/api-errors';
@@ -235,5 +236,49 @@ describe('update and delete', () => {
     const res = await call('PUT', `/scis/${created.id}`, validBody('Hijacked'), 'intruder');
     expect(res.statusCode).toBe(404);
     expect((await t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: created.id } })).name).toBe('Update: isolated');
+  });
+});
+
+// Last: these break the site's Zoho connection on purpose.
+describe('vendor failures', () => {
+  it('Zoho rate limiting is a 503 with Retry-After and code, never a 500, and nothing is saved', async () => {
+    const before = await t.db.prisma.smartConnectedItem.count();
+    suite.zoho!.setFaults({ rateLimitStorm: { durationMs: 60_000, retryAfterSeconds: 7 } });
+    try {
+      const meta = await call('GET', '/metadata/zoho/modules');
+      expect(meta.statusCode).toBe(503);
+      expect(meta.headers['retry-after']).toBe('7');
+      expect(meta.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      const create = await call('POST', '/scis', validBody('Rate limited'));
+      expect(create.statusCode).toBe(503);
+    } finally {
+      suite.zoho!.setFaults({});
+    }
+    expect(await t.db.prisma.smartConnectedItem.count()).toBe(before);
+  });
+
+  it('a revoked grant marks the connection "re-authentication required" and the panel shows that state', async () => {
+    const display = (await call('POST', '/scis', validBody('Revoked display', { syncMode: 'DISPLAY', fieldMappings: [], displayFields: ['Deal_Name'], options: {} }))).json<{ id: string }>();
+    const deals = await (await t.deps.clients.zoho(main.id)).records.list('Deals', { fields: ['Deal_Name'], perPage: 1 });
+    const linked = await call('POST', '/panel/issues/DEMO-1/links', { sciId: display.id, recordId: deals.records[0]!.id });
+    expect(linked.statusCode, linked.body).toBe(201);
+
+    const row = await t.db.prisma.zohoConnection.findUniqueOrThrow({ where: { tenantId: main.id } });
+    const refreshToken = openFrom(t.deps.cipher, main.id, 'zoho.refreshToken', row.refreshTokenCiphertext)!;
+    expect(suite.zoho!.sim.accounts.revokeRefresh(refreshToken)).toBe(true);
+
+    const panel = await call('GET', '/panel/issues/DEMO-1');
+    expect(panel.statusCode).toBe(200);
+    const body = panel.json<{ state: string; message: string; links: { recordFound: boolean | null }[] }>();
+    expect(body.state).toBe('reauth_required');
+    expect(body.message).toMatch(/re-authentication required/);
+    expect(body.links.every((l) => l.recordFound === null)).toBe(true);
+    expect((await t.db.prisma.zohoConnection.findUniqueOrThrow({ where: { tenantId: main.id } })).state).toBe('REAUTH_REQUIRED');
+
+    const meta = await call('GET', '/metadata/zoho/modules');
+    expect(meta.statusCode).toBe(409);
+    expect(meta.json()).toMatchObject({ code: 'ZOHO_REAUTH_REQUIRED' });
+    // Nothing in any answer carries a token.
+    for (const res of [panel, meta]) expect(res.body).not.toContain(refreshToken);
   });
 });

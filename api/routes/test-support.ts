@@ -2,8 +2,7 @@
 // on the app's task queue whose sync activities record what the workflows asked for (the routes' job ends
 // at Temporal; the sync engine has suites of its own), and helpers to seed rows.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type SciSync } from '../../activities';
 import { createZohoOAuth, ZOHO_APP_SCOPES } from '../../clients/zoho';
@@ -12,14 +11,7 @@ import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { sealTo } from '../../lib/tenant-clients';
 import type { Prisma, SmartConnectedItem, Tenant } from '../../prisma/generated/client';
 import { createSciWorker } from '../../worker/create-worker';
-import { errorHandler } from '../plugins/error-handler';
-import { forgeAuth } from '../plugins/forge-auth';
 import { createTestApp, type TestApp, type TestAppOptions } from '../test/helper';
-import { metadataRoutes } from './metadata';
-import { panelRoutes } from './panel';
-import { sciRoutes } from './scis';
-
-const API_PREFIX = '/api/v1';
 
 export class RecordingSync implements SciSync {
   polls: PollInput[] = [];
@@ -77,7 +69,7 @@ export async function startRouteSuite(opts: TestAppOptions & { zoho?: boolean } 
     await zoho?.close();
     throw err;
   }
-  const app = await appWithRoutes(t);
+  const app = t.app;
   return {
     t,
     app,
@@ -92,36 +84,10 @@ export async function startRouteSuite(opts: TestAppOptions & { zoho?: boolean } 
     async close() {
       worker?.shutdown();
       await running?.catch(() => undefined);
-      if (app !== t.app) await app.close();
       await t.close();
       await zoho?.close();
     },
   };
-}
-
-/**
- * The app under test. Until api/app.ts registers these plugins, an app of the same shape (same compilers,
- * error handler and FIT scope) is built around them, so the suites test the routes either way.
- */
-async function appWithRoutes(t: TestApp): Promise<FastifyInstance> {
-  if (t.app.hasRoute({ method: 'GET', url: `${API_PREFIX}/scis` })) return t.app;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
-  await app
-    .withTypeProvider<ZodTypeProvider>()
-    .register(
-      async (secured) => {
-        await secured.register(forgeAuth, { deps: t.deps });
-        await secured.register(sciRoutes, { deps: t.deps });
-        await secured.register(panelRoutes, { deps: t.deps });
-        await secured.register(metadataRoutes, { deps: t.deps });
-      },
-      { prefix: API_PREFIX },
-    );
-  await app.ready();
-  return app;
 }
 
 export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {

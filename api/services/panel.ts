@@ -3,14 +3,14 @@
 // panel's own claims are not trusted), and Zoho is read with the identity zoho-access.ts allows.
 import { z } from 'zod';
 import { JiraError } from '../../clients/jira';
-import { pollingModule, ZohoNotFoundError, type ZohoClient, type ZohoRecord } from '../../clients/zoho';
+import { pollingModule, ZohoNotFoundError, ZohoReauthRequiredError, type ZohoClient, type ZohoRecord } from '../../clients/zoho';
 import { Prisma, type RecordLink, type SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, conflict, notFound } from './api-errors';
 import { linkDto, linkToDto } from './links';
 import { TtlCache, zohoFieldToDto } from './metadata';
 import { definitionOf, isAutomated, sciRef } from './scis';
-import { zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
+import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
@@ -195,11 +195,23 @@ export async function panelFor(deps: Deps, tenantId: string, accountId: string |
     linksOfIssue(deps, tenantId, issue),
     coveringScis(deps, tenantId, issue),
   ]);
-  const cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, access, link, sci)));
+  let shown: ZohoAccess = access;
+  let cards: LinkCard[];
+  try {
+    cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, shown, link, sci)));
+  } catch (err) {
+    // The grant was refused while reading (revoked, expired): the panel shows the state, not an error (F6, F26).
+    if (!(err instanceof ZohoReauthRequiredError) || access.state !== 'ok') throw err;
+    shown =
+      access.mode === 'PROVIDERS'
+        ? { state: 'login_required', mode: 'PROVIDERS', message: LOGIN_REQUIRED }
+        : { state: 'reauth_required', mode: 'APP_OAUTH', message: REAUTH_REQUIRED };
+    cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, shown, link, sci)));
+  }
   return {
     issue,
-    state: access.state,
-    message: access.state === 'ok' ? null : access.message,
+    state: shown.state,
+    message: shown.state === 'ok' ? null : shown.message,
     links: cards,
     scis: scis.map((s) => ({ id: s.id, name: s.name, syncMode: s.syncMode, zohoModule: s.zohoModule })),
   };
