@@ -25,8 +25,8 @@ export interface AttachmentDownload {
 export interface AttachmentUpload {
   fileName: string;
   contentType?: string;
-  /** Any byte stream: a Node Readable, a web ReadableStream, or an async iterable of chunks. */
-  data: AsyncIterable<Uint8Array>;
+  /** Any byte stream: a Node Readable, a web ReadableStream, or an (async) iterable of chunks. */
+  data: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** Stop (and fail) the upload once more than this many bytes have been sent. */
   maxBytes?: number;
 }
@@ -129,7 +129,7 @@ export function multipartStream(file: AttachmentUpload, operation: string): { bo
       `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
   );
   const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
-  const iterator = file.data[Symbol.asyncIterator]();
+  const iterator = toAsyncIterator(file.data);
   let stage: 'head' | 'body' | 'done' = 'head';
   let sent = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -162,6 +162,15 @@ export function multipartStream(file: AttachmentUpload, operation: string): { bo
     },
   });
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function toAsyncIterator(data: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterator<Uint8Array> {
+  if (Symbol.asyncIterator in data) return data[Symbol.asyncIterator]();
+  const it = data[Symbol.iterator]();
+  return {
+    next: () => Promise.resolve(it.next()),
+    return: () => Promise.resolve(it.return?.() ?? { done: true as const, value: undefined }),
+  };
 }
 
 function tooLarge(operation: string, maxBytes: number): ZohoValidationError {

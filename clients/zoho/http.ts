@@ -188,7 +188,9 @@ export class ZohoHttp {
         headers,
         ...(body === undefined ? {} : { body }),
         signal,
-        redirect: 'manual',
+        // With any other redirect mode fetch clones the request, teeing a streamed body into a branch
+        // nobody reads, which keeps every uploaded chunk in memory. Zoho never redirects API calls.
+        redirect: req.stream ? 'error' : 'manual',
         ...(req.stream ? { duplex: 'half' } : {}),
       });
     } catch (e) {
@@ -248,6 +250,8 @@ export class ZohoHttp {
 
   private translateAbort(e: unknown, req: ZohoHttpRequest): unknown {
     if (e instanceof ZohoError) return e;
+    // A streamed body that failed on our side (e.g. over maxBytes) surfaces as fetch's cause.
+    if (e instanceof Error && e.cause instanceof ZohoError) return e.cause;
     // Our own timeout becomes a retryable error; a caller's abort (e.g. Temporal cancellation) propagates as is.
     const reason = e instanceof Error && e.name === 'AbortError' ? undefined : e;
     if (e instanceof TimeoutSignal || (e instanceof Error && e.cause instanceof TimeoutSignal) || isTimeoutAbort(e)) {

@@ -250,7 +250,6 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
         req.zoho.dc = dc;
         const endpoint = `${req.method} ${(req.routeOptions.url ?? '').replace('/api/:dc', '')}`;
         sim.traffic.count('api', endpoint, dc);
-        if (sim.traffic.latencyMs > 0) await sleep(sim.traffic.latencyMs);
         const storm = sim.traffic.stormHit();
         if (storm) throw zerr.tooManyRequests('too many requests', storm.retryAfterSeconds);
         const fault = sim.traffic.faultFor(endpoint, req.url.replace(/^\/api\/[a-z]{2}/, '').split('?')[0] ?? '');
@@ -273,6 +272,8 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
             sim.traffic.inFlight -= 1;
           }
         });
+        // Injected latency is processing time: it holds a concurrency slot, as a slow Zoho call would.
+        if (sim.traffic.latencyMs > 0) await sleep(sim.traffic.latencyMs);
       });
       api.addHook('preHandler', async (req, reply) => {
         const config = req.routeOptions.config;

@@ -114,6 +114,12 @@ export function attachmentRoutes(app: FastifyInstance, sim: Sim): void {
       }
       throw e;
     }
+    if (part.file.truncated) {
+      // busboy stops writing at the limit and flags the stream rather than failing it.
+      await rm(path, { force: true });
+      void reply.header('connection', 'close');
+      throw new SimZohoError(413, 'FILE_SIZE_MORE_THAN_ALLOWED_SIZE', 'The file size is more than the allowed size', { limit: max });
+    }
     const size = (await stat(path)).size;
     const a: StoredAttachment = {
       ...base,
