@@ -291,6 +291,9 @@ describe('errors', () => {
     sim.addFault({ path: '/myself', status: 403 });
     expect(await rejection(jira.metadata.myself())).toMatchObject({ status: 403, retryable: false });
 
+    sim.addFault({ path: '/myself', status: 0 });
+    expect(await rejection(jira.metadata.myself())).toMatchObject({ kind: 'network', retryable: true });
+
     const nowhere = createJiraClient({ baseUrl: 'http://127.0.0.1:1', auth: { type: 'forge', systemToken: 'x' } });
     expect(await rejection(nowhere.metadata.myself())).toMatchObject({ kind: 'network', retryable: true });
   });

@@ -144,7 +144,9 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
       return payload;
     });
     app.addHook('onResponse', async (req, reply) => {
-      const requestBody = req.isMultipart() ? undefined : (req.body);
+      // Multipart bodies are streamed to disk, never parsed into memory: report them as absent.
+      const multipartBody = String(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+      const requestBody = multipartBody ? undefined : (req.body);
       hook({
         method: req.method,
         url: req.url,

@@ -240,3 +240,33 @@ describe('control surface', () => {
     expect((issue.body!.fields as { summary: string }).summary).toBe('Onboard Acme Corp to the enterprise plan');
   });
 });
+
+describe('exchange recording', () => {
+  it('reports REST, control and JWKS exchanges, with multipart bodies left out', async () => {
+    const seen: { method: string; url: string; status: number; requestBody: unknown }[] = [];
+    const recorded = await startJiraSimulator({ onExchange: (e) => seen.push(e) });
+    try {
+      const basic = 'Basic ' + Buffer.from(`${recorded.basicAuth.email}:${recorded.basicAuth.apiToken}`).toString('base64');
+      await fetch(`${recorded.url}/__sandbox/stats`);
+      await fetch(`${recorded.url}/.well-known/jwks.json`);
+      const form = new FormData();
+      form.append('file', new Blob(['hi']), 'hi.txt');
+      await fetch(`${recorded.url}/rest/api/3/issue/DEMO-1/attachments`, { method: 'POST', headers: { authorization: basic, 'x-atlassian-token': 'no-check' }, body: form });
+      await fetch(`${recorded.url}/rest/api/3/issue/DEMO-1/comment`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: { type: 'doc', version: 1, content: [] } }),
+      });
+      expect(seen.map((e) => `${e.method} ${e.url.split('?')[0]} ${e.status}`)).toEqual([
+        'GET /__sandbox/stats 200',
+        'GET /.well-known/jwks.json 200',
+        'POST /rest/api/3/issue/DEMO-1/attachments 200',
+        'POST /rest/api/3/issue/DEMO-1/comment 201',
+      ]);
+      expect(seen[2]!.requestBody).toBeUndefined();
+      expect(seen[3]!.requestBody).toEqual({ body: { type: 'doc', version: 1, content: [] } });
+    } finally {
+      await recorded.close();
+    }
+  });
+});
