@@ -49,8 +49,24 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (status === 503) {
     return reply.status(503).send({ statusCode: 503, error: STATUS_NAMES[503]!, message: error.message.slice(0, 500) });
   }
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database unavailable');
+    return reply.status(503).send({ statusCode: 503, error: STATUS_NAMES[503]!, message: 'The database is unavailable; try again shortly.' });
+  }
   request.log.error({ err: error }, 'request failed');
   return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.' });
+}
+
+const DB_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300']);
+
+/** A database that cannot be reached is an outage (503, retry later), not a bug (500). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'PrismaClientInitializationError') return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && DB_UNAVAILABLE_CODES.has(code)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
