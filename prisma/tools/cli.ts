@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
+import { ConfigError, configSchema } from '../../lib/config';
 import { openEmbeddedServer } from '../embedded';
 import {
   createMigration,
@@ -58,12 +59,24 @@ function generate(): number {
   return result.status ?? 1;
 }
 
+/** DATABASE_URL and DATA_DIR, checked with the process configuration's own schema (empty = unset). */
+function databaseSettings() {
+  const env = Object.fromEntries(
+    (['DATABASE_URL', 'DATA_DIR'] as const).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
+  const result = configSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => ({ setting: i.path.join('.'), problem: i.message })));
+  }
+  return result.data;
+}
+
 /** Runs `fn` against DATABASE_URL, or against the embedded PGlite (taking its lock) when unset. */
 async function withTargetDatabase<T>(fn: (url: string, label: string) => Promise<T>): Promise<T> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) return fn(databaseUrl, 'DATABASE_URL');
-  const dataDir = process.env.DATA_DIR || join(projectRoot, '.data');
-  const server = await openEmbeddedServer({ dataDir });
+  // Only the two settings this command needs, parsed with the process configuration's own schema.
+  const { DATABASE_URL, DATA_DIR } = databaseSettings();
+  if (DATABASE_URL) return fn(DATABASE_URL, 'DATABASE_URL');
+  const server = await openEmbeddedServer({ dataDir: resolve(DATA_DIR) });
   try {
     return await fn(server.url, `embedded PGlite in ${server.dataDir}`);
   } finally {
