@@ -8,7 +8,7 @@ import type { Tenant } from '../../prisma/generated/client';
 import { sciWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../services/api-errors';
 import { SciWorkflows } from '../services/sci-workflows';
-import { createSci, sciBodySchema } from '../services/scis';
+import { createSci, deleteSci, sciBodySchema, updateSci } from '../services/scis';
 import type { TestApp } from '../test/helper';
 import { eventually, startRouteSuite, type RouteSuite } from './test-support';
 
@@ -198,6 +198,19 @@ describe('create', () => {
     expect((err as ApiError).statusCode).toBe(503);
     expect((err as ApiError).code).toBe('TEMPORAL_UNAVAILABLE');
     expect(await t.db.prisma.smartConnectedItem.count({ where: { name: 'Create: no temporal' } })).toBe(0);
+
+    // Update and delete are undone or refused the same way.
+    const created = (await call('POST', '/scis', validBody('Update: no temporal'))).json<{ id: string }>();
+    const prev = await t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: created.id } });
+    const changed = sciBodySchema.parse(validBody('Update: no temporal, renamed', { fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }] }));
+    const updateErr = await updateSci(deps, prev, changed, { projectId: '10000', projectKey: 'DEMO' }).catch((e: unknown) => e);
+    expect((updateErr as ApiError).statusCode).toBe(503);
+    const after = await t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: created.id } });
+    expect({ ...after, updatedAt: null }).toEqual({ ...prev, updatedAt: null });
+    const deleteErr = await deleteSci(deps, prev).catch((e: unknown) => e);
+    expect((deleteErr as ApiError).statusCode).toBe(503);
+    expect(await t.db.prisma.smartConnectedItem.count({ where: { id: created.id } })).toBe(1);
+    expect(await workflowStatus(main.id, created.id)).toBe('RUNNING');
   });
 });
 
