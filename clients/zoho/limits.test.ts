@@ -86,7 +86,7 @@ describe('429 TOO_MANY_REQUESTS', () => {
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
     expect(rejected.length).toBeGreaterThan(0);
-    for (const r of rejected) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ZohoRateLimitError);
+    for (const r of rejected) expect((r).reason).toBeInstanceOf(ZohoRateLimitError);
   });
 
   it('counts API credits per org, reports X-API-CREDITS-REMAINING past half, and refuses when used up', async () => {
