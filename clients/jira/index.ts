@@ -21,6 +21,7 @@ function bind<M extends Record<string, (http: JiraHttp, ...args: never[]) => unk
 const issueOps = {
   get: issues.getIssue,
   create: issues.createIssue,
+  createMany: issues.createIssues,
   edit: issues.editIssue,
   getTransitions: issues.getTransitions,
   transition: issues.transitionIssue,
@@ -92,6 +93,7 @@ export {
 export { JiraError, retryAfterFromHeaders, type JiraErrorKind, type ErrorCollection } from './errors';
 export { createJiraHttp, type JiraAuth, type JiraHttp, type JiraHttpOptions, type TokenSource } from './http';
 export { SUMMARY_MAX_LENGTH, truncateSummary } from './summary';
+export { BULK_CREATE_MAX } from './issues';
 export type { ByteSource } from './multipart';
 export type {
   CreateIssueInput,

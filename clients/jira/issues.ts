@@ -6,12 +6,14 @@ import type { JiraError } from './errors';
 import type { JiraHttp } from './http';
 import {
   createdIssueSchema,
+  createdIssuesSchema,
   entityPropertySchema,
   issueSchema,
   propertyKeysSchema,
   searchResultsSchema,
   transitionsSchema,
   type JiraCreatedIssue,
+  type JiraCreatedIssues,
   type JiraIssue,
   type JiraTransition,
 } from './schemas';
@@ -82,6 +84,39 @@ export async function createIssue(http: JiraHttp, input: CreateIssueInput, opts:
     schema: createdIssueSchema,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+}
+
+/** Jira takes at most 50 issues per bulk create. */
+export const BULK_CREATE_MAX = 50;
+
+/**
+ * POST /rest/api/3/issue/bulk -> 201 {issues, errors}: up to 50 issues in one call (backfill, F34). Issues
+ * are created in request order; a failed element is reported by its index and does not stop the others.
+ * When every element fails Jira answers 400, which throws like any other 400.
+ */
+export async function createIssues(http: JiraHttp, inputs: CreateIssueInput[], opts: Signal = {}): Promise<JiraCreatedIssues> {
+  if (inputs.length === 0) return { issues: [], errors: [] };
+  if (inputs.length > BULK_CREATE_MAX) throw new RangeError(`createIssues: at most ${BULK_CREATE_MAX} issues per call`);
+  return http.request({
+    method: 'POST',
+    path: '/rest/api/3/issue/bulk',
+    json: { issueUpdates: inputs.map(createBody) },
+    schema: createdIssuesSchema,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+}
+
+function createBody(input: CreateIssueInput) {
+  return {
+    fields: {
+      ...input.fields,
+      project: input.project,
+      issuetype: input.issueType,
+      summary: input.summary,
+      ...(input.description ? { description: input.description } : {}),
+    },
+    ...(input.properties?.length ? { properties: input.properties } : {}),
+  };
 }
 
 export type FieldOperation = { set: unknown } | { add: unknown } | { remove: unknown } | { edit: unknown } | { copy: unknown };

@@ -151,6 +151,21 @@ export type JiraIssue = z.infer<typeof issueSchema>;
 export const createdIssueSchema = z.looseObject({ id: z.string(), key: z.string(), self: z.string() });
 export type JiraCreatedIssue = z.infer<typeof createdIssueSchema>;
 
+/** POST /rest/api/3/issue/bulk: the issues made, and one entry per failed element (its index in the request). */
+export const createdIssuesSchema = z.looseObject({
+  issues: z.array(createdIssueSchema).default([]),
+  errors: z
+    .array(
+      z.looseObject({
+        status: z.number().optional(),
+        failedElementNumber: z.number().int(),
+        elementErrors: z.looseObject({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.string()).optional() }).optional(),
+      }),
+    )
+    .default([]),
+});
+export type JiraCreatedIssues = z.infer<typeof createdIssuesSchema>;
+
 // /search/jql returns only `id` unless fields are asked for, so key and fields may be absent here.
 export const searchIssueSchema = issueSchema.extend({ key: z.string().optional() });
 export type JiraSearchIssue = z.infer<typeof searchIssueSchema>;

@@ -176,6 +176,28 @@ export function restRoutes(ctx: SimContext) {
       return reply.code(201).send({ id: issue.id, key: issue.key, self: `${base(req)}/rest/api/3/issue/${issue.id}` });
     });
 
+    // Bulk create (≤ 50): each element is validated and created on its own; failures are reported by index.
+    // Jira answers 201 when at least one issue was made and 400 when none was.
+    app.post('/issue/bulk', async (req: Req, reply) => {
+      const body = req.body;
+      const updates = body && typeof body === 'object' && Array.isArray((body as { issueUpdates?: unknown }).issueUpdates) ? (body as { issueUpdates: unknown[] }).issueUpdates : undefined;
+      if (!updates) throw new JiraApiError(400, ['issueUpdates must be an array.']);
+      if (updates.length > 50) throw new JiraApiError(400, ['Bulk create supports at most 50 issues.']);
+      const issues: Json[] = [];
+      const errors: Json[] = [];
+      updates.forEach((update, index) => {
+        try {
+          const issue = store.createIssue(update, req.actorId);
+          ctx.issueCreated(issue, req.actorId);
+          issues.push({ id: issue.id, key: issue.key, self: `${base(req)}/rest/api/3/issue/${issue.id}` });
+        } catch (err) {
+          if (!(err instanceof JiraApiError)) throw err;
+          errors.push({ status: err.status, elementErrors: { errorMessages: err.errorMessages, errors: err.errors }, failedElementNumber: index });
+        }
+      });
+      return reply.code(issues.length > 0 || updates.length === 0 ? 201 : 400).send({ issues, errors });
+    });
+
     app.get('/issue/:issueIdOrKey', async (req: Req) => {
       const issue = store.requireIssue(req.params.issueIdOrKey!);
       return renderIssue(base(req), store, issue, issueOpts(req, true));
