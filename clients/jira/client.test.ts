@@ -3,19 +3,27 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jiraConformanceProblems, restExchanges } from '../../sandbox/jira/conformance-support';
 import { startJiraSimulator, type JiraSimulator } from '../../sandbox/jira/index';
+import type { HttpExchange } from '../../sandbox/shared/exchange';
 import { adfToHtml, adfToText, createJiraClient, htmlToAdf, JiraError, textToAdf, truncateSummary, type JiraClient } from './index';
 
 let sim: JiraSimulator;
 let jira: JiraClient;
+const exchanges: HttpExchange[] = [];
 
 beforeAll(async () => {
-  sim = await startJiraSimulator({ attachmentMaxBytes: 64 * 1024 * 1024 });
+  sim = await startJiraSimulator({ attachmentMaxBytes: 64 * 1024 * 1024, onExchange: (e) => exchanges.push(e) });
   // Production shape: Forge's system token against the installation's apiBaseUrl.
   jira = createJiraClient({ baseUrl: sim.apiBaseUrl, auth: { type: 'forge', systemToken: () => sim.systemToken } });
 });
 afterAll(async () => {
   await sim.close();
+  // Every request this suite sent, and every answer, against Atlassian's OpenAPI document. 403 and 503 come
+  // from injected faults; Atlassian documents them globally rather than per operation.
+  const recorded = restExchanges(exchanges);
+  expect(recorded.length).toBeGreaterThan(50);
+  expect(jiraConformanceProblems(recorded, { acceptStatuses: [403, 503] })).toEqual([]);
 });
 beforeEach(async () => {
   await sim.reset();
