@@ -49,7 +49,9 @@ function fillParams(url: string, value: string): string {
 
 async function send(method: string, url: string, opts: { headers?: Record<string, string>; payload?: string | Buffer } = {}) {
   const res = await app.inject({ method, url, headers: { ...opts.headers }, ...(opts.payload !== undefined ? { payload: opts.payload } : {}) });
-  if (res.statusCode >= 500) {
+  // /healthz answers 503 by design when a probe is slow (a busy shared test database); that is not a crash.
+  const documented503 = res.statusCode === 503 && url.startsWith('/healthz');
+  if (res.statusCode >= 500 && !documented503) {
     throw new Error(`${method} ${url.slice(0, 200)} → ${res.statusCode}: ${res.body.slice(0, 300)} (body: ${String(opts.payload ?? '').slice(0, 200)})`);
   }
   return res;
