@@ -207,6 +207,28 @@ export async function workflowView(deps: Deps, sci: SmartConnectedItem): Promise
   };
 }
 
+/** Status queries in flight at once for the dashboard, and how long the whole table may wait for them. */
+const STATUS_CONCURRENCY = 16;
+const STATUS_BUDGET_MS = 4000;
+
+/**
+ * Workflow views for a whole table: a bounded number of queries at a time, and rows still unasked when the
+ * budget runs out show `unreachable` instead of holding the dashboard (Temporal slow or down).
+ */
+async function workflowViews(deps: Deps, scis: SmartConnectedItem[]): Promise<WorkflowView[]> {
+  const views: WorkflowView[] = scis.map(() => ({ workflow: null, workflowQuery: 'unreachable' }));
+  const deadline = Date.now() + STATUS_BUDGET_MS;
+  let next = 0;
+  const worker = async () => {
+    while (next < scis.length && Date.now() < deadline) {
+      const i = next++;
+      views[i] = await workflowView(deps, scis[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, scis.length) }, worker));
+  return views;
+}
+
 async function latestRuns(deps: Deps, tenantId: string, sciIds: string[]): Promise<Map<string, SyncRun>> {
   if (sciIds.length === 0) return new Map();
   const runs = await deps.prisma.syncRun.findMany({
@@ -233,7 +255,7 @@ export async function listScis(deps: Deps, tenantId: string): Promise<SciDto[]> 
       tenantId,
       scis.map((s) => s.id),
     ),
-    Promise.all(scis.map((s) => workflowView(deps, s))),
+    workflowViews(deps, scis),
   ]);
   return scis.map((s, i) => toDto(deps, s, runs.get(s.id) ?? null, views[i]!));
 }
