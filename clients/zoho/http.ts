@@ -53,6 +53,8 @@ export interface ZohoCallInfo {
   target: string;
   status: number;
   durationMs: number;
+  /** X-API-CREDITS-REMAINING when Zoho sent it (once half the daily credits are used): budget accounting (F36). */
+  creditsRemaining?: number;
 }
 
 export interface ZohoHttpStats {
@@ -208,6 +210,7 @@ export class ZohoHttp {
       target: `${url.origin}${url.pathname}`,
       status: res.status,
       durationMs: this.now() - started,
+      ...(credits !== null && /^\d+$/.test(credits) ? { creditsRemaining: Number(credits) } : {}),
     });
     if (!opts.keepTimerForBody) clearTimeout(timer);
     return { res, done: () => clearTimeout(timer) };
