@@ -1,7 +1,9 @@
 // Activities are built by a factory over injected dependencies: the worker passes real clients and
 // repositories, tests pass their own. Keys are the activity type names the Temporal UI shows (F32), and
 // every body runs through `classified` so vendor failures map onto Temporal retry semantics.
+import { ChannelKeeper, type ReconcileChannelsInput, type ReconcileChannelsResult } from './channels/keeper';
 import { classified } from './errors';
+import type { SecretCipher } from '../lib/secrets/cipher';
 import { SciSyncEngine } from './sync/engine';
 import type { SyncDeps } from './sync/context';
 import type { ApplyEventsInput, PollInput, PollOutcome, RunCounts } from './types';
@@ -12,22 +14,34 @@ export interface SciSync {
   applyPendingEvents(input: ApplyEventsInput): Promise<RunCounts>;
 }
 
+/** Keeps a tenant's Zoho notification channels in step with its SCIs (F33). */
+export interface ChannelReconciler {
+  reconcile(input: ReconcileChannelsInput): Promise<ReconcileChannelsResult>;
+}
+
 export interface ActivityDeps {
   sync: SciSync;
+  channels?: ChannelReconciler;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     'sync.pollZohoChanges': (input: PollInput): Promise<PollOutcome> => classified(() => deps.sync.pollZohoChanges(input)),
     'sync.applyPendingEvents': (input: ApplyEventsInput): Promise<RunCounts> => classified(() => deps.sync.applyPendingEvents(input)),
+    'channels.reconcile': (input: ReconcileChannelsInput): Promise<ReconcileChannelsResult> =>
+      classified(() => {
+        if (!deps.channels) throw new Error('This worker was built without Zoho channel support.');
+        return deps.channels.reconcile(input);
+      }),
   };
 }
 
 /** The production wiring: the sync engine over the database and the tenants' vendor clients. */
-export function createSyncActivities(deps: SyncDeps) {
-  return createActivities({ sync: new SciSyncEngine(deps) });
+export function createSyncActivities(deps: SyncDeps & { cipher: SecretCipher }) {
+  return createActivities({ sync: new SciSyncEngine(deps), channels: new ChannelKeeper(deps) });
 }
 
 export type SciActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type { SyncDeps } from './sync/context';
+export type { ReconcileChannelsInput, ReconcileChannelsResult } from './channels/keeper';

@@ -63,6 +63,12 @@ export function createAppDeps(rt: AppRuntime): AppDeps {
       namespace: rt.config.TEMPORAL_NAMESPACE,
       pollIntervalMs: rt.config.SCI_POLL_INTERVAL,
       uiBaseUrl: rt.temporalUiUrl ?? rt.config.TEMPORAL_UI_URL,
+      channels: rt.config.ZOHO_NOTIFICATIONS
+        ? {
+            notifyUrl: `${(rt.config.PUBLIC_URL ?? `http://${rt.config.HOST}:${rt.config.PORT}`).replace(/\/+$/, '')}/api/v1/callbacks/zoho/notifications`,
+            ttlMs: rt.config.ZOHO_CHANNEL_TTL,
+          }
+        : undefined,
     }),
     health: {
       database: async () => {

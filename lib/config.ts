@@ -59,6 +59,10 @@ export const configSchema = z.object({
 
   // Sync engine
   SCI_POLL_INTERVAL: duration.default(300_000),
+  /** Lifetime of Zoho notification channels (F33); renewed at three quarters. Zoho allows about a week. */
+  ZOHO_CHANNEL_TTL: duration.default(3_600_000),
+  /** Register Zoho notification channels (needs PUBLIC_URL reachable by Zoho, or the sandbox). */
+  ZOHO_NOTIFICATIONS: bool.default(true),
   ATTACHMENT_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
   // 5. Worker and API in this one process (PGlite allows one owner).
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker: RunningWorker = await runWorker({ config, connection: workerConnection, prisma: db.prisma, clients, log: createLogger(config.LOG_LEVEL, 'worker') });
+  const worker: RunningWorker = await runWorker({ config, connection: workerConnection, prisma: db.prisma, clients, cipher, log: createLogger(config.LOG_LEVEL, 'worker') });
   stops.push({ name: 'worker', stop: async () => { await worker.stop(); await workerConnection.close(); } });
   const api: RunningApi = await startApi({ config, prisma: db.prisma, temporal, cipher, clients, zohoEndpoints, temporalUiUrl: temporalUi });
   stops.push({ name: 'API', stop: () => api.close() });

@@ -24,7 +24,7 @@ await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE);
 const connection = await connectTemporalWorker(settings);
 const cipher = await cipherFromConfig(config, { allowLocalKey: false });
 const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints: config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints });
-const running = await runWorker({ config, connection, prisma: db.prisma, clients, log });
+const running = await runWorker({ config, connection, prisma: db.prisma, clients, cipher, log });
 log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 
 const stop = async (signal: string) => {

@@ -4,6 +4,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncActivities } from '../activities';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import type { SecretCipher } from '../lib/secrets/cipher';
 import type { TenantClients } from '../lib/tenant-clients';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createSciWorker } from './create-worker';
@@ -13,6 +14,7 @@ export interface WorkerDeps {
   connection: NativeConnection;
   prisma: PrismaClient;
   clients: TenantClients;
+  cipher: SecretCipher;
   log: Logger;
 }
 
@@ -28,7 +30,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
     connection: deps.connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    activities: createSyncActivities({ prisma: deps.prisma, clients: deps.clients, log: deps.log }),
+    activities: createSyncActivities({ prisma: deps.prisma, clients: deps.clients, cipher: deps.cipher, log: deps.log }),
   });
   const done = worker.run();
   return {

@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle: every workflow type the worker serves.
 export { sciWorkflow } from './sci-workflow';
+export { zohoChannelsWorkflow } from './channel-workflow';

@@ -18,6 +18,7 @@ import {
 } from '../../workflows/messages';
 import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
 import { sciWorkflow } from '../../workflows/sci-workflow';
+import { channelWorkflowId, reconcileChannelsSignal, zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 
 export interface SciRef {
   id: string;
@@ -33,6 +34,8 @@ export interface SciWorkflowsOptions {
   pollIntervalMs: number;
   /** Base URL of the Temporal Web UI, for links from the admin page. */
   uiBaseUrl?: string | undefined;
+  /** Zoho notification channels (F33); absent → CRM changes arrive by polling only. */
+  channels?: { notifyUrl: string; ttlMs: number } | undefined;
 }
 
 type ControlSignal = 'syncNow' | 'configChanged' | 'pause' | 'resume' | 'retryParked';
@@ -76,6 +79,22 @@ export class SciWorkflows {
   /** Ensures the workflow runs and tells it to re-read its configuration. */
   async ensureRunning(sci: SciRef): Promise<void> {
     await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: configChangedSignal, signalArgs: [] });
+    await this.reconcileChannels(sci.tenantId);
+  }
+
+  /** Tells the tenant's channel keeper that the set of synced modules may have changed (F33). */
+  async reconcileChannels(tenantId: string): Promise<void> {
+    const channels = this.opts.channels;
+    if (!channels) return;
+    await this.client.workflow.signalWithStart(zohoChannelsWorkflow, {
+      taskQueue: this.opts.taskQueue,
+      workflowId: channelWorkflowId(tenantId),
+      args: [{ tenantId, notifyUrl: channels.notifyUrl, ttlMs: channels.ttlMs, renewBeforeMs: Math.round(channels.ttlMs / 4) }],
+      staticSummary: 'Zoho notification channels of one Jira site',
+      typedSearchAttributes: new TypedSearchAttributes([{ key: SCI_TENANT, value: tenantId }]),
+      signal: reconcileChannelsSignal,
+      signalArgs: [],
+    });
   }
 
   async control(sci: SciRef, signal: ControlSignal): Promise<void> {
@@ -111,5 +130,6 @@ export class SciWorkflows {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
+    await this.reconcileChannels(sci.tenantId);
   }
 }

@@ -193,8 +193,8 @@ export function jiraToZoho(value: unknown, j: JiraFieldType, z: ZohoFieldType): 
   }
   switch (zk) {
     case 'text': {
-      if (Array.isArray(plain)) return ok(plain.map((v) => (typeof v === 'object' && v ? (v as { value?: string }).value : v)).join(', '));
-      return ok(plain === null ? null : String(plain));
+      if (Array.isArray(plain)) return ok((plain as unknown[]).map(scalarText).join(', '));
+      return ok(plain === null ? null : scalarText(plain));
     }
     case 'number': {
       const n = typeof plain === 'number' ? plain : Number(plain);
@@ -212,21 +212,32 @@ export function jiraToZoho(value: unknown, j: JiraFieldType, z: ZohoFieldType): 
     }
     case 'option': {
       if (plain === null) return ok(null);
-      const s = String(plain);
+      const s = scalarText(plain);
       if (z.pickListValues && z.pickListValues.length > 0 && !z.pickListValues.includes(s)) {
         return fail(`"${s}" is not a value of the Zoho picklist ${z.apiName}`);
       }
       return ok(s);
     }
     case 'options': {
-      const list = Array.isArray(plain) ? plain : [plain];
-      return ok(list.map((v) => (typeof v === 'object' && v ? (v as { value?: string }).value : v)).filter((v) => typeof v === 'string'));
+      const list: unknown[] = Array.isArray(plain) ? (plain as unknown[]) : [plain];
+      return ok(list.map((v) => (typeof v === 'object' && v ? (v as { value?: unknown }).value : v)).filter((v): v is string => typeof v === 'string'));
     }
     case 'boolean':
       return ok(plain === true || plain === 'true' || plain === 'Yes');
     default:
       return fail(`Zoho field ${z.apiName} cannot be written from Jira`);
   }
+}
+
+/** Text of a scalar or of an option-like object ({value} / {name}). */
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    const o = v as { value?: unknown; name?: unknown };
+    const inner = o.value ?? o.name;
+    return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : JSON.stringify(v);
+  }
+  return String(v as string | number | boolean);
 }
 
 /** Stable comparison of field values across the two APIs' representations. */

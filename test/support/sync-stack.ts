@@ -85,7 +85,7 @@ export async function startSyncStack(opts: SyncStackOptions = {}): Promise<SyncS
           connection: t.temporal.nativeConnection,
           namespace: 'default',
           taskQueue: t.temporal.taskQueue,
-          activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, log: createLogger('silent') }),
+          activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent') }),
         });
   const running = worker?.run();
 

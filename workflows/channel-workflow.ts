@@ -1,0 +1,64 @@
+// One workflow per tenant keeps its Zoho notification channels alive (F33): it reconciles when asked (an
+// SCI was created, changed or deleted; the connection changed) and otherwise wakes just before the next
+// channel would lapse. Its id is stable (`channels:<tenant>`), so the API reaches it with signal-with-start.
+import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import type { SciActivities } from '../activities';
+import type { ReconcileChannelsResult } from '../activities/channels/keeper';
+
+export interface ChannelWorkflowInput {
+  tenantId: string;
+  notifyUrl: string;
+  ttlMs: number;
+  renewBeforeMs: number;
+  last?: ChannelStatus;
+}
+
+export interface ChannelStatus {
+  lastResult: ReconcileChannelsResult | null;
+  lastError: string | null;
+  reconciliations: number;
+}
+
+export const reconcileChannelsSignal = defineSignal('reconcileChannels');
+export const channelStatusQuery = defineQuery<ChannelStatus>('channelStatus');
+
+export function channelWorkflowId(tenantId: string): string {
+  return `channels:${tenantId}`;
+}
+
+const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
+
+/** When nothing needs renewing, look again after this long anyway (cheap: a list call). */
+const IDLE_RECHECK_MS = 60 * 60_000;
+
+export async function zohoChannelsWorkflow(input: ChannelWorkflowInput): Promise<void> {
+  const status: ChannelStatus = input.last ?? { lastResult: null, lastError: null, reconciliations: 0 };
+  let requested = true;
+  setHandler(reconcileChannelsSignal, () => {
+    requested = true;
+  });
+  setHandler(channelStatusQuery, () => status);
+
+  while (!workflowInfo().continueAsNewSuggested) {
+    if (requested) {
+      requested = false;
+      try {
+        status.lastResult = await reconcile({ tenantId: input.tenantId, notifyUrl: input.notifyUrl, ttlMs: input.ttlMs, renewBeforeMs: input.renewBeforeMs });
+        status.lastError = null;
+      } catch (err) {
+        status.lastError = err instanceof Error ? err.message : String(err);
+      }
+      status.reconciliations += 1;
+    }
+    const next = status.lastResult?.nextCheckAt ? Date.parse(status.lastResult.nextCheckAt) - Date.now() : IDLE_RECHECK_MS;
+    // After a failure retry sooner than the idle recheck, but never in a tight loop.
+    const waitMs = status.lastError ? 60_000 : Math.max(1000, Math.min(next, IDLE_RECHECK_MS));
+    const signalled = await condition(() => requested, waitMs);
+    if (!signalled) requested = true;
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof zohoChannelsWorkflow>({ ...input, last: status });
+}
