@@ -160,7 +160,7 @@ export function orgBody(): Record<string, unknown> {
     call_icon: 'callIcon',
     oauth_presence: true,
     zia_zgid: Number(ORG_ZGID),
-    checkin_preferences: { location: false },
+    checkin_preferences: { restricted_event_types: null },
     type: 'Production',
     created_time: zohoDateTime(ORG_CREATED_MS),
   };

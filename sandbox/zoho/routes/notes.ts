@@ -170,9 +170,11 @@ export function noteRoutes(app: FastifyInstance, sim: Sim): void {
   const deleteNotes = (ids: string[]) => {
     let ok = 0;
     const data = ids.map((id) => {
-      if (!sim.store.notes.delete(id)) return rowError('INVALID_DATA', 'record not deleted', { id });
+      const n = sim.store.notes.get(id);
+      if (!n) return rowError('INVALID_DATA', 'record not deleted', { id });
+      sim.store.notes.delete(id);
       ok += 1;
-      return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
+      return noteSuccess(n, 'record deleted');
     });
     return { status: ok === ids.length ? 200 : 202, body: { data } };
   };

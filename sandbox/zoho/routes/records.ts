@@ -232,7 +232,7 @@ export function recordRoutes(app: FastifyInstance, sim: Sim): void {
   // ---- count ------------------------------------------------------------------------------------------
   app.get('/:module/actions/count', { config: { scopes: readScopes } }, (req, reply) => {
     const def = requireModule(mod(req));
-    return sendJson(reply, 200, { count: sim.store.moduleRecords(def.api_name).size });
+    return sendJson(reply, 200, { count: String(sim.store.moduleRecords(def.api_name).size) });
   });
 
   // ---- get one ----------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ export function watchRoutes(app: FastifyInstance, sim: Sim): void {
       ok += 1;
       return success(c, 'Successfully subscribed for actions-watch of the given module');
     });
-    return sendJson(reply, ok === items.length ? 201 : 202, { watch: results });
+    return sendJson(reply, ok === items.length ? 201 : ok === 0 ? 202 : 207, { watch: results });
   });
 
   const modify = (mode: 'put' | 'patch') => (req: FastifyRequest, reply: FastifyReply) => {
@@ -163,7 +163,7 @@ export function watchRoutes(app: FastifyInstance, sim: Sim): void {
       ok += 1;
       return success(next, 'Successfully updated the subscribe details');
     });
-    return sendJson(reply, ok === items.length ? 200 : 202, { watch: results });
+    return sendJson(reply, ok === items.length ? 200 : ok === 0 ? 202 : 207, { watch: results });
   };
 
   app.put('/actions/watch', { config: { scopes: scopes('UPDATE') } }, modify('put'));
@@ -214,6 +214,6 @@ export function watchRoutes(app: FastifyInstance, sim: Sim): void {
         status: 'success',
       };
     });
-    return sendJson(reply, ok === ids.length ? 200 : 202, { watch: results });
+    return sendJson(reply, ok === ids.length ? 200 : ok === 0 ? 202 : 207, { watch: results });
   });
 }
