@@ -98,7 +98,15 @@ export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher,
 }
 
 export class TenantClients {
+  private readonly zohoCallListeners = new Set<(tenantId: string, info: ZohoCallInfo) => void>();
+
   constructor(private readonly opts: TenantClientsOptions) {}
+
+  /** Adds a listener for every Zoho call made through these clients (API budgets, F36); returns its remover. */
+  onZohoCall(listener: (tenantId: string, info: ZohoCallInfo) => void): () => void {
+    this.zohoCallListeners.add(listener);
+    return () => this.zohoCallListeners.delete(listener);
+  }
 
   get zohoEndpoints(): ZohoEndpoints {
     return this.opts.zohoEndpoints;
@@ -118,7 +126,10 @@ export class TenantClients {
       tokenStore: connectionTokenStore(prisma, cipher, tenantId),
       endpoints: this.opts.zohoEndpoints,
       ...(this.opts.zohoTimeoutMs ? { timeoutMs: this.opts.zohoTimeoutMs } : {}),
-      ...(this.opts.onZohoCall ? { onCall: (info: ZohoCallInfo) => this.opts.onZohoCall!(tenantId, info) } : {}),
+      onCall: (info: ZohoCallInfo) => {
+        this.opts.onZohoCall?.(tenantId, info);
+        for (const listener of this.zohoCallListeners) listener(tenantId, info);
+      },
     });
   }
 
