@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EmbeddedDatabaseLockedError, migrateDatabase, openDatabase, type Database } from './database';
 import { Prisma } from './generated/client';
 import { projectRoot } from './tools/migrate';
@@ -13,6 +13,9 @@ import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '..
 
 const run = promisify(execFile);
 const SLOW = 180_000;
+// Every test here starts the wasm engine and/or a PGlite: seconds on an idle machine, but the whole
+// suite runs beside them, so give every test and hook the same generous budget.
+vi.setConfig({ testTimeout: SLOW, hookTimeout: SLOW });
 
 describe('embedded database (PGlite in DATA_DIR)', () => {
   let dataDir: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPgliteServer, type PgliteServer } from './pglite-server';
 import {
   createMigration,
@@ -22,9 +22,10 @@ import { migrationPaths } from './database';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres';
 
 const run = promisify(execFile);
-// Each check/create starts the wasm engine and a PGlite shadow database: seconds when the machine is
-// idle, much longer when the whole suite runs beside it.
 const SLOW = 180_000;
+// Every test here starts the wasm engine and/or a PGlite: seconds on an idle machine, but the whole
+// suite runs beside them, so give every test and hook the same generous budget.
+vi.setConfig({ testTimeout: SLOW, hookTimeout: SLOW });
 const cli = join(projectRoot, 'prisma', 'tools', 'cli.ts');
 const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 
