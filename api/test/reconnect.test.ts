@@ -84,7 +84,7 @@ describe('revoked grant → blocked → reconnect → resumed', () => {
 
     const reconnected = await connect();
     expect(reconnected).toMatchObject({ state: 'CONNECTED', lastError: null });
-    const resumed = await eventually(status, (s) => s.state !== 'blocked' && s.runs > blocked.runs && s.lastRun?.outcome === 'ok');
+    await eventually(status, (s) => s.state !== 'blocked' && s.runs > blocked.runs && s.lastRun?.outcome === 'ok');
     expect(polls).toBeGreaterThanOrEqual(1);
     await handle.terminate('test done');
   });
