@@ -1,0 +1,63 @@
+// Writes a run's results: the JSON record (timestamped and latest.json), a Markdown table (latest.md) and a
+// PNG plot of the latency distributions (latest.png, not committed). The chart is an ECharts option rendered
+// to SVG on the server side and rasterised with resvg: no browser, no native canvas.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+
+export interface Series {
+  name: string;
+  /** Latency samples in ms. */
+  samples: number[];
+}
+
+/** Empirical CDF points [ms, share] of a sample set. */
+function cdf(samples: readonly number[]): [number, number][] {
+  const sorted = [...samples].filter((v) => v > 0).sort((a, b) => a - b);
+  return sorted.map((v, i) => [Math.round(v * 10) / 10, (i + 1) / sorted.length]);
+}
+
+export function latencyChartSvg(series: Series[], baselineMs: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 1100, height: 620 });
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#ffffff',
+    title: { text: 'Sync latency, cumulative distribution (log time axis)', left: 'center', textStyle: { fontSize: 16 } },
+    legend: { top: 32, type: 'plain' },
+    grid: { left: 70, right: 30, top: 90, bottom: 60 },
+    xAxis: { type: 'log', name: 'latency (ms)', nameLocation: 'middle', nameGap: 32, min: 1, max: Math.max(baselineMs, 1000) },
+    yAxis: { type: 'value', name: 'share of changes landed', min: 0, max: 1 },
+    series: [
+      ...series.map((s) => ({ name: s.name, type: 'line', step: 'end', showSymbol: false, data: cdf(s.samples) })),
+      {
+        name: `seed baseline: ${baselineMs / 60_000}-min poll (uniform)`,
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { type: 'dashed' },
+        data: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, baselineMs].map((ms) => [ms, ms / baselineMs]),
+      },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+export function svgToPng(svg: string): Buffer {
+  return new Resvg(svg, { background: '#ffffff', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+}
+
+export async function writeResults(dir: string, stamp: string, result: unknown, markdown: string, png: Buffer | undefined): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  const files = [path.join(dir, `${stamp}.json`), path.join(dir, 'latest.json'), path.join(dir, 'latest.md')];
+  await writeFile(files[0]!, json);
+  await writeFile(files[1]!, json);
+  await writeFile(files[2]!, markdown);
+  if (png) {
+    files.push(path.join(dir, 'latest.png'));
+    await writeFile(files[3]!, png);
+  }
+  return files;
+}

@@ -1,0 +1,322 @@
+// `npm run bench`: P1–P6 on the real stack on loopback, once with the simulators answering at once (our own
+// cost) and once with realistic vendor latency (what a user would see), in one invocation so the variants
+// compare. Writes bench/results/<timestamp>.json, latest.json, latest.md and latest.png, and prints the table.
+// Bounded to well under 15 minutes on a 2-core machine: sample counts are fixed, P4 and P5 scale down when
+// the machine is too slow to finish them in their time budget (the JSON says so).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SmartConnectedItem } from '../prisma/generated/client';
+import { cliVersion, findTemporalCli } from '../scripts/temporal/provision';
+import {
+  linkedPairs,
+  measureBackfill,
+  measureCrmToJira,
+  measureIdlePoll,
+  measureIdleScis,
+  measureIntake,
+  measureJiraToCrm,
+  registerDealsChannel,
+  round,
+  until,
+  type BackfillResult,
+  type IdlePollResult,
+  type LatencyResult,
+} from './measures';
+import { latencyChartSvg, svgToPng, writeResults, type Series } from './report';
+import { startBenchStack, type BenchStack } from './stack';
+import { uniformPollBaseline, type Percentiles } from './stats';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS_DIR = path.join(here, 'results');
+const BUDGET_MS = 13 * 60_000; // hard ceiling is 15 min; leave room for start-up and teardown
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+const P4_TARGET = 10_000;
+const P5_TARGET = Number(process.env.BENCH_IDLE_SCIS ?? 1000);
+const P5_POLL_MS = 60_000;
+const REALISTIC = { zohoMs: 80, jiraMs: 120 };
+const SEED_POLL_MS = 300_000;
+
+const started = Date.now();
+const elapsed = () => ((Date.now() - started) / 1000).toFixed(0);
+const log = (line: string) => console.log(`[bench +${elapsed()}s] ${line}`);
+const remainingMs = () => BUDGET_MS - (Date.now() - started);
+
+interface RoundResult {
+  latency: { zoho_ms: number; jira_ms: number };
+  p1: LatencyResult;
+  p1_poll_only: LatencyResult;
+  p2: LatencyResult;
+  p3: IdlePollResult;
+  p4: BackfillResult & { target: number; scaled_down: boolean; note?: string };
+}
+
+async function round_(b: BenchStack, scis: Record<'poll' | 'notify' | 'twoWay' | 'backfill', SmartConnectedItem>, pairs: Record<'poll' | 'notify' | 'twoWay', Awaited<ReturnType<typeof linkedPairs>>>, latency: { zohoMs: number; jiraMs: number }, valueBase: number): Promise<RoundResult> {
+  await b.setLatency(latency);
+  const label = latency.zohoMs || latency.jiraMs ? `realistic (Zoho ${latency.zohoMs} ms, Jira ${latency.jiraMs} ms)` : 'zero latency';
+  log(`— round: ${label}`);
+  const timeout = 60_000;
+
+  await b.deps.workflows.control(scis.poll, 'resume');
+  log('P3 idle poll cost (10 s of 1 s polls)');
+  const p3 = await measureIdlePoll(b, scis.poll, 10_000);
+  log(`  ${JSON.stringify(p3)}`);
+  log(`P1 CRM → Jira, poll-only (1 s interval), ${SAMPLES} edits`);
+  const p1Poll = await measureCrmToJira(b, pairs.poll, { samples: SAMPLES, timeoutMs: timeout, firstValue: valueBase });
+  log(`  p50 ${p1Poll.p50_ms} ms, p95 ${p1Poll.p95_ms} ms, p99 ${p1Poll.p99_ms} ms, failures ${p1Poll.failures}`);
+  await b.deps.workflows.control(scis.poll, 'pause');
+
+  log(`P1 CRM → Jira, Zoho notifications (poll 1 h), ${SAMPLES} edits`);
+  const p1 = await measureCrmToJira(b, pairs.notify, { samples: SAMPLES, timeoutMs: timeout, firstValue: valueBase + 10_000 });
+  log(`  p50 ${p1.p50_ms} ms, p95 ${p1.p95_ms} ms, p99 ${p1.p99_ms} ms, failures ${p1.failures}`);
+
+  log(`P2 Jira → Zoho (Forge event → API → workflow), ${SAMPLES} edits`);
+  const p2 = await measureJiraToCrm(b, pairs.twoWay, { samples: SAMPLES, timeoutMs: timeout, firstValue: valueBase + 20_000 });
+  log(`  p50 ${p2.p50_ms} ms, p95 ${p2.p95_ms} ms, p99 ${p2.p99_ms} ms, failures ${p2.failures}`);
+
+  // P4: a pilot tells the rate; the main run takes as many records as fit the time left for it.
+  const realistic = latency.zohoMs > 0 || latency.jiraMs > 0;
+  const pilot = await measureBackfill(b, scis.backfill, realistic ? 20 : 200, timeout * 5);
+  const budgetS = realistic ? 45 : Math.min(200, Math.max(30, remainingMs() / 1000 - 330));
+  const n = Math.max(realistic ? 20 : 200, Math.min(P4_TARGET, Math.floor(pilot.records_per_s * budgetS)));
+  log(`P4 auto-create backfill: pilot ${pilot.records} records at ${pilot.records_per_s}/s; main run ${n} records (target ${P4_TARGET})`);
+  const p4 = await measureBackfill(b, scis.backfill, n, Math.max(120_000, budgetS * 3000));
+  log(`  ${p4.records} records in ${p4.seconds} s = ${p4.records_per_s} records/s`);
+  return {
+    latency: { zoho_ms: latency.zohoMs, jira_ms: latency.jiraMs },
+    p1,
+    p1_poll_only: p1Poll,
+    p2,
+    p3,
+    p4: {
+      ...p4,
+      target: P4_TARGET,
+      scaled_down: n < P4_TARGET,
+      ...(n < P4_TARGET ? { note: `scaled to what fits ${Math.round(budgetS)} s at the pilot's rate (${pilot.records_per_s} records/s)` } : {}),
+    },
+  };
+}
+
+function temporalServerPid(address: string): number | undefined {
+  const port = address.split(':').pop();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd.includes('start-dev') && cmd.includes(String(port))) return Number(entry);
+    } catch {
+      // process gone
+    }
+  }
+  return undefined;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(here, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const fmt = (p: Percentiles) => `${fmtMs(p.p50_ms)} / ${fmtMs(p.p95_ms)} / ${fmtMs(p.p99_ms)}`;
+function fmtMs(ms: number): string {
+  if (!Number.isFinite(ms)) return 'n/a';
+  return ms >= 10_000 ? `${round(ms / 1000, 0)} s` : ms >= 1000 ? `${round(ms / 1000, 2)} s` : `${round(ms, 0)} ms`;
+}
+
+async function main(): Promise<void> {
+  const loadStart = os.loadavg();
+  const b = await startBenchStack(log);
+  let exitCode = 0;
+  try {
+    log('starting the worker process');
+    await b.startWorker();
+    const defBase = { syncMode: 'ONE_WAY' as const, jiraProjectId: '10000', zohoModule: 'Deals', fieldMappings: [{ zohoField: 'Amount', jiraField: 'customfield_10034' }] };
+    const scis = {
+      poll: await b.createSci({ ...defBase, name: 'bench poll-only', jiraIssueTypeId: '10001' }, { pollIntervalMs: 1000 }),
+      notify: await b.createSci({ ...defBase, name: 'bench notifications', jiraIssueTypeId: '10002' }),
+      twoWay: await b.createSci({
+        ...defBase,
+        name: 'bench two-way',
+        syncMode: 'TWO_WAY',
+        jiraIssueTypeId: '10003',
+        fieldMappings: [{ zohoField: 'Amount', jiraField: 'customfield_10034', owner: 'JIRA' }],
+      }),
+      backfill: await b.createSci({
+        name: 'bench backfill',
+        syncMode: 'ONE_WAY',
+        jiraProjectId: '10001',
+        jiraIssueTypeId: '10001',
+        zohoModule: 'Leads',
+        fieldMappings: [{ zohoField: 'Last_Name', jiraField: 'summary' }],
+        options: { autoCreate: true },
+      }),
+    };
+    for (const sci of Object.values(scis)) await until(() => b.status(sci), (s) => s.runs >= 1, 180_000);
+    log('worker up; SCIs polled once. Linking records for latency samples');
+    const pairs = {
+      poll: await linkedPairs(b, scis.poll, SAMPLES, 'Poll pair'),
+      notify: await linkedPairs(b, scis.notify, SAMPLES, 'Notify pair'),
+      twoWay: await linkedPairs(b, scis.twoWay, SAMPLES, 'Two-way pair'),
+    };
+    await registerDealsChannel(b, scis.notify);
+
+    const zero = await round_(b, scis, pairs, { zohoMs: 0, jiraMs: 0 }, 100_000);
+    const realistic = await round_(b, scis, pairs, REALISTIC, 200_000);
+    await b.setLatency({ zohoMs: 0, jiraMs: 0 });
+
+    // P5 on a freshly started worker, so the baseline is the process alone.
+    const p5Scis = remainingMs() > 6 * 60_000 ? P5_TARGET : Math.max(100, Math.floor((P5_TARGET * remainingMs()) / (6 * 60_000)));
+    log(`P5 ${p5Scis} idle SCIs on one worker (poll every ${P5_POLL_MS / 1000} s)`);
+    await b.startWorker();
+    await until(() => b.status(scis.notify), () => true, 60_000);
+    await new Promise((r) => setTimeout(r, 15_000));
+    const p5 = await measureIdleScis(b, { scis: p5Scis, pollIntervalMs: P5_POLL_MS, temporalPid: temporalServerPid(b.temporal.address), log });
+    log(`  ${JSON.stringify(p5)}`);
+
+    log('P6 event intake: autocannon against POST /api/v1/events/jira (3,000 events, ≤ 15 s)');
+    await b.deps.workflows.control(scis.twoWay, 'pause'); // intake only: the events queue, no sync work
+    const target = b.jira.store.issue(pairs.twoWay[0]!.issueId)!;
+    const p6 = await measureIntake(b, { id: target.id, key: target.key }, { amount: 3000, connections: 10, maxSeconds: 15 });
+    log(`  ${p6.events_per_s} events/s, p50 ${p6.p50_ms} ms, p99 ${p6.p99_ms} ms, non-2xx ${p6.non_2xx}, errors ${p6.errors}`);
+
+    const baseline = uniformPollBaseline(SEED_POLL_MS);
+    const cli = await findTemporalCli();
+    const pgVersion = await b.db.prisma.$queryRawUnsafe<{ server_version: string }[]>('SHOW server_version');
+    const result = {
+      started_at: new Date(started).toISOString(),
+      duration_s: Number(elapsed()),
+      command: 'npm run bench',
+      machine: {
+        platform: `${os.platform()} ${os.release()}`,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        cores: os.cpus().length,
+        memory_gb: round(os.totalmem() / 1024 ** 3, 1),
+        load_avg_at_start: loadStart.map((l) => round(l, 1)),
+        load_avg_at_end: os.loadavg().map((l) => round(l, 1)),
+      },
+      versions: {
+        node: process.version,
+        temporal_cli: cli ? await cliVersion(cli) : 'unknown',
+        '@temporalio/worker': packageVersion('@temporalio/worker'),
+        fastify: packageVersion('fastify'),
+        '@prisma/client': packageVersion('@prisma/client'),
+        postgresql: pgVersion[0]?.server_version ?? 'unknown',
+        autocannon: packageVersion('autocannon'),
+        commit: gitCommit(),
+      },
+      settings: {
+        samples_per_latency_figure: SAMPLES,
+        p1_poll_only_interval_ms: 1000,
+        p1_notifications: 'Zoho watch channel → POST /api/v1/callbacks/zoho/notifications → zohoNotification signal; SCI poll interval 1 h',
+        p2_path: 'Jira REST edit → simulator Forge delivery (FIT) → POST /api/v1/events/jira → jiraEvent signal; SCI poll interval 1 h',
+        p4_module: 'Leads → SUP issues (auto-create, one poll)',
+        p5_poll_interval_ms: P5_POLL_MS,
+        p6: { amount: 3000, connections: 10, max_seconds: 15, target_sci: 'paused (events queue; intake cost only)' },
+        realistic_latency: { zoho_ms: REALISTIC.zohoMs, jira_ms: REALISTIC.jiraMs, how: 'Zoho: simulator latency knob; Jira: bench/latency-proxy.ts (the Jira simulator has no latency knob)' },
+        database: 'PostgreSQL (private throwaway cluster)',
+        worker: 'worker/main.ts as a child process (one worker)',
+      },
+      p1: { ...strip(zero.p1), mode: 'notifications', poll_only: strip(zero.p1_poll_only), ratio_poll_only_to_notifications_p50: round(zero.p1_poll_only.p50_ms / zero.p1.p50_ms, 2) },
+      p2: strip(zero.p2),
+      p3: zero.p3,
+      p4: zero.p4,
+      p5,
+      p6,
+      baseline_seed_5min_poll: { ...baseline, note: 'latency 0–300 s by construction: a change waits for the next 5-minute poll' },
+      realistic: {
+        latency: realistic.latency,
+        p1: { ...strip(realistic.p1), mode: 'notifications', poll_only: strip(realistic.p1_poll_only) },
+        p2: strip(realistic.p2),
+        p3: realistic.p3,
+        p4: realistic.p4,
+        note: 'P5 and P6 do not call the vendors; they are measured once (zero latency run).',
+      },
+      targets: {
+        p1_p95_under_2s_with_notifications: zero.p1.p95_ms < 2000,
+        p1_realistic_p95_under_2s: realistic.p1.p95_ms < 2000,
+        p2_p95_under_1s: zero.p2.p95_ms < 1000,
+        p2_realistic_p95_under_1s: realistic.p2.p95_ms < 1000,
+        p3_one_zoho_call_no_jira_call: zero.p3.zoho_calls_per_idle_poll === 1 && zero.p3.jira_calls_per_idle_poll === 0,
+        p4_200_records_per_s: zero.p4.records_per_s >= 200,
+        p4_full_10000: zero.p4.records >= P4_TARGET,
+        p6_500_events_per_s: p6.events_per_s >= 500,
+        p6_p99_under_50ms: p6.p99_ms < 50,
+      },
+      samples_ms: {
+        p1_notifications: zero.p1.samples.map((v) => round(v, 1)),
+        p1_poll_only: zero.p1_poll_only.samples.map((v) => round(v, 1)),
+        p2: zero.p2.samples.map((v) => round(v, 1)),
+        realistic_p1_notifications: realistic.p1.samples.map((v) => round(v, 1)),
+        realistic_p1_poll_only: realistic.p1_poll_only.samples.map((v) => round(v, 1)),
+        realistic_p2: realistic.p2.samples.map((v) => round(v, 1)),
+      },
+    };
+
+    const rt = `Zoho ${REALISTIC.zohoMs} ms, Jira ${REALISTIC.jiraMs} ms`;
+    const md = [
+      `# Benchmark results (${result.started_at})`,
+      '',
+      `\`npm run bench\` on ${result.machine.cores} cores (${result.machine.cpu}), load average ${loadStart.map((l) => l.toFixed(1)).join(' ')} at start; ${result.duration_s} s in all. Commit ${result.versions.commit}.`,
+      '',
+      `| Figure | Target | Vendors at 0 ms | Realistic (${rt}) |`,
+      '| --- | --- | --- | --- |',
+      `| P1 CRM → Jira with notifications, p50 / p95 / p99 | p95 < 2 s | ${fmt(zero.p1)} | ${fmt(realistic.p1)} |`,
+      `| P1 CRM → Jira poll-only (1 s interval), p50 / p95 / p99 | — | ${fmt(zero.p1_poll_only)} | ${fmt(realistic.p1_poll_only)} |`,
+      `| Seed baseline: 5-minute poll, p50 / p95 / p99 | — | ${fmt(baseline)} | ${fmt(baseline)} |`,
+      `| P2 Jira → Zoho, p50 / p95 / p99 | p95 < 1 s | ${fmt(zero.p2)} | ${fmt(realistic.p2)} |`,
+      `| P3 calls per idle poll (Zoho / Jira) | 1 / 0 | ${zero.p3.zoho_calls_per_idle_poll} / ${zero.p3.jira_calls_per_idle_poll} (${zero.p3.polls} polls) | ${realistic.p3.zoho_calls_per_idle_poll} / ${realistic.p3.jira_calls_per_idle_poll} (${realistic.p3.polls} polls) |`,
+      `| P4 auto-create backfill, records/s (records) | ≥ 200/s for 10,000 | ${zero.p4.records_per_s}/s (${zero.p4.records}${zero.p4.scaled_down ? ', scaled down' : ''}) | ${realistic.p4.records_per_s}/s (${realistic.p4.records}) |`,
+      `| P5 ${p5.scis} idle SCIs, one worker: CPU / RSS (poll ${p5.poll_interval_s} s) | bounded | ${p5.cpu_pct_idle}% / ${p5.rss_mb} MB (${p5.rss_kb_per_sci} KB per SCI; ≈ ${p5.cpu_pct_idle_at_5min_poll}% at 5-min polls) | — |`,
+      `| P5 Temporal actions per hour | reported | ${p5.temporal_actions_per_hour_at_5min_poll.toLocaleString('en')} at 5-min polls (${p5.temporal_actions_per_poll} per poll) | — |`,
+      `| P6 event intake: events/s, p99 | ≥ 500/s, p99 < 50 ms | ${p6.events_per_s}/s, p99 ${p6.p99_ms} ms (${p6.requests} events, ${p6.non_2xx} non-2xx) | — |`,
+      '',
+      'P6 and P5 call no vendor, so they are measured once. Latency samples and settings are in latest.json; the plot is latest.png (not committed).',
+      '',
+    ].join('\n');
+
+    const series: Series[] = [
+      { name: 'P1 notifications (0 ms)', samples: zero.p1.samples },
+      { name: 'P1 poll-only 1 s (0 ms)', samples: zero.p1_poll_only.samples },
+      { name: 'P2 Jira → Zoho (0 ms)', samples: zero.p2.samples },
+      { name: 'P1 notifications (realistic)', samples: realistic.p1.samples },
+      { name: 'P1 poll-only 1 s (realistic)', samples: realistic.p1_poll_only.samples },
+      { name: 'P2 Jira → Zoho (realistic)', samples: realistic.p2.samples },
+    ];
+    let png: Buffer | undefined;
+    try {
+      png = svgToPng(latencyChartSvg(series, SEED_POLL_MS));
+    } catch (err) {
+      log(`plot not rendered: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+    const files = await writeResults(RESULTS_DIR, stamp, result, md, png);
+    console.log(`\n${md}`);
+    log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  } catch (err) {
+    exitCode = 1;
+    console.error(err);
+  } finally {
+    log('stopping the stack');
+    await b.close();
+  }
+  log(`done in ${elapsed()} s`);
+  process.exit(exitCode);
+}
+
+function strip(r: LatencyResult): Percentiles & { failures: number } {
+  return { p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, n: r.n, failures: r.failures };
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+await main();

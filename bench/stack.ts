@@ -1,0 +1,250 @@
+// The whole product on loopback for the benchmarks: a Temporal dev server of its own, a private PostgreSQL,
+// the Zoho and Jira simulators, the API listening on a real port (Forge deliveries and Zoho callbacks reach
+// it over HTTP) and the production worker (`worker/main.ts`) as a child process, so its CPU and memory are
+// its own. A tenant is connected with App OAuth 2.0 through the real grant-code exchange.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createJiraClient, type JiraClient } from '../clients/jira';
+import { createZohoOAuth, ZOHO_APP_SCOPES } from '../clients/zoho';
+import { buildServer } from '../api/server';
+import { createAppDeps, type AppDeps } from '../api/deps';
+import { fitClaimsSchema, rememberSystemToken, upsertTenant } from '../api/plugins/forge-auth';
+import { parseConfig, type Config } from '../lib/config';
+import { generateSecretsKey, SecretCipher } from '../lib/secrets/cipher';
+import { sciDefinitionSchema, type SciDefinitionInput } from '../lib/sci/definition';
+import { sealTo, TenantClients } from '../lib/tenant-clients';
+import { migrateDatabase, openDatabase, type Database } from '../prisma/database';
+import type { SmartConnectedItem, Tenant } from '../prisma/generated/client';
+import { fitClaimsFor, signForgeInvocationToken, startJiraSimulator, type InstallationInfo, type JiraSimulator } from '../sandbox/jira';
+import { startZohoSimulator, type ZohoSimulator } from '../sandbox/zoho';
+import { startDevServer, type DevServer } from '../scripts/temporal/dev-server';
+import { provisionTemporalCli } from '../scripts/temporal/provision';
+import { startTestPostgres } from '../test/support/postgres';
+import { freePort } from '../test/support/ports';
+import { statusQuery, type SciStatus, type SciWorkflowInput } from '../workflows/messages';
+import { sciWorkflow } from '../workflows/sci-workflow';
+import { startDelayProxy, startEventRelay, type DelayProxy, type EventRelay } from './latency-proxy';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TASK_QUEUE = 'bench-sci-sync';
+
+export interface BenchStack {
+  config: Config;
+  cipher: SecretCipher;
+  deps: AppDeps;
+  db: Database;
+  temporal: { server: DevServer; client: Client; address: string };
+  zoho: ZohoSimulator;
+  jira: JiraSimulator;
+  /** Delays every Jira call by `jiraProxy.delayMs` on its way to the simulator (realistic run). */
+  jiraProxy: DelayProxy;
+  /** Re-signs Forge deliveries for the proxied installation (realistic run), then hands them to the API. */
+  eventRelay: EventRelay;
+  api: FastifyInstance;
+  apiUrl: string;
+  tenant: Tenant;
+  /** A person on the Jira site (Basic auth, straight to the simulator). */
+  jiraPerson: JiraClient;
+  worker(): ChildProcess | undefined;
+  startWorker(): Promise<ChildProcess>;
+  stopWorker(): Promise<void>;
+  /** Vendor latency: Zoho through the simulator's own knob, Jira through the delay proxy. */
+  setLatency(l: { zohoMs: number; jiraMs: number }): Promise<void>;
+  createSci(def: SciDefinitionInput, workflow?: Partial<SciWorkflowInput>): Promise<SmartConnectedItem>;
+  status(sci: SmartConnectedItem): Promise<SciStatus>;
+  close(): Promise<void>;
+}
+
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bench-'));
+    closers.push(() => rm(dir, { recursive: true, force: true }));
+
+    log('starting Temporal dev server and PostgreSQL');
+    const cli = await provisionTemporalCli(log);
+    const [server, pg] = await Promise.all([
+      (async () => startDevServer({ cli, port: await freePort(), dbFile: path.join(dir, 'temporal.db'), startTimeoutMs: 120_000 }))(),
+      startTestPostgres(),
+    ]);
+    closers.push(() => server.stop());
+    closers.push(() => pg.stop());
+    const dbUrl = new URL(pg.url);
+    dbUrl.pathname = '/postgres';
+    await migrateDatabase(dbUrl.toString());
+    const db = await openDatabase({ databaseUrl: dbUrl.toString(), dataDir: dir });
+    closers.push(() => db.close());
+    const connection = await Connection.connect({ address: server.address });
+    closers.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+
+    log('starting simulators and the API');
+    const apiPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const eventRelay = await startEventRelay(`${apiUrl}/api/v1/events/jira`);
+    closers.push(() => eventRelay.close());
+    const jira = await startJiraSimulator({ port: 0, forge: { eventUrl: `${apiUrl}/api/v1/events/jira`, retryDelayMs: 200 } });
+    closers.push(() => jira.close());
+    const jiraProxy = await startDelayProxy(jira.url);
+    closers.push(() => jiraProxy.close());
+    // Zoho's rolling credit allowance is irrelevant here; its concurrency limit (20) stays as in Zoho.
+    const zoho = await startZohoSimulator({ port: 0, creditsPerDay: 100_000_000, refreshesPer10Min: 0 });
+    closers.push(() => zoho.close());
+
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      FORGE_APP_ID: jira.appId,
+      FORGE_JWKS_URL: `${jira.url}/.well-known/jwks.json`,
+      SECRETS_KEY: generateSecretsKey(),
+      PUBLIC_URL: apiUrl,
+      DATABASE_URL: dbUrl.toString(),
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      SCI_POLL_INTERVAL: '5m',
+      ZOHO_SANDBOX_URL: zoho.url,
+    });
+    const cipher = new SecretCipher(config.SECRETS_KEY!);
+    const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints: zoho.endpoints, zohoTimeoutMs: 30_000 });
+    const deps = createAppDeps({ config, prisma: db.prisma, temporal: client, cipher, clients, zohoEndpoints: zoho.endpoints, taskQueue: TASK_QUEUE });
+    const api = await buildServer(deps);
+    await api.listen({ host: '127.0.0.1', port: apiPort });
+    closers.push(() => api.close());
+
+    // The tenant, as on its first Forge call, then App OAuth 2.0 as an admin connects it.
+    const claims = fitClaimsSchema.parse(fitClaimsFor(jira.installation()));
+    const tenant = await rememberSystemToken(deps, await upsertTenant(deps, claims, jira.cloudId), jira.systemToken);
+    const oauth = createZohoOAuth({ credentials: zoho.demoClient, endpoints: zoho.endpoints });
+    const tokens = await oauth.exchangeGrantCode({ dc: 'us', code: zoho.mintGrantCode({ scopes: ZOHO_APP_SCOPES }) });
+    const secret = sealTo(cipher, tenant.id, 'zoho.clientSecret', zoho.demoClient.clientSecret);
+    const refresh = sealTo(cipher, tenant.id, 'zoho.refreshToken', tokens.refreshToken);
+    await db.prisma.zohoConnection.create({
+      data: {
+        tenantId: tenant.id,
+        mode: 'APP_OAUTH',
+        state: 'CONNECTED',
+        dataCenter: 'us',
+        apiDomain: tokens.apiDomain,
+        clientId: zoho.demoClient.clientId,
+        clientSecretCiphertext: secret.ciphertext,
+        clientSecretKeyId: secret.keyId,
+        refreshTokenCiphertext: refresh.ciphertext,
+        refreshTokenKeyId: refresh.keyId,
+        grantedScopes: tokens.scopes ?? [...ZOHO_APP_SCOPES],
+        connectedAt: new Date(),
+      },
+    });
+
+    let child: ChildProcess | undefined;
+    const stopWorker = async () => {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    };
+    closers.push(stopWorker);
+    const startWorker = async () => {
+      await stopWorker();
+      const c = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'worker', 'main.ts')], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          DATABASE_URL: config.DATABASE_URL,
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+          SECRETS_KEY: config.SECRETS_KEY,
+          ZOHO_SANDBOX_URL: zoho.url,
+          PUBLIC_URL: apiUrl,
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child = c;
+      return c;
+    };
+
+    const installation = (apiBaseUrl: string): InstallationInfo => ({ ...jira.installation(), apiBaseUrl });
+    const setLatency = async (l: { zohoMs: number; jiraMs: number }) => {
+      zoho.setFaults({ latencyMs: l.zohoMs });
+      jiraProxy.delayMs = l.jiraMs;
+      // The worker reaches Jira at the tenant's apiBaseUrl: the proxy when Jira calls should be slow.
+      const base = l.jiraMs > 0 ? `${jiraProxy.url}/ex/jira/${jira.cloudId}` : jira.apiBaseUrl;
+      await db.prisma.tenant.update({ where: { id: tenant.id }, data: { apiBaseUrl: base } });
+      // Forge deliveries carry the installation's apiBaseUrl (and the API stores it): the relay re-signs
+      // them with the proxied one, so the next event does not point the tenant back at the simulator.
+      eventRelay.resign = l.jiraMs > 0 ? (exp) => signForgeInvocationToken(fitClaimsFor(installation(base)), { expiresInSeconds: exp }) : undefined;
+      jira.setEventUrl(l.jiraMs > 0 ? eventRelay.url : `${apiUrl}/api/v1/events/jira`);
+    };
+
+    const status = (sci: SmartConnectedItem) => client.workflow.getHandle(deps.workflows.workflowId(sci)).query(statusQuery);
+
+    return {
+      config,
+      cipher,
+      deps,
+      db,
+      temporal: { server, client, address: server.address },
+      zoho,
+      jira,
+      jiraProxy,
+      eventRelay,
+      api,
+      apiUrl,
+      tenant,
+      jiraPerson: createJiraClient({ baseUrl: jira.url, auth: { type: 'basic', ...jira.basicAuth } }),
+      worker: () => child,
+      startWorker,
+      stopWorker,
+      setLatency,
+      status,
+      async createSci(input, workflow = {}) {
+        const def = sciDefinitionSchema.parse(input);
+        const project = jira.store.project(def.jiraProjectId)!;
+        const sci = await db.prisma.smartConnectedItem.create({
+          data: {
+            tenantId: tenant.id,
+            name: def.name,
+            syncMode: def.syncMode,
+            jiraProjectId: def.jiraProjectId,
+            jiraProjectKey: project.key,
+            jiraIssueTypeId: def.jiraIssueTypeId,
+            zohoModule: def.zohoModule,
+            displayFields: def.displayFields,
+            fieldMappings: def.fieldMappings,
+            options: def.options,
+            createdAt: new Date(Date.now() - 1000),
+          },
+        });
+        const workflowId = deps.workflows.workflowId(sci);
+        const withId = await db.prisma.smartConnectedItem.update({ where: { id: sci.id }, data: { workflowId } });
+        await client.workflow.start(sciWorkflow, {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [{ tenantId: tenant.id, sciId: sci.id, pollIntervalMs: 3_600_000, ...workflow }],
+        });
+        return withId;
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** A short unique label. */
+export const tag = () => randomUUID().slice(0, 8);
