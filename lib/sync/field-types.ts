@@ -237,7 +237,7 @@ function scalarText(v: unknown): string {
     const inner = o.value ?? o.name;
     return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : JSON.stringify(v);
   }
-  return String(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** Stable comparison of field values across the two APIs' representations. */
