@@ -178,6 +178,35 @@ describe('Forge event delivery', () => {
     }
   });
 
+  it('times out a slow receiver and redelivers with TIMEOUT_ERROR', async () => {
+    const quick = await startJiraSimulator({ forge: { retryDelayMs: 10, timeoutMs: 200 } });
+    let calls = 0;
+    const bodies: unknown[] = [];
+    const slow = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(JSON.parse(data));
+        // The first answer comes far too late; the second at once.
+        const delay = calls++ === 0 ? 2_000 : 0;
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), delay).unref();
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      quick.setEventUrl(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/events`);
+      await fetch(`${quick.url}/__sandbox/issues/DEMO-1/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'ping' }) });
+      await quick.idle();
+      expect(bodies).toHaveLength(2);
+      expect(forgeRemoteEventBodySchema.parse(bodies[1]).payload.retryContext?.retryReason).toBe('TIMEOUT_ERROR');
+      expect(quick.deliveries.at(-1)?.state).toBe('delivered');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+      await quick.close();
+    }
+  });
+
   it('records events without sending them when no endpoint is configured', async () => {
     const basic = createJiraClient({ baseUrl: sim.url, auth: { type: 'basic', ...sim.basicAuth } });
     await basic.issues.edit('DEMO-1', { fields: { summary: 'Quiet edit' } });
