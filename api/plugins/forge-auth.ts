@@ -73,8 +73,12 @@ export interface FitVerifier {
 }
 
 /** Verifies FITs against a JWKS; jose caches the key set and refetches it when it meets an unknown `kid`. */
-export function createFitVerifier(opts: { appId: string; jwksUrl: string } | { appId: string; keys: JWTVerifyGetKey }): FitVerifier {
-  const keys = 'keys' in opts ? opts.keys : createRemoteJWKSet(new URL(opts.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 });
+export function createFitVerifier(
+  opts: { appId: string; jwksUrl: string; /** Minimum time between JWKS fetches (default 30 s). */ cooldownMs?: number } | { appId: string; keys: JWTVerifyGetKey },
+): FitVerifier {
+  // The key set is cached; a token with an unknown `kid` triggers a refetch (Forge rotating its keys),
+  // at most once per cooldown so a flood of forged kids cannot hammer the JWKS host.
+  const keys = 'keys' in opts ? opts.keys : createRemoteJWKSet(new URL(opts.jwksUrl), { timeoutDuration: 3000, cooldownDuration: opts.cooldownMs ?? 30_000 });
   return {
     async verify(token) {
       let payload: unknown;

@@ -1,11 +1,15 @@
 // The FIT check on its own: a scope with the plugin and one route that echoes what the plugin decided,
 // over the real test database and the Jira simulator's JWKS.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFrom } from '../../lib/tenant-clients';
 import { errorHandler } from '../plugins/error-handler';
-import { forgeAuth, systemTokenExpiry } from '../plugins/forge-auth';
+import { createFitVerifier, FitRejectedError, forgeAuth, systemTokenExpiry } from '../plugins/forge-auth';
+import { fitClaimsFor } from '../../sandbox/jira';
 import { createTestApp, type TestApp } from './helper';
 
 let t: TestApp;
@@ -66,7 +70,7 @@ describe('forge-auth', () => {
     const inst = t.installation('reinstall');
     const fresh = `${inst.installationId}-again`;
     const res = await whoami({
-      authorization: `Bearer ${await t.fit({ site: 'reinstall', claims: { app: { ...(await claimsApp('reinstall')), installationId: fresh } } })}`,
+      authorization: `Bearer ${await t.fit({ site: 'reinstall', claims: { app: { ...claimsApp('reinstall'), installationId: fresh } } })}`,
     });
     expect(res.statusCode).toBe(200);
     expect(res.json<{ tenantId: string }>().tenantId).toBe(first.tenantId);
@@ -126,6 +130,41 @@ describe('forge-auth', () => {
   });
 });
 
+describe('JWKS key rotation', () => {
+  it('accepts tokens signed with a key published after the first fetch (unknown kid → refetch)', async () => {
+    const keys: JWK[] = [];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const appId = t.jira.appId;
+      const verifier = createFitVerifier({ appId, jwksUrl: `http://127.0.0.1:${port}/jwks.json`, cooldownMs: 0 });
+      const makeKey = async (kid: string) => {
+        const { privateKey, publicKey } = await generateKeyPair('RS256');
+        keys.push({ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
+        return async () =>
+          new SignJWT({ app: fitClaimsFor(t.installation()).app })
+            .setProtectedHeader({ alg: 'RS256', kid })
+            .setIssuer('forge/invocation-token')
+            .setAudience(appId)
+            .setIssuedAt()
+            .setExpirationTime('1m')
+            .sign(privateKey);
+      };
+      const signOld = await makeKey('old');
+      await expect(verifier.verify(await signOld())).resolves.toMatchObject({ app: { id: appId } });
+      const signNew = await makeKey('new');
+      keys.splice(0, 1); // Forge retires the old key
+      await expect(verifier.verify(await signNew())).resolves.toMatchObject({ app: { id: appId } });
+      await expect(verifier.verify(await signOld())).rejects.toBeInstanceOf(FitRejectedError);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 function b64(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
@@ -137,7 +176,6 @@ function tamper(jwt: string): string {
   return `${h}.${b64(payload)}.${s}`;
 }
 
-async function claimsApp(site: string) {
-  const { fitClaimsFor } = await import('../../sandbox/jira');
+function claimsApp(site: string) {
   return fitClaimsFor(t.installation(site)).app;
 }
