@@ -6,9 +6,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * One React for the whole bundle. Some Atlaskit dependencies still declare react-dom ^18 as a peer, so npm
+ * nests a react-dom 18 under them; bundled beside React 19 it crashes at start (it reaches for React 18
+ * internals). Every import of react / react-dom resolves to the application's own copy instead.
+ */
+const ONE_REACT = {
+  react: dirname(require.resolve('react/package.json')),
+  'react-dom': dirname(require.resolve('react-dom/package.json')),
+};
 
 export const SCREENS = {
   'admin-page': { entry: 'static/ui/admin/main.tsx', title: 'Zoho CRM Connector' },
@@ -64,7 +76,7 @@ export async function buildCustomUi(opts: BuildOptions = {}): Promise<Record<Scr
       legalComments: 'none',
       logLevel: 'warning',
       define: { 'process.env.NODE_ENV': JSON.stringify(opts.minify === false ? 'development' : 'production') },
-      ...(opts.bridgeModule ? { alias: { '@forge/bridge': opts.bridgeModule } } : {}),
+      alias: { ...ONE_REACT, ...(opts.bridgeModule ? { '@forge/bridge': opts.bridgeModule } : {}) },
     });
     await writeFile(join(dir, 'index.html'), page(screen.title));
     if (name === 'issue-panel') await writeFile(join(dir, 'zoho-crm.svg'), PANEL_ICON);

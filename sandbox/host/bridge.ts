@@ -53,3 +53,31 @@ export const view = {
   async close(): Promise<void> {},
   async submit(): Promise<void> {},
 };
+
+// Jira grows a Custom UI iframe to fit its content (Forge ships iframe-resizer for that); the host page
+// does the same when told the content's height. An open dialog counts too, so a modal is never squeezed
+// into a short panel.
+if (typeof window !== 'undefined' && window.parent !== window && typeof ResizeObserver !== 'undefined') {
+  let last = 0;
+  let queued = false;
+  const report = () => {
+    queued = false;
+    const root = document.getElementById('root');
+    let height = Math.ceil((root?.getBoundingClientRect().height ?? 0) + 16);
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) height = Math.max(height, dialog.scrollHeight + 160);
+    if (Math.abs(height - last) < 2) return;
+    last = height;
+    window.parent.postMessage({ type: 'forge-host:resize', height }, window.location.origin);
+  };
+  const schedule = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(report);
+  };
+  window.addEventListener('load', () => {
+    const root = document.getElementById('root');
+    if (root) new ResizeObserver(schedule).observe(root);
+    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
+    schedule();
+  });
+}

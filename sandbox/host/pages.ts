@@ -39,6 +39,16 @@ const STYLE = `
   .note { color: #6B778C; font-size: 13px; }
 `;
 
+/** Grows each app iframe to its content, as Jira does; modals get at least a screenful to centre in. */
+const RESIZE_SCRIPT = `
+  window.addEventListener('message', (e) => {
+    if (e.origin !== window.location.origin || !e.data || e.data.type !== 'forge-host:resize') return;
+    for (const frame of document.querySelectorAll('iframe')) {
+      if (frame.contentWindow === e.source) frame.style.height = Math.max(Number(frame.dataset.minHeight || 200), e.data.height) + 'px';
+    }
+  });
+`;
+
 interface Chrome {
   title: string;
   active: 'admin' | 'issues';
@@ -65,7 +75,7 @@ export function layout(c: Chrome): string {
   </aside>
   <main>${c.body}</main>
 </div>
-${c.script ? `<script>${c.script}</script>` : ''}
+<script>${RESIZE_SCRIPT}${c.script ?? ''}</script>
 </body></html>`;
 }
 
@@ -79,7 +89,7 @@ export function adminPage(accountLabel: string, accountId: string): string {
     title: 'Zoho CRM Connector',
     active: 'admin',
     accountLabel,
-    body: `<iframe id="forge-admin-page" title="Zoho CRM Connector admin page" src="${escapeHtml(screenUrl('admin-page', { moduleKey: 'zoho-crm-admin', accountId }))}" style="height: calc(100vh - 110px)"></iframe>`,
+    body: `<iframe id="forge-admin-page" title="Zoho CRM Connector admin page" src="${escapeHtml(screenUrl('admin-page', { moduleKey: 'zoho-crm-admin', accountId }))}" data-min-height="880" style="height: 880px"></iframe>`,
   });
 }
 
@@ -149,7 +159,7 @@ export function issueView(accountLabel: string, accountId: string, issue: ViewIs
     <div class="details"><h3>Details</h3>${detailsHtml(issue)}</div>
     <div class="app-panel">
       <div><img src="/ui/issue-panel/zoho-crm.svg" width="18" height="18" alt=""> Zoho CRM</div>
-      <iframe id="forge-issue-panel" title="Zoho CRM issue panel" src="${escapeHtml(panelSrc)}" style="height: 560px"></iframe>
+      <iframe id="forge-issue-panel" title="Zoho CRM issue panel" src="${escapeHtml(panelSrc)}" data-min-height="200" style="height: 200px"></iframe>
     </div>
   </section>
 </div>`,

@@ -27,12 +27,14 @@ export function SummaryCards({ connection }: { connection: Connection }) {
           </strong>
         </Card>
         <Card title="Automation" testId="card-automation">
-          <Lozenge appearance={connection.automation.active ? 'success' : 'moved'}>{connection.automation.active ? 'Running' : 'Off'}</Lozenge>
+          <Inline>
+            <Lozenge appearance={connection.automation.active ? 'success' : 'moved'}>{connection.automation.active ? 'Running' : 'Off'}</Lozenge>
+          </Inline>
           <span>{connection.automation.description}</span>
         </Card>
         {connection.mode === 'APP_OAUTH' && (
           <Card title="API domain" testId="card-api-domain">
-            {connection.apiDomain ? <code>{connection.apiDomain}</code> : <Subtle>Not connected yet</Subtle>}
+            {connection.apiDomain ? <code style={{ overflowWrap: 'anywhere' }}>{connection.apiDomain}</code> : <Subtle>Not connected yet</Subtle>}
           </Card>
         )}
       </Inline>
