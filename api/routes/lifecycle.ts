@@ -14,6 +14,8 @@ import { routeErrorHandler } from '../services/route-support';
 // payload; nothing in them is needed (the FIT says who is calling), so any JSON object is accepted.
 const triggerBody = z.looseObject({}).nullish();
 
+const RECONCILE_BUDGET_MS = 3000;
+
 const tokenReply = z.object({
   /** Whether a Jira app token is stored for this site. */
   systemTokenStored: z.boolean(),
@@ -23,7 +25,8 @@ const tokenReply = z.object({
 
 const installedReply = tokenReply.extend({
   tenantId: z.string(),
-  workflows: z.object({ running: z.number().int(), stopped: z.number().int(), failed: z.number().int() }),
+  /** Workflows brought in line; null when that continues in the background (large site or Temporal slow). */
+  workflows: z.object({ running: z.number().int(), stopped: z.number().int(), failed: z.number().int() }).nullable(),
 });
 
 export const lifecycleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
@@ -64,12 +67,24 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
     },
     async (request) => {
       const tenant = request.forge.tenant;
-      const report = await reconcileWorkflows(deps, { tenantId: tenant.id, concurrency: 4 });
-      if (report.failed.length > 0) request.log.warn({ tenantId: tenant.id, failed: report.failed.length }, 'some SCI workflows could not be brought in line');
+      // Forge waits 5 s for a remote: answer within the budget and let a large site finish in the background.
+      const reconciling = reconcileWorkflows(deps, { tenantId: tenant.id, concurrency: 4 }).then(
+        (report) => {
+          if (report.failed.length > 0) request.log.warn({ tenantId: tenant.id, failed: report.failed.length }, 'some SCI workflows could not be brought in line');
+          return report;
+        },
+        (err: unknown) => {
+          request.log.warn({ err, tenantId: tenant.id }, 'SCI workflow reconciliation failed');
+          return undefined;
+        },
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<'later'>((resolve) => (timer = setTimeout(() => resolve('later'), RECONCILE_BUDGET_MS)));
+      const report = await Promise.race([reconciling, budget]).finally(() => clearTimeout(timer));
       return {
         tenantId: tenant.id,
         ...tokenState(tenant),
-        workflows: { running: report.running, stopped: report.stopped, failed: report.failed.length },
+        workflows: report && report !== 'later' ? { running: report.running, stopped: report.stopped, failed: report.failed.length } : null,
       };
     },
   );
