@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ZOHO_DC_IDS, sandboxZohoEndpoints, type ZohoDc, type ZohoEndpoints } from '../../clients/zoho/datacenters';
 import type { ExchangeHook } from '../shared/exchange';
@@ -112,6 +112,8 @@ export async function startZohoSimulator(opts: ZohoSimulatorOptions = {}): Promi
 
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    // Request logs would print URLs, and Zoho accepts codes, tokens and client secrets in query strings.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
   });
   buildApp(app as unknown as FastifyInstance, sim, opts.onExchange, resetData);

@@ -143,6 +143,7 @@ export function recordRoutes(app: FastifyInstance, sim: Sim): void {
       more_records: more,
     };
     if (more) {
+      prunePageTokens(sim);
       const token = randomToken(12);
       const expiresMs = sim.now() + PAGE_TOKEN_TTL_MS;
       sim.pageTokens.set(token, { bind, offset: offset + perPage, expiresMs, userId: user });
@@ -353,6 +354,15 @@ export function recordRoutes(app: FastifyInstance, sim: Sim): void {
     const r = remove(def, [params(req).id ?? ''], req);
     return sendJson(reply, r.status, r.body);
   });
+}
+
+/** Page tokens live 24 h; drop expired ones and keep the map bounded for long-running sandboxes. */
+function prunePageTokens(sim: Sim): void {
+  if (sim.pageTokens.size < 1000) return;
+  const now = sim.now();
+  for (const [k, v] of sim.pageTokens) if (v.expiresMs < now) sim.pageTokens.delete(k);
+  const excess = sim.pageTokens.size - 10_000;
+  if (excess > 0) for (const k of [...sim.pageTokens.keys()].slice(0, excess)) sim.pageTokens.delete(k);
 }
 
 function checkTrigger(body: unknown): void {
