@@ -2,6 +2,8 @@
 // repositories, tests pass their own. Keys are the activity type names the Temporal UI shows (F32), and
 // every body runs through `classified` so vendor failures map onto Temporal retry semantics.
 import { ChannelKeeper, type ReconcileChannelsInput, type ReconcileChannelsResult } from './channels/keeper';
+import { backfillActivities, BackfillRunner } from './backfill';
+import { BudgetGuard, budgetGuarded, zohoBudgetFor, type ZohoBudgetChoice } from './budget';
 import { classified } from './errors';
 import type { SecretCipher } from '../lib/secrets/cipher';
 import { SciSyncEngine } from './sync/engine';
@@ -22,6 +24,8 @@ export interface ChannelReconciler {
 export interface ActivityDeps {
   sync: SciSync;
   channels?: ChannelReconciler;
+  /** Backfill of existing records (F34). */
+  backfill?: BackfillRunner;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -33,12 +37,19 @@ export function createActivities(deps: ActivityDeps) {
         if (!deps.channels) throw new Error('This worker was built without Zoho channel support.');
         return deps.channels.reconcile(input);
       }),
+    ...backfillActivities(deps.backfill),
   };
 }
 
 /** The production wiring: the sync engine over the database and the tenants' vendor clients. */
-export function createSyncActivities(deps: SyncDeps & { cipher: SecretCipher }) {
-  return createActivities({ sync: new SciSyncEngine(deps), channels: new ChannelKeeper(deps) });
+export function createSyncActivities(deps: SyncDeps & { cipher: SecretCipher; zohoBudget?: ZohoBudgetChoice }) {
+  // F36: every Zoho call is counted per tenant; SCI automation pauses at the budget line, backfills too.
+  const budget = zohoBudgetFor(deps, deps.zohoBudget);
+  return createActivities({
+    sync: budgetGuarded(new SciSyncEngine(deps), new BudgetGuard(deps.prisma, budget)),
+    channels: new ChannelKeeper(deps),
+    backfill: new BackfillRunner(deps, budget),
+  });
 }
 
 export type SciActivities = ReturnType<typeof createActivities>;

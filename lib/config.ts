@@ -63,6 +63,10 @@ export const configSchema = z.object({
   ZOHO_CHANNEL_TTL: duration.default(3_600_000),
   /** Register Zoho notification channels (needs PUBLIC_URL reachable by Zoho, or the sandbox). */
   ZOHO_NOTIFICATIONS: bool.default(true),
+  /** Zoho API credits the org may spend per rolling 24 h (F36; Zoho: 5,000 Free … 5,000,000 Enterprise). */
+  ZOHO_DAILY_CREDITS: z.coerce.number().int().positive().default(100_000),
+  /** Share of ZOHO_DAILY_CREDITS at which automation pauses until the window allows (F36). */
+  ZOHO_BUDGET_PAUSE_SHARE: z.coerce.number().gt(0).max(1).default(0.9),
   ATTACHMENT_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -30,7 +30,13 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
     connection: deps.connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    activities: createSyncActivities({ prisma: deps.prisma, clients: deps.clients, cipher: deps.cipher, log: deps.log }),
+    activities: createSyncActivities({
+      prisma: deps.prisma,
+      clients: deps.clients,
+      cipher: deps.cipher,
+      log: deps.log,
+      zohoBudget: { dailyCredits: deps.config.ZOHO_DAILY_CREDITS, pauseShare: deps.config.ZOHO_BUDGET_PAUSE_SHARE },
+    }),
   });
   const done = worker.run();
   return {

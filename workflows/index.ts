@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle: every workflow type the worker serves.
 export { sciWorkflow } from './sci-workflow';
 export { zohoChannelsWorkflow } from './channel-workflow';
+export { backfillWorkflow } from './backfill-workflow';

@@ -72,12 +72,12 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
   return link;
 }
 
-function defaultSummary(ctx: SciContext, record: ZohoRecord): string {
+export function defaultSummary(ctx: SciContext, record: ZohoRecord): string {
   const name = ctx.nameField ? record[ctx.nameField] : undefined;
   return truncateSummary(typeof name === 'string' && name.trim() ? name : `${ctx.module} ${record.id}`);
 }
 
-async function mappedFieldsForCreate(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<Record<string, unknown>> {
+export async function mappedFieldsForCreate(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const mappings = ctx.zohoToJiraMappings;
   if (mappings.length === 0) return out;

@@ -113,7 +113,7 @@ export class ZohoBudget {
     const end = this.now();
     const hour = hourStart(end);
     let hours = this.pending.get(tenantId);
-    if (!hours) this.pending.set(tenantId, (hours = new Map()));
+    if (!hours) this.pending.set(tenantId, (hours = new Map<number, Pending>()));
     let p = hours.get(hour);
     if (!p) hours.set(hour, (p = { used: 0, peak: 0 }));
     p.used += creditCost(info);
@@ -180,7 +180,7 @@ export class ZohoBudget {
 
   private merge(tenantId: string, hour: number, p: Pending): void {
     let hours = this.pending.get(tenantId);
-    if (!hours) this.pending.set(tenantId, (hours = new Map()));
+    if (!hours) this.pending.set(tenantId, (hours = new Map<number, Pending>()));
     const q = hours.get(hour);
     if (!q) {
       hours.set(hour, p);

@@ -1,0 +1,203 @@
+// IMPORT backfill (F34): every record that existed when the SCI was created becomes one Jira issue, linked
+// as auto-managed. Fast by working in chunks of Jira's bulk-create size, several at once; exactly once by
+// the same rule as auto-create (activities/sync/auto-create.ts): each issue carries its link key as an
+// entity property, and before creating we look those keys up, so a chunk redone after a crash links the
+// issues it already made instead of making them again.
+import pLimit from 'p-limit';
+import { BULK_CREATE_MAX, JiraError, type CreateIssueInput } from '../../clients/jira';
+import type { ZohoRecord } from '../../clients/zoho';
+import { describeError, isRecordLevel } from '../errors';
+import { createIssueOnce, defaultSummary, LINK_PROPERTY, linkKey, mappedFieldsForCreate } from '../sync/auto-create';
+import type { SciContext } from '../sync/context';
+import { RunTally } from '../sync/counts';
+import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
+import type { PageTally } from './tally';
+
+/** Chunks in flight at once per page: enough to hide round trips, few enough to stay clear of Jira's burst limits. */
+const CHUNKS_IN_FLIGHT = 4;
+/** Records whose follow-up (status, notes, attachments) runs at once. */
+const FOLLOW_UP_IN_FLIGHT = 4;
+
+interface IssueRef {
+  id: string;
+  key: string;
+}
+
+/** Records the backfill owns: those created before the SCI. Later ones are auto-create's (or nobody's). */
+export function existedBeforeSci(ctx: SciContext, record: ZohoRecord): boolean {
+  const created = zohoTime(record, 'Created_Time');
+  return created !== null && created < ctx.sci.createdAt;
+}
+
+/** Whether a new link needs the full record sync (status move, notes, attachments) beyond the created fields. */
+function needsFollowUp(ctx: SciContext): boolean {
+  if (ctx.def.syncMode === 'DISPLAY') return false;
+  const o = ctx.def.options;
+  return o.statusSync !== null || o.notesSync || o.attachmentSync;
+}
+
+export async function importRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, beat: () => void): Promise<void> {
+  const { prisma } = ctx.deps;
+  const owned = records.filter((r) => existedBeforeSci(ctx, r));
+  tally.skipped += records.length - owned.length;
+  if (owned.length === 0) return;
+  const linked = await prisma.recordLink.findMany({
+    where: { sciId: ctx.sci.id, zohoRecordId: { in: owned.map((r) => r.id) } },
+    select: { zohoRecordId: true },
+  });
+  const already = new Set(linked.map((l) => l.zohoRecordId));
+  tally.skipped += already.size;
+  const todo = owned.filter((r) => !already.has(r.id));
+  const chunks: ZohoRecord[][] = [];
+  for (let i = 0; i < todo.length; i += BULK_CREATE_MAX) chunks.push(todo.slice(i, i + BULK_CREATE_MAX));
+  const limit = pLimit(CHUNKS_IN_FLIGHT);
+  await Promise.all(
+    chunks.map((chunk) =>
+      limit(async () => {
+        await importChunk(ctx, chunk, tally);
+        beat();
+      }),
+    ),
+  );
+}
+
+async function importChunk(ctx: SciContext, chunk: ZohoRecord[], tally: PageTally): Promise<void> {
+  const issues = new Map<string, IssueRef>(); // record id → issue
+  const found = await findIssuesByLinkKeys(ctx, chunk);
+  for (const [recordId, issue] of found) issues.set(recordId, issue);
+  tally.linked += found.size;
+
+  const toCreate = chunk.filter((r) => !found.has(r.id));
+  const created = await createChunk(ctx, toCreate, tally);
+  for (const [recordId, issue] of created) issues.set(recordId, issue);
+  tally.created += created.size;
+  if (issues.size === 0) return;
+
+  const followUp = needsFollowUp(ctx);
+  const byId = new Map(chunk.map((r) => [r.id, r]));
+  const now = new Date();
+  await ctx.deps.prisma.recordLink.createMany({
+    data: [...issues].map(([recordId, issue]) => {
+      const record = byId.get(recordId)!;
+      return {
+        tenantId: ctx.tenantId,
+        sciId: ctx.sci.id,
+        jiraIssueId: issue.id,
+        jiraIssueKey: issue.key,
+        zohoModule: ctx.module,
+        zohoRecordId: recordId,
+        managed: 'AUTO' as const,
+        // The issue was made from these values: the record counts as applied unless a follow-up still runs.
+        ...(followUp ? {} : { lastZohoModifiedAt: zohoTime(record), lastZohoFingerprint: recordFingerprint(ctx, record), lastSyncedAt: now }),
+      };
+    }),
+    // Two unique keys (sci+record, sci+issue): a link someone made meanwhile is kept, never doubled.
+    skipDuplicates: true,
+  });
+  if (followUp) await followUpLinks(ctx, chunk.filter((r) => issues.has(r.id)), tally);
+}
+
+/** The issues this SCI already made for these records (a chunk redone after a crash), by link property. */
+async function findIssuesByLinkKeys(ctx: SciContext, chunk: ZohoRecord[]): Promise<Map<string, IssueRef>> {
+  const out = new Map<string, IssueRef>();
+  if (chunk.length === 0) return out;
+  const jira = await ctx.jira();
+  const keys = chunk.map((r) => `"${linkKey(ctx.sci.id, r.id)}"`).join(', ');
+  const page = await jira.issues.search({
+    jql: `project = "${ctx.def.jiraProjectId}" AND issue.property[${LINK_PROPERTY}].key in (${keys})`,
+    fields: ['summary'],
+    properties: [LINK_PROPERTY],
+    maxResults: BULK_CREATE_MAX * 2,
+  });
+  for (const issue of page.issues) {
+    const prop = issue.properties?.[LINK_PROPERTY] as { recordId?: unknown } | undefined;
+    if (typeof prop?.recordId === 'string' && !out.has(prop.recordId)) out.set(prop.recordId, { id: issue.id, key: issue.key ?? issue.id });
+  }
+  return out;
+}
+
+async function createInput(ctx: SciContext, record: ZohoRecord, tally: PageTally): Promise<CreateIssueInput> {
+  const runTally = new RunTally();
+  const fields = await mappedFieldsForCreate(ctx, record, runTally);
+  for (const e of runTally.errors) tally.note(e);
+  const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
+  delete fields.summary;
+  const key = linkKey(ctx.sci.id, record.id);
+  return {
+    project: { id: ctx.def.jiraProjectId },
+    issueType: { id: ctx.def.jiraIssueTypeId },
+    summary,
+    fields,
+    properties: [{ key: LINK_PROPERTY, value: { key, sciId: ctx.sci.id, module: ctx.module, recordId: record.id } }],
+  };
+}
+
+/** One bulk create for the chunk; failed elements are reported per record and the rest go on. */
+async function createChunk(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<Map<string, IssueRef>> {
+  const out = new Map<string, IssueRef>();
+  if (records.length === 0) return out;
+  const jira = await ctx.jira();
+  const inputs = await Promise.all(records.map((r) => createInput(ctx, r, tally)));
+  let result;
+  try {
+    result = await jira.issues.createMany(inputs);
+  } catch (err) {
+    // Jira answers 400 when every element failed; one at a time tells which record failed and why.
+    if (err instanceof JiraError && err.status === 400) return createOneByOne(ctx, records, tally);
+    throw err;
+  }
+  const failed = new Map(result.errors.map((e) => [e.failedElementNumber, e]));
+  let next = 0;
+  records.forEach((record, index) => {
+    const failure = failed.get(index);
+    if (failure) {
+      const why = [...(failure.elementErrors?.errorMessages ?? []), ...Object.entries(failure.elementErrors?.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
+      tally.fail(`record ${record.id}: issue not created: Jira ${failure.status ?? 400}: ${why || 'refused'}`);
+      return;
+    }
+    const issue = result.issues[next++];
+    if (issue) out.set(record.id, { id: issue.id, key: issue.key });
+  });
+  return out;
+}
+
+async function createOneByOne(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<Map<string, IssueRef>> {
+  const out = new Map<string, IssueRef>();
+  for (const record of records) {
+    const runTally = new RunTally();
+    try {
+      // Idempotent on its own (looks the link key up first) and stores the link itself.
+      const link = await createIssueOnce(ctx, record, runTally);
+      if (link) out.set(record.id, { id: link.jiraIssueId, key: link.jiraIssueKey });
+    } catch (err) {
+      if (!isRecordLevel(err)) throw err;
+      tally.fail(`record ${record.id}: issue not created: ${describeError(err)}`);
+    }
+    for (const e of runTally.errors) tally.note(e);
+  }
+  return out;
+}
+
+/** Status, notes and attachments for newly linked records, through the same path a poll uses. */
+export async function followUpLinks(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<void> {
+  if (records.length === 0) return;
+  const links = await ctx.deps.prisma.recordLink.findMany({ where: { sciId: ctx.sci.id, zohoRecordId: { in: records.map((r) => r.id) } } });
+  const byRecord = new Map(links.map((l) => [l.zohoRecordId, l]));
+  const limit = pLimit(FOLLOW_UP_IN_FLIGHT);
+  await Promise.all(
+    records.map((record) =>
+      limit(async () => {
+        const link = byRecord.get(record.id);
+        if (!link) return;
+        const runTally = new RunTally();
+        try {
+          await applyRecordToLink(ctx, record, link, runTally);
+        } catch (err) {
+          if (!isRecordLevel(err)) throw err;
+          tally.note(`record ${record.id}: ${describeError(err)}`);
+        }
+        for (const e of runTally.errors) tally.note(e);
+      }),
+    ),
+  );
+}
