@@ -21,7 +21,8 @@ import {
   type ZohoDc,
   type ZohoTokens,
 } from '../../clients/zoho';
-import { sealTo } from '../../lib/tenant-clients';
+import { openFrom, sealTo } from '../../lib/tenant-clients';
+import type { ZohoConnection } from '../../prisma/generated/client';
 import type { Config } from '../../lib/config';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
@@ -135,6 +136,29 @@ export async function notifyWorkflows(deps: Pick<Deps, 'prisma' | 'workflows'>, 
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length > 0) log.warn({ tenantId, failed: failed.length }, 'could not signal configChanged to every SCI workflow');
   return results.length - failed.length;
+}
+
+/**
+ * Revokes a grant we no longer keep (replaced by a reconnect, or dropped by a mode switch) so it does not
+ * linger as a live credential at Zoho. Best effort and in the background: the stored state is already
+ * right, and a Zoho hiccup must not fail the admin's action.
+ */
+function revokeReplacedGrant(deps: Pick<Deps, 'cipher' | 'zohoEndpoints'>, previous: ZohoConnection | null, log: FastifyBaseLogger): void {
+  if (!previous?.refreshTokenCiphertext || !previous.clientId) return;
+  let refreshToken: string | undefined;
+  let clientSecret: string | undefined;
+  try {
+    refreshToken = openFrom(deps.cipher, previous.tenantId, 'zoho.refreshToken', previous.refreshTokenCiphertext);
+    clientSecret = openFrom(deps.cipher, previous.tenantId, 'zoho.clientSecret', previous.clientSecretCiphertext);
+  } catch {
+    return; // Sealed with a retired key: nothing we can revoke.
+  }
+  const dc = zohoDcSchema.safeParse(previous.dataCenter);
+  if (!refreshToken || !dc.success) return;
+  const oauth = createZohoOAuth({ credentials: { clientId: previous.clientId, clientSecret: clientSecret ?? '' }, endpoints: deps.zohoEndpoints, timeoutMs: 4000 });
+  oauth.revoke({ dc: dc.data, refreshToken }).catch((err: unknown) => {
+    log.warn({ tenantId: previous.tenantId, code: isZohoError(err) ? err.code : 'unknown' }, 'could not revoke the replaced Zoho grant');
+  });
 }
 
 /** Clears every stored credential of the tenant (F3): SCIs, links and run history are untouched. */
@@ -251,6 +275,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         await tx.zohoConnection.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
       });
       request.log.info({ tenantId, dc }, 'Zoho App OAuth 2.0 connected');
+      if (existing?.mode === 'APP_OAUTH') revokeReplacedGrant(deps, existing, request.log);
       await notifyWorkflows(deps, tenantId, request.log);
       return loadSummary(deps, tenantId, request.forge.accountId);
     },
@@ -281,6 +306,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         });
       });
       request.log.info({ tenantId, mode }, 'Zoho connection mode switched; stored authentication cleared');
+      if (existing?.mode === 'APP_OAUTH') revokeReplacedGrant(deps, existing, request.log);
       if (existing) await notifyWorkflows(deps, tenantId, request.log);
       return loadSummary(deps, tenantId, request.forge.accountId);
     },

@@ -143,6 +143,21 @@ describe('App OAuth 2.0 connect', () => {
   });
 });
 
+describe('reconnect', () => {
+  it('replaces the grant and revokes the old refresh token at Zoho', async () => {
+    const tenant = await t.tenant('rotate');
+    await call('POST', '/connection/app-oauth', connectBody({ dc: 'eu' }), { site: 'rotate' });
+    const first = await t.db.prisma.zohoConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+    const oldToken = openFrom(t.deps.cipher, tenant.id, 'zoho.refreshToken', first.refreshTokenCiphertext)!;
+    expect((await call('POST', '/connection/app-oauth', connectBody({ dc: 'eu' }), { site: 'rotate' })).statusCode).toBe(200);
+    const second = await t.db.prisma.zohoConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+    expect(openFrom(t.deps.cipher, tenant.id, 'zoho.refreshToken', second.refreshTokenCiphertext)).not.toBe(oldToken);
+    const deadline = Date.now() + 10_000;
+    while (!zoho().sim.accounts.refreshTokens.get(oldToken)?.revoked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(zoho().sim.accounts.refreshTokens.get(oldToken)?.revoked).toBe(true);
+  });
+});
+
 describe('tenant isolation', () => {
   it('never shows or changes another site\'s connection', async () => {
     await call('POST', '/connection/app-oauth', connectBody({ dc: 'eu' }), { site: 'owner' });
