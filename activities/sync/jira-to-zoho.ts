@@ -2,12 +2,13 @@
 // the converted Jira value differs from the record's current value, so the echo of our own Jira edit
 // changes nothing (F21); a both-owned field keeps Zoho's value when Zoho changed later.
 import type { JiraEventSignal } from '../../workflows/messages';
-import { jiraToZoho, sameValue } from '../../lib/sync/field-types';
+import { jiraToZoho, sameValue, zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
+import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
 import { jiraTime, zohoTime } from './zoho-to-jira';
 
@@ -38,12 +39,16 @@ export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, ta
 }
 
 async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTally): Promise<boolean> {
-  const mappings = ctx.jiraToZohoMappings;
+  // Every mapping is looked at: a Zoho-owned field edited in Jira is put back (F35).
+  const mappings = ctx.def.fieldMappings;
   const statusSync = ctx.def.options.statusSync;
   if (mappings.length === 0 && !statusSync) return false;
   const jira = await ctx.jira();
   const zoho = await ctx.zoho();
-  const issue = await jira.issues.get(link.jiraIssueId, { fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])] });
+  const issue = await jira.issues.get(link.jiraIssueId, {
+    fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
+    changelog: true,
+  });
   const zohoFieldNames = [...new Set([...mappings.map((m) => m.zohoField), ...(statusSync ? [statusSync.zohoField] : []), 'Modified_Time'])];
   const record = await zoho.records.get(ctx.module, link.zohoRecordId, { fields: zohoFieldNames });
   if (!record) {
@@ -52,31 +57,48 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   }
   const issueUpdated = jiraTime(issue);
   const recordModified = zohoTime(record);
-  // Zoho changed after our last sync and later than this Jira change: both-owned fields keep Zoho's value.
+  const fieldTimes = jiraFieldTimes(issue);
+  // Zoho changed after our last sync and later than this Jira change: the status keeps Zoho's value.
   const zohoNewer =
     recordModified !== null &&
     (!link.lastZohoModifiedAt || recordModified > link.lastZohoModifiedAt) &&
     (issueUpdated === null || recordModified > issueUpdated);
 
   const update: Record<string, unknown> = {};
+  const jiraRestore: Record<string, unknown> = {};
   if (mappings.length > 0) {
     const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
     for (const m of mappings) {
-      if (m.owner === 'BOTH' && zohoNewer) continue;
       const zf = zFields.get(m.zohoField);
       const jf = jFields.get(m.jiraField);
       if (!zf || !jf) {
         tally.error(`${m.jiraField} → ${m.zohoField}: field no longer exists`);
         continue;
       }
-      const converted = jiraToZoho((issue.fields as Record<string, unknown> | undefined)?.[m.jiraField], jf, zf);
+      const jiraValue = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
+      const converted = jiraToZoho(jiraValue, jf, zf);
       if (!converted.ok) {
         tally.error(`${link.jiraIssueKey}: ${converted.reason}`);
         continue;
       }
-      if (!sameValue(record[m.zohoField], converted.value)) update[m.zohoField] = converted.value;
+      if (sameValue(record[m.zohoField], converted.value)) continue;
+      const side = winner(m, fieldTimes.get(m.jiraField), recordModified);
+      if (side === 'jira') {
+        update[m.zohoField] = converted.value;
+        if (m.owner === 'JIRA' && recordModified && (!link.lastZohoModifiedAt || recordModified > link.lastZohoModifiedAt)) {
+          tally.error(`record ${link.zohoRecordId}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
+        }
+      } else if (m.owner === 'ZOHO') {
+        // A Jira edit of a CRM-owned field: the CRM's value goes back to Jira.
+        const back = zohoToJira(record[m.zohoField], zf, jf);
+        if (back.ok) {
+          jiraRestore[m.jiraField] = back.value;
+          tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
+        }
+      }
     }
   }
+  if (Object.keys(jiraRestore).length > 0) await jira.issues.edit(link.jiraIssueId, { fields: jiraRestore }, { notifyUsers: false });
   if (statusSync && !zohoNewer) {
     const statusId = (issue.fields as { status?: { id?: string } } | undefined)?.status?.id;
     if (statusId) {
@@ -87,7 +109,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   }
   if (Object.keys(update).length === 0) {
     await ctx.deps.prisma.recordLink.update({ where: { id: link.id }, data: { lastJiraUpdatedAt: issueUpdated, lastSyncedAt: ctx.now() } });
-    return false;
+    return Object.keys(jiraRestore).length > 0;
   }
   const [outcome] = await zoho.records.update(ctx.module, [{ id: link.zohoRecordId, ...update }]);
   if (!outcome?.ok) {

@@ -223,3 +223,52 @@ describe('Display (F13)', () => {
     expect(s.t.zoho!.stats().api).toBe(0);
   });
 });
+
+describe('per-field ownership in 2 Way (F35)', () => {
+  it('owners win conflicting simultaneous edits, both-owned fields follow the latest change, and conflicts are recorded', async () => {
+    const sci = await s.createSci({
+      name: `owners-${randomUUID().slice(0, 6)}`,
+      syncMode: 'TWO_WAY',
+      jiraProjectId: '10000',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      fieldMappings: [
+        { zohoField: 'Description', jiraField: 'summary', owner: 'ZOHO' },
+        { zohoField: 'Amount', jiraField: 'customfield_10034', owner: 'JIRA' },
+        { zohoField: 'Closing_Date', jiraField: 'customfield_10031', owner: 'BOTH' },
+      ],
+    });
+    const dealId = await newDeal({ Deal_Name: `Owners ${randomUUID().slice(0, 6)}`, Description: 'CRM text', Amount: 10, Closing_Date: '2026-12-01' });
+    const issue = await s.jira.issues.create({ project: { key: 'DEMO' }, issueType: { id: '10001' }, summary: 'CRM text', fields: { customfield_10034: 10, customfield_10031: '2026-12-01' } });
+    const link = await manualLink(sci, issue.key, dealId);
+    await s.syncNow(sci);
+
+    // Simultaneous edits of the one-owner fields on both sides.
+    await s.jira.issues.edit(issue.id, { fields: { summary: 'Jira rewrote the CRM-owned summary', customfield_10034: 999 } });
+    await s.zoho.records.update('Deals', [{ id: dealId, Description: 'CRM text, revised', Amount: 555 }]);
+    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['summary', 'customfield_10034'] }));
+    await s.syncNow(sci);
+    await s.syncNow(sci);
+
+    const f = (await s.jira.issues.get(issue.id, { fields: ['summary', 'customfield_10034'] })).fields as Record<string, unknown>;
+    const r = await s.zoho.records.get('Deals', dealId, { fields: ['Description', 'Amount'] });
+    expect(f.summary).toBe('CRM text, revised'); // Zoho owns it
+    expect(r?.Description).toBe('CRM text, revised');
+    expect(f.customfield_10034).toBe(999); // Jira owns it
+    expect(r?.Amount).toBe(999);
+    const runs = await s.t.db.prisma.syncRun.findMany({ where: { sciId: sci.id } });
+    const notes = JSON.stringify(runs.map((x) => x.errors));
+    expect(notes).toMatch(/conflict on summary/);
+    expect(notes).toMatch(/conflict on Amount/);
+
+    // Both-owned: the later change wins, whichever side made it.
+    await s.jira.issues.edit(issue.id, { fields: { customfield_10031: '2027-01-15' } });
+    await new Promise((res) => setTimeout(res, 1100)); // Zoho dates records to the second
+    await s.zoho.records.update('Deals', [{ id: dealId, Closing_Date: '2027-02-20' }]);
+    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10031'] }));
+    await s.syncNow(sci);
+    const both = (await s.jira.issues.get(issue.id, { fields: ['customfield_10031'] })).fields as Record<string, unknown>;
+    expect(both.customfield_10031).toBe('2027-02-20');
+    expect((await s.zoho.records.get('Deals', dealId, { fields: ['Closing_Date'] }))?.Closing_Date).toBe('2027-02-20');
+  });
+});

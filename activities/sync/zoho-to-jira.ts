@@ -4,12 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
-import { sameValue, zohoToJira } from '../../lib/sync/field-types';
+import { jiraToZoho, sameValue, zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
+import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
 
 /** Hash of the record's values this SCI reads (times excluded). */
@@ -54,20 +55,26 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
     return;
   }
   const jira = await ctx.jira();
-  const mappings = ctx.zohoToJiraMappings;
+  const twoWay = ctx.def.syncMode === 'TWO_WAY';
+  // In 2 Way every mapping is looked at: a Jira-owned field edited in Zoho is put back (F35).
+  const mappings = twoWay ? ctx.def.fieldMappings : ctx.zohoToJiraMappings;
   const statusSync = ctx.def.options.statusSync;
   let changedSomething = false;
   try {
-    const issue = await jira.issues.get(link.jiraIssueId, { fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])] });
+    const issue = await jira.issues.get(link.jiraIssueId, {
+      fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
+      ...(twoWay ? { changelog: true } : {}),
+    });
     const issueUpdated = jiraTime(issue);
     // Latest-change-wins only exists in 2 Way; in 1 Way the CRM always wins.
-    const jiraWins = ctx.def.syncMode === 'TWO_WAY' && jiraChangedLater(link, issueUpdated, modified);
+    const jiraWins = twoWay && jiraChangedLater(link, issueUpdated, modified);
+    const fieldTimes = twoWay ? jiraFieldTimes(issue) : new Map<string, Date>();
 
     if (mappings.length > 0) {
       const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
       const edits: Record<string, unknown> = {};
+      const zohoUpdate: Record<string, unknown> = {};
       for (const m of mappings) {
-        if (m.owner === 'BOTH' && jiraWins) continue;
         const zf = zFields.get(m.zohoField);
         const jf = jFields.get(m.jiraField);
         if (!zf || !jf) {
@@ -80,11 +87,31 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           continue;
         }
         const current = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
-        if (!sameValue(current, converted.value)) edits[m.jiraField] = converted.value;
+        if (sameValue(current, converted.value)) continue;
+        const side = twoWay ? winner(m, fieldTimes.get(m.jiraField), modified) : 'zoho';
+        if (side === 'zoho') {
+          edits[m.jiraField] = converted.value;
+          const jiraEdited = fieldTimes.get(m.jiraField);
+          if (m.owner === 'ZOHO' && jiraEdited && (!link.lastSyncedAt || jiraEdited > link.lastSyncedAt)) {
+            tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
+          }
+        } else if (m.owner === 'JIRA') {
+          // A Zoho edit of a Jira-owned field: Jira's value goes back to Zoho.
+          const back = jiraToZoho(current, jf, zf);
+          if (back.ok) {
+            zohoUpdate[m.zohoField] = back.value;
+            tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
+          }
+        }
       }
       if (Object.keys(edits).length > 0) {
         await jira.issues.edit(link.jiraIssueId, { fields: edits }, { notifyUsers: false });
         changedSomething = true;
+      }
+      if (Object.keys(zohoUpdate).length > 0) {
+        const [outcome] = await (await ctx.zoho()).records.update(ctx.module, [{ id: record.id, ...zohoUpdate }]);
+        if (!outcome?.ok) tally.error(`record ${record.id}: Jira-owned values not restored: ${outcome ? describeError(outcome.error) : 'no result'}`);
+        else changedSomething = true;
       }
     }
 
