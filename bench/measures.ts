@@ -159,21 +159,33 @@ export interface IdlePollResult {
   zoho_token_calls: number;
 }
 
-/** P3: calls per idle poll, over the timer polls of one SCI whose records have not changed. */
-export async function measureIdlePoll(b: BenchStack, sci: SmartConnectedItem, windowMs: number): Promise<IdlePollResult> {
+/**
+ * P3: calls per idle poll, over the timer polls of one SCI whose records have not changed. The simulators'
+ * counters are reset right after one poll ends and read right after the K-th next one ends (the poll interval
+ * keeps the next poll at least a second away), so every counted call belongs to one of those K polls.
+ */
+export async function measureIdlePoll(b: BenchStack, sci: SmartConnectedItem, polls: number): Promise<IdlePollResult> {
   // The engine re-reads the last 5 s on purpose (same-second edits); idle means nothing changed before that.
   await sleep(6000);
+  const waitRuns = async (n: number) => {
+    for (;;) {
+      const runs = (await b.status(sci)).runs;
+      if (runs >= n) return runs;
+      await sleep(10);
+    }
+  };
+  const r0 = (await b.status(sci)).runs;
+  const start = await waitRuns(r0 + 1);
   b.zoho.resetStats();
   b.jira.resetStats();
-  const before = (await b.status(sci)).runs;
-  await sleep(windowMs);
+  const end = await waitRuns(start + polls);
   const zohoStats = b.zoho.stats();
   const jiraStats = b.jira.stats();
-  const polls = (await b.status(sci)).runs - before;
+  const n = end - start;
   return {
-    polls,
-    zoho_calls_per_idle_poll: polls > 0 ? round(zohoStats.api / polls, 3) : NaN,
-    jira_calls_per_idle_poll: polls > 0 ? round(jiraStats.total / polls, 3) : NaN,
+    polls: n,
+    zoho_calls_per_idle_poll: round(zohoStats.api / n, 3),
+    jira_calls_per_idle_poll: round(jiraStats.total / n, 3),
     zoho_token_calls: zohoStats.accounts,
   };
 }

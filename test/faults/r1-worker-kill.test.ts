@@ -2,35 +2,49 @@
 // edits), and a new worker process takes over each time. Afterwards every record sits on exactly one Jira
 // issue with its final values, and no edit was written twice — counted in the Jira simulator itself.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
-import { checkLanded, DEAL_SCI, ExchangeTally, insertDeals, killHard, report, sleep, spawnWorker, workerEnv } from './support';
+import { checkLanded, DEAL_SCI, ExchangeTally, insertDeals, killHard, report, sleep, spawnWorker, workerEnv, type WorkerProcess } from './support';
 
 const WAVES = 3;
 const DEALS_PER_WAVE = 8;
 const EDITS_PER_DEAL = 3;
 
+/** Kills in all: two at random Jira write counts, one at a random moment. */
+const KILLS = 3;
+const WRITE_KILLS = 2;
+
 const jiraTally = new ExchangeTally();
 let s: SyncStack;
-let child: ChildProcess | undefined;
+let worker: WorkerProcess | undefined;
 let kills = 0;
-let restarting: Promise<void> | undefined;
-/** Jira write counts at which the worker dies: random, so the kill lands anywhere in a sync. */
-let killAt: number[] = [];
+let writeKills = 0;
+/** Jira write count at which the running worker dies; armed once a worker is up, at a random distance. */
+let killAt: number | undefined;
+const killLog: string[] = [];
 
 function jiraWrites(): number {
   return jiraTally.issueCreates + [...jiraTally.issueEdits.values()].reduce((a, b) => a + b, 0);
 }
 
-function killAndRestart(): void {
-  if (restarting) return;
+/** A new worker process; once it runs, the next kill is armed a random 1–5 Jira writes ahead. */
+function startWorker(): void {
+  const w = spawnWorker(workerEnv(s));
+  worker = w;
+  void w.ready.then(() => {
+    if (worker === w && writeKills < WRITE_KILLS) killAt = jiraWrites() + randomInt(1, 6);
+  });
+}
+
+function killAndRestart(reason: string): void {
+  const victim = worker;
+  if (!victim || victim.child.exitCode !== null) return;
   kills += 1;
-  restarting = (async () => {
-    await killHard(child);
-    child = spawnWorker(workerEnv(s));
-  })().finally(() => (restarting = undefined));
+  killAt = undefined;
+  killLog.push(`${reason} at ${jiraWrites()} Jira writes`);
+  victim.child.kill('SIGKILL');
+  startWorker();
 }
 
 beforeAll(async () => {
@@ -40,9 +54,9 @@ beforeAll(async () => {
       jira: {
         onExchange: (x) => {
           jiraTally.hook(x);
-          if (killAt.length > 0 && jiraWrites() >= killAt[0]!) {
-            killAt.shift();
-            killAndRestart();
+          if (killAt !== undefined && jiraWrites() >= killAt) {
+            writeKills += 1;
+            killAndRestart('kill after a Jira write');
           }
         },
       },
@@ -51,27 +65,25 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await restarting;
-  await killHard(child);
+  await killHard(worker?.child);
   await s?.close();
 });
 
 describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
   it('every record lands on exactly one issue with its final values; no write twice', async () => {
-    child = spawnWorker(workerEnv(s));
+    startWorker();
+    await worker!.ready;
     const sci: SmartConnectedItem = await s.createSci(
       { name: `r1-${randomUUID().slice(0, 6)}`, ...DEAL_SCI },
       { pollIntervalMs: 1000, heartbeatTimeoutMs: 10_000 },
       false,
     );
-    await s.eventually(() => s.status(sci), (st) => st.runs >= 1, 90_000);
+    await s.eventually(() => s.status(sci), (st) => st.runs >= 1, 180_000);
 
-    // Three kills at random Jira write counts within the creates alone (so all of them happen), plus one
-    // kill at a random moment of the edits.
-    const totalCreates = WAVES * DEALS_PER_WAVE;
-    killAt = [randomInt(1, 9), randomInt(9, 17), randomInt(17, totalCreates)];
-    const plannedKillAt = [...killAt];
-    const timedKillAfterMs = randomInt(500, 4000);
+    // Kills: one at a random moment of the second wave's edits, the others at random Jira write counts
+    // (armed whenever a worker is up), so they land anywhere in a sync: mid-create, mid-edit, mid-page.
+    killAt = jiraWrites() + randomInt(1, 6);
+    const timedKillAfterMs = randomInt(200, 3000);
 
     const expected = new Map<string, { field: string; value: unknown }>();
     const editsMade = new Map<string, number>();
@@ -90,7 +102,7 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
           expected.set(id, { field: 'customfield_10034', value: amount });
           editsMade.set(id, (editsMade.get(id) ?? 0) + 1);
         }
-        if (w === 1 && e === 2) setTimeout(killAndRestart, timedKillAfterMs);
+        if (w === 1 && e === 2) setTimeout(() => killAndRestart(`timed kill ${timedKillAfterMs} ms into an edit round`), timedKillAfterMs);
       }
     }
 
@@ -98,7 +110,7 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
       .eventually(
         async () => checkLanded(s, sci, expected),
         (c) => c.lost.length === 0 && c.stale.length === 0,
-        180_000,
+        300_000,
       )
       .catch(async (err: unknown) => {
         // What the engine said about its runs, to tell a lost record from a slow one.
@@ -119,8 +131,7 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
     const links = await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } });
     report('R1 worker SIGKILL', {
       workerKills: kills,
-      killAtJiraWrites: plannedKillAt,
-      timedKillAfterMs,
+      kills: killLog,
       records: expected.size,
       editsMade: [...editsMade.values()].reduce((a, b) => a + b, 0),
       jiraIssueCreates: jiraTally.issueCreates,
@@ -129,7 +140,7 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
       duplicated: final.duplicated.length,
       writtenTwice: overWritten.length,
     });
-    expect(kills).toBeGreaterThanOrEqual(4);
+    expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(final.lost).toEqual([]);
     expect(final.duplicated).toEqual([]);
     expect(final.stale).toEqual([]);
@@ -137,5 +148,5 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
     expect(links).toBe(expected.size);
     expect(overWritten).toEqual([]);
     await s.t.deps.workflows.stop(sci, 'test done');
-  }, 420_000);
+  }, 600_000);
 });

@@ -20,18 +20,35 @@ export function workerEnv(s: SyncStack, extra: Record<string, string> = {}): Nod
     TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
     SECRETS_KEY: s.t.config.SECRETS_KEY,
     ZOHO_SANDBOX_URL: s.t.zoho!.url,
-    LOG_LEVEL: 'error',
     ...extra,
   };
 }
 
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves when the worker says it is running (bundled, connected, polling its task queue). */
+  ready: Promise<void>;
+}
+
 /** Starts `worker/main.ts` as its own process, as production runs it. */
-export function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'worker', 'main.ts')], {
+export function spawnWorker(env: NodeJS.ProcessEnv): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'worker', 'main.ts')], {
     cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const ready = new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered = (buffered + chunk.toString('utf8')).slice(-4000);
+      // pino's JSON line of worker/main.ts; warnings and errors are passed on to the test output.
+      for (const line of chunk.toString('utf8').split('\n')) if (/"level":(4|5|6)0/.test(line)) process.stderr.write(`${line}\n`);
+      if (buffered.includes('"msg":"worker running"')) resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`worker exited before it was running (${code ?? signal})`)));
+  });
+  ready.catch(() => undefined); // a worker killed while starting is a normal event here
+  return { child, ready };
 }
 
 /** Kills with SIGKILL (no shutdown hooks run) and waits until the process is gone. */
