@@ -250,7 +250,7 @@ describe('per-field ownership in 2 Way (F35)', () => {
     await s.syncNow(sci);
     await s.syncNow(sci);
 
-    const f = (await s.jira.issues.get(issue.id, { fields: ['summary', 'customfield_10034'] })).fields as Record<string, unknown>;
+    const f = (await s.jira.issues.get(issue.id, { fields: ['summary', 'customfield_10034'] })).fields;
     const r = await s.zoho.records.get('Deals', dealId, { fields: ['Description', 'Amount'] });
     expect(f.summary).toBe('CRM text, revised'); // Zoho owns it
     expect(r?.Description).toBe('CRM text, revised');
@@ -267,7 +267,7 @@ describe('per-field ownership in 2 Way (F35)', () => {
     await s.zoho.records.update('Deals', [{ id: dealId, Closing_Date: '2027-02-20' }]);
     await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10031'] }));
     await s.syncNow(sci);
-    const both = (await s.jira.issues.get(issue.id, { fields: ['customfield_10031'] })).fields as Record<string, unknown>;
+    const both = (await s.jira.issues.get(issue.id, { fields: ['customfield_10031'] })).fields;
     expect(both.customfield_10031).toBe('2027-02-20');
     expect((await s.zoho.records.get('Deals', dealId, { fields: ['Closing_Date'] }))?.Closing_Date).toBe('2027-02-20');
   });
