@@ -256,8 +256,7 @@ export class ZohoHttp {
     // A streamed body that failed on our side (e.g. over maxBytes) surfaces as fetch's cause.
     if (e instanceof Error && e.cause instanceof ZohoError) return e.cause;
     // Our own timeout becomes a retryable error; a caller's abort (e.g. Temporal cancellation) propagates as is.
-    const reason = e instanceof Error && e.name === 'AbortError' ? undefined : e;
-    if (e instanceof TimeoutSignal || (e instanceof Error && e.cause instanceof TimeoutSignal) || isTimeoutAbort(e)) {
+    if (e instanceof TimeoutSignal || (e instanceof Error && e.cause instanceof TimeoutSignal)) {
       return new ZohoUnavailableError({
         code: 'TIMEOUT',
         retryable: true,
@@ -267,24 +266,22 @@ export class ZohoHttp {
     }
     if (req.signal?.aborted) return e;
     if (e instanceof TypeError) {
+      // fetch's "fetch failed" (refused, reset, DNS): transient. The cause names the socket error, not secrets.
       return new ZohoUnavailableError({
         code: 'NETWORK_ERROR',
         retryable: true,
         message: `${req.operation}: network failure`,
         operation: req.operation,
-        cause: reason,
+        cause: e,
       });
     }
     return e;
   }
 }
 
+/** The abort reason our own timer uses, so a timeout can be told apart from a caller's abort. */
 class TimeoutSignal extends Error {
   override name = 'TimeoutSignal';
-}
-
-function isTimeoutAbort(e: unknown): boolean {
-  return e instanceof TimeoutSignal;
 }
 
 export function buildUrl(base: string, query?: Record<string, QueryValue>): URL {
