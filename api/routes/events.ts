@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
-import { eventKeyOf, forgeDeliveryBodySchema, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
+import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
 
 /** How long an event identity is kept: longer than Forge's whole retry window (4 × 60 s, up to 15 min). */
 const EVENT_KEY_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -71,7 +71,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       const parsed = jiraForgeEventSchema.safeParse(request.body.payload);
       if (!parsed.success) {
         const type = request.body.payload.eventType;
-        if (!(jiraForgeEventSchema.options as readonly { shape: { eventType: { value: string } } }[]).some((o) => o.shape.eventType.value === type)) {
+        if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(type)) {
           return { accepted: false, duplicate: false, signalled: 0, reason: 'The connector does not act on this event type.' };
         }
         throw new ApiError(
