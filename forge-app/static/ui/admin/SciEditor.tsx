@@ -33,6 +33,12 @@ interface Props {
 
 type Opt = { value: string; label: string };
 
+/** The option for a saved value; when live metadata cannot be read (e.g. no Zoho sign-in) the raw name keeps it visible. */
+function optionFor(opts: Opt[], value: string): Opt | null {
+  if (!value) return null;
+  return opts.find((o) => o.value === value) ?? { value, label: value };
+}
+
 const MODE_HELP: Record<SyncMode, string> = {
   DISPLAY: 'Manual link only. The issue panel shows the selected Zoho CRM fields after linking, with no sync.',
   ONE_WAY: 'The scheduler keeps mapped Jira fields aligned with the linked Zoho CRM record.',
@@ -186,7 +192,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     inputId="jira-project"
                     options={projectOpts}
                     isLoading={projects.state.status === 'loading'}
-                    value={projectOpts.find((o) => o.value === def.jiraProjectId) ?? null}
+                    value={optionFor(projectOpts, def.jiraProjectId)}
                     onChange={(o) => o && set({ jiraProjectId: o.value, jiraIssueTypeId: '' })}
                   />
                 </Labelled>
@@ -196,7 +202,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     options={typeOpts}
                     isDisabled={!def.jiraProjectId}
                     isLoading={issueTypes.state.status === 'loading' && def.jiraProjectId !== ''}
-                    value={typeOpts.find((o) => o.value === def.jiraIssueTypeId) ?? null}
+                    value={optionFor(typeOpts, def.jiraIssueTypeId)}
                     onChange={(o) => o && set({ jiraIssueTypeId: o.value })}
                   />
                 </Labelled>
@@ -205,7 +211,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     inputId="zoho-module"
                     options={moduleOpts}
                     isLoading={modules.state.status === 'loading'}
-                    value={moduleOpts.find((o) => o.value === def.zohoModule) ?? null}
+                    value={optionFor(moduleOpts, def.zohoModule)}
                     onChange={(o) => o && set({ zohoModule: o.value, displayFields: [], fieldMappings: [], options: { ...def.options, statusSync: null } })}
                   />
                 </Labelled>
@@ -224,7 +230,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     isMulti
                     options={zohoFieldOpts}
                     isLoading={zohoFields.state.status === 'loading'}
-                    value={zohoFieldOpts.filter((o) => def.displayFields.includes(o.value))}
+                    value={def.displayFields.map((v) => optionFor(zohoFieldOpts, v)!)}
                     onChange={(opts) => set({ displayFields: opts.map((o) => o.value) })}
                   />
                 </Labelled>
@@ -241,7 +247,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                         aria-label="Zoho CRM field"
                         placeholder="Zoho CRM field"
                         options={zohoFieldOpts}
-                        value={zohoFieldOpts.find((o) => o.value === m.zohoField) ?? null}
+                        value={optionFor(zohoFieldOpts, m.zohoField)}
                         onChange={(o) => o && updateMapping(i, { zohoField: o.value })}
                       />
                       <Select
@@ -249,7 +255,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                         aria-label="Jira field"
                         placeholder="Jira field"
                         options={jiraFieldOpts}
-                        value={jiraFieldOpts.find((o) => o.value === m.jiraField) ?? null}
+                        value={optionFor(jiraFieldOpts, m.jiraField)}
                         onChange={(o) => o && updateMapping(i, { jiraField: o.value })}
                       />
                       {def.syncMode === 'TWO_WAY' && (
