@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
-import type { SecretCipher } from '../../lib/secrets/cipher';
+import { channelTokenColumn } from '../../lib/channels';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import { Prisma } from '../../prisma/generated/client';
 import type { ZohoNotificationSignal } from '../../workflows/messages';
@@ -19,15 +19,8 @@ import { userTokenColumn } from '../services/zoho-access';
 import { exchangeCode, oauthRedirectUri } from './connection';
 import { openOAuthState } from './oauth-state';
 
-/** Sealing context of a channel's token: bound to tenant and channel, so a copied row does not verify. */
-export function channelTokenColumn(channelId: string): string {
-  return `zohoChannel.${channelId}.token`;
-}
-
-/** Seals a channel token for a ZohoNotificationChannel row (for whoever registers channels). */
-export function sealChannelToken(cipher: SecretCipher, tenantId: string, channelId: string, token: string) {
-  return sealTo(cipher, tenantId, channelTokenColumn(channelId), token);
-}
+// Channel tokens are sealed per tenant and channel (lib/channels.ts), shared with the channel keeper.
+export { channelTokenColumn, sealChannelToken } from '../../lib/channels';
 
 const notificationReply = z.object({ accepted: z.boolean(), duplicate: z.boolean(), signalled: z.number().int(), reason: z.string().optional() });
 
