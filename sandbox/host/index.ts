@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { buildCustomUi, SCREENS, type ScreenName } from '../../forge-app/build';
+import { DEFAULT_BASIC_AUTH, SANDBOX_HUMAN, SEED_USERS } from '../jira';
 import { handler } from '../../forge-app/src/index';
 import { installForgeRuntime, runInInvocation } from './forge-runtime';
 import { jiraReader } from './jira-view';
@@ -34,11 +35,11 @@ export interface LocalHostOptions {
   signFit: (claims: { principal?: string }) => Promise<string>;
   /** The app system token Forge sends as `x-forge-oauth-system` (the Jira simulator's `systemToken`). */
   systemToken?: () => string | undefined;
-  /** Basic credentials to read issues from the simulator (the simulator's demo admin). */
-  jiraAuth: { email: string; apiToken: string };
-  /** The Jira user the page acts as by default; `?as=<accountId>` on any page overrides it. */
-  user: { accountId: string; displayName: string };
-  /** Other users a person can switch to with `?as=` (e.g. to see Providers mode per user). */
+  /** Basic credentials to read issues from the simulator. Default: the simulator's demo admin. */
+  jiraAuth?: { email: string; apiToken: string };
+  /** The Jira user the page acts as by default; `?as=<accountId>` on any page overrides it. Default: the demo admin. */
+  user?: { accountId: string; displayName: string };
+  /** Other users a person can switch to with `?as=` (e.g. Providers mode per user). Default: the other seed users. */
   otherUsers?: { accountId: string; displayName: string }[];
   /** Projects listed on /issues. Default: DEMO. */
   projectKeys?: string[];
@@ -70,9 +71,11 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   installForgeRuntime();
   const outRoot = await mkdtemp(join(tmpdir(), 'forge-host-ui-'));
   const dirs = await buildCustomUi({ outRoot, bridgeModule: join(here, 'bridge.ts') });
-  const reader = jiraReader(opts.jiraSimulatorUrl.replace(/\/+$/, ''), opts.jiraAuth);
-  const users = [opts.user, ...(opts.otherUsers ?? [])];
-  const userFor = (as: unknown) => users.find((u) => u.accountId === as) ?? opts.user;
+  const reader = jiraReader(opts.jiraSimulatorUrl.replace(/\/+$/, ''), opts.jiraAuth ?? DEFAULT_BASIC_AUTH);
+  const person = (u: { accountId: string; displayName: string }) => ({ accountId: u.accountId, displayName: u.displayName });
+  const me = opts.user ?? person(SANDBOX_HUMAN);
+  const users = [me, ...(opts.otherUsers ?? SEED_USERS.filter((u) => u.accountId !== me.accountId).map(person))];
+  const userFor = (as: unknown) => users.find((u) => u.accountId === as) ?? me;
 
   const app = Fastify({ logger: false, bodyLimit: 600 * 1024, forceCloseConnections: true });
 
