@@ -3,7 +3,7 @@
 import type { JiraClient } from '../../clients/jira';
 import { pollingModule, type ZohoClient } from '../../clients/zoho';
 import type { Logger } from '../../lib/logger';
-import { sciDefinitionSchema, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
+import { definitionOf, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
 import type { JiraFieldType, ZohoFieldType } from '../../lib/sync/field-types';
 import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
@@ -128,15 +128,6 @@ export class SciContext {
 export async function loadSciContext(deps: SyncDeps, metadata: MetadataCache, tenantId: string, sciId: string): Promise<SciContext | null> {
   const sci = await deps.prisma.smartConnectedItem.findFirst({ where: { id: sciId, tenantId } });
   if (!sci) return null;
-  const def = sciDefinitionSchema.parse({
-    name: sci.name,
-    syncMode: sci.syncMode,
-    jiraProjectId: sci.jiraProjectId,
-    jiraIssueTypeId: sci.jiraIssueTypeId ?? '',
-    zohoModule: sci.zohoModule,
-    displayFields: sci.displayFields,
-    fieldMappings: sci.fieldMappings,
-    options: sci.options,
-  });
+  const def = definitionOf(sci);
   return new SciContext(deps, sci, def, metadata);
 }

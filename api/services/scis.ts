@@ -4,13 +4,7 @@
 // request and undoes the database part when Temporal refuses, so the two never disagree for long; the
 // reconciler (./reconciler.ts) repairs anything that slipped through (a crash between the two steps).
 import { z } from 'zod';
-import {
-  fieldMappingSchema,
-  sciDefinitionSchema,
-  sciOptionsSchema,
-  syncModes,
-  type SciDefinition,
-} from '../../lib/sci/definition';
+import { definitionOf, fieldMappingSchema, sciDefinitionSchema, sciOptionsSchema, syncModes } from '../../lib/sci/definition';
 import { Prisma, type SmartConnectedItem, type SyncRun } from '../../prisma/generated/client';
 import type { SciStatus } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
@@ -95,18 +89,7 @@ export type SciBody = z.infer<typeof sciBodySchema>;
 
 // ─── Mapping rows ───
 
-export function definitionOf(sci: SmartConnectedItem): SciDefinition {
-  return sciDefinitionSchema.parse({
-    name: sci.name,
-    syncMode: sci.syncMode,
-    jiraProjectId: sci.jiraProjectId,
-    jiraIssueTypeId: sci.jiraIssueTypeId ?? '',
-    zohoModule: sci.zohoModule,
-    displayFields: sci.displayFields,
-    fieldMappings: sci.fieldMappings,
-    options: sci.options,
-  });
-}
+export { definitionOf };
 
 /** Enabled and not Display: the SCI's workflow should be running. */
 export function isAutomated(sci: Pick<SmartConnectedItem, 'enabled' | 'syncMode'>): boolean {

@@ -1,6 +1,7 @@
 // The shape of a Smart Connected Item's configuration (F8, F35): one schema used by the API to validate
 // admin input, by the database layer to read the JSON columns back, and by the sync engine.
 import { z } from 'zod';
+import type { SmartConnectedItem } from '../../prisma/generated/client';
 
 export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
 export type SyncModeName = (typeof syncModes)[number];
@@ -67,3 +68,17 @@ export type SciDefinitionInput = z.input<typeof sciDefinitionSchema>;
 
 /** Options that need App OAuth 2.0 (F9): in Providers mode nothing runs in the background. */
 export const APP_OAUTH_ONLY_OPTIONS = ['autoCreate', 'statusSync', 'notesSync', 'attachmentSync'] as const;
+
+/** The definition stored in an SCI row (its JSON columns parsed back through the same schema). */
+export function definitionOf(sci: SmartConnectedItem): SciDefinition {
+  return sciDefinitionSchema.parse({
+    name: sci.name,
+    syncMode: sci.syncMode,
+    jiraProjectId: sci.jiraProjectId,
+    jiraIssueTypeId: sci.jiraIssueTypeId ?? '',
+    zohoModule: sci.zohoModule,
+    displayFields: sci.displayFields,
+    fieldMappings: sci.fieldMappings,
+    options: sci.options,
+  });
+}
