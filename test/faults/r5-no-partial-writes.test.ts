@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZOHO_APP_SCOPES } from '../../clients/zoho';
 import { createTestApp, type TestApp } from '../../api/test/helper';
 import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
-import { report } from './support';
+import { report, sleep } from './support';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -46,7 +46,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await t?.deps.workflows.stop(sci, 'test done').catch(() => undefined);
+  for (const row of (await t?.db.prisma.smartConnectedItem.findMany({ where: { tenantId: tenant.id } })) ?? []) {
+    await t.deps.workflows.stop(row, 'test done').catch(() => undefined);
+  }
+  // Temporal client calls retried under load must end before the connection closes under them.
+  await sleep(3000);
   await t?.close();
 });
 
