@@ -36,7 +36,7 @@ function needsFollowUp(ctx: SciContext): boolean {
   return o.statusSync !== null || o.notesSync || o.attachmentSync;
 }
 
-export async function importRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, beat: () => void): Promise<void> {
+export async function importRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, beat: () => Promise<void>): Promise<void> {
   const { prisma } = ctx.deps;
   const owned = records.filter((r) => existedBeforeSci(ctx, r));
   tally.skipped += records.length - owned.length;
@@ -54,8 +54,9 @@ export async function importRecords(ctx: SciContext, records: ZohoRecord[], tall
   await Promise.all(
     chunks.map((chunk) =>
       limit(async () => {
+        // Renews this execution's claim and stops if Temporal gave up on it, before any issue is made.
+        await beat();
         await importChunk(ctx, chunk, tally);
-        beat();
       }),
     ),
   );

@@ -66,7 +66,7 @@ async function buildIndex(ctx: SciContext): Promise<MatchIndex> {
   return { byValue };
 }
 
-export async function matchRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, index: MatchIndex, beat: () => void): Promise<void> {
+export async function matchRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, index: MatchIndex, beat: () => Promise<void>): Promise<void> {
   const { prisma } = ctx.deps;
   const zohoField = ctx.def.options.backfill.matchZohoField!;
   const owned = records.filter((r) => existedBeforeSci(ctx, r));
@@ -127,7 +127,7 @@ export async function matchRecords(ctx: SciContext, records: ZohoRecord[], tally
   });
   tally.linked += made.count;
   tally.skipped += fresh.length - made.count;
-  beat();
+  await beat();
   if (ctx.def.syncMode !== 'DISPLAY') await followUpLinks(ctx, fresh.map((c) => c.record), tally);
-  beat();
+  await beat();
 }

@@ -2,6 +2,7 @@
 // counts and the next page's position are written in one conditional UPDATE, so a page is counted once and
 // a worker killed mid-page redoes only that page, which is harmless — IMPORT finds the issues it already
 // made by their link property and MATCH relies on the RecordLink unique keys (exactly once per record).
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { ZohoError, type ZohoRecord } from '../../clients/zoho';
@@ -32,6 +33,23 @@ function checkpointJson(next: BackfillCheckpoint | null): Prisma.InputJsonObject
 }
 
 export const BACKFILL_SUPERSEDED = 'BackfillSuperseded';
+export const BACKFILL_BUSY = 'BackfillBusy';
+/**
+ * How long an execution's claim on the backfill lasts without renewal. Renewed with every chunk, so it
+ * only runs out when its holder died or hangs; a successor then waits at most this long.
+ */
+const LEASE_MS = 20_000;
+
+/** Stops work as soon as Temporal has given up on this attempt (it then runs a retry elsewhere). */
+function throwIfCancelled(): void {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return; // outside an activity (direct calls from scripts)
+  }
+  signal.throwIfAborted();
+}
 
 function heartbeat(details: unknown): void {
   try {
@@ -103,8 +121,18 @@ export class BackfillRunner {
   async runPages(input: BackfillPagesInput): Promise<BackfillPagesResult> {
     const ctx = await loadSciContext(this.deps, this.metadata, input.tenantId, input.sciId);
     if (!ctx) throw ApplicationFailure.create({ type: 'SciGone', message: 'This Smart Connected Item no longer exists.', nonRetryable: true });
+    const owner = randomUUID();
+    const row = await this.claim(input, owner);
+    try {
+      return await this.pages(ctx, input, owner, row);
+    } finally {
+      await this.deps.prisma.backfillRun.updateMany({ where: { id: row.id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } }).catch(() => undefined);
+    }
+  }
+
+  private async pages(ctx: SciContext, input: BackfillPagesInput, owner: string, first: BackfillRun): Promise<BackfillPagesResult> {
     const errors: string[] = [];
-    let row = await this.currentRow(input);
+    let row = first;
     for (let i = 0; i < input.maxPages; i++) {
       const checkpoint = checkpointSchema.parse(row.checkpoint ?? { page: 1 });
       if ('finished' in checkpoint) return { counts: countsOf(row), finished: true, errors };
@@ -115,11 +143,16 @@ export class BackfillRunner {
       heartbeat({ checkpoint, done: row.done });
       const { records, next } = await this.readPage(ctx, checkpoint);
       const tally = new PageTally();
-      const beat = () => heartbeat({ checkpoint, done: row.done, page: tally.done() });
+      const beat = async () => {
+        throwIfCancelled();
+        heartbeat({ checkpoint, done: row.done, page: tally.done() });
+        await this.renew(row.id, owner);
+      };
       if (row.mode === 'IMPORT') await importRecords(ctx, records, tally, beat);
       else await matchRecords(ctx, records, tally, await this.matchIndexes.get(ctx, input.startedAt), beat);
       errors.push(...tally.errors);
-      row = await this.commitPage(row, records.length, tally, next);
+      throwIfCancelled();
+      row = await this.commitPage(row, owner, records.length, tally, next);
       heartbeat({ checkpoint: next, done: row.done });
     }
     const checkpoint = checkpointSchema.parse(row.checkpoint ?? { page: 1 });
@@ -154,10 +187,32 @@ export class BackfillRunner {
       .catch(() => undefined); // the SCI was deleted meanwhile: nothing to record against
   }
 
-  private async currentRow(input: { sciId: string; startedAt: string }): Promise<BackfillRun> {
+  /**
+   * Takes the backfill for this execution. Held by another live execution (a timed-out attempt that has not
+   * noticed yet), this attempt fails retryably and comes back when that claim would have run out.
+   */
+  private async claim(input: { sciId: string; startedAt: string }, owner: string): Promise<BackfillRun> {
     const row = await this.deps.prisma.backfillRun.findUnique({ where: { sciId: input.sciId } });
     if (!row || row.state !== 'RUNNING' || row.startedAt.getTime() !== Date.parse(input.startedAt)) throw superseded();
-    return row;
+    const now = new Date();
+    const taken = await this.deps.prisma.backfillRun.updateMany({
+      where: { id: row.id, state: 'RUNNING', startedAt: row.startedAt, OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    if (taken.count === 0) {
+      const wait = Math.max(1000, (row.leaseUntil?.getTime() ?? now.getTime()) - now.getTime() + 250);
+      throw ApplicationFailure.create({
+        type: BACKFILL_BUSY,
+        message: 'Another execution of this backfill is still working; trying again when its claim runs out.',
+        nextRetryDelay: Math.min(wait, LEASE_MS + 1000),
+      });
+    }
+    return (await this.deps.prisma.backfillRun.findUnique({ where: { id: row.id } })) ?? row;
+  }
+
+  private async renew(id: string, owner: string): Promise<void> {
+    const kept = await this.deps.prisma.backfillRun.updateMany({ where: { id, leaseOwner: owner, state: 'RUNNING' }, data: { leaseUntil: new Date(Date.now() + LEASE_MS) } });
+    if (kept.count === 0) throw ApplicationFailure.create({ type: BACKFILL_BUSY, message: 'This execution lost its claim on the backfill; another one goes on.' });
   }
 
   /**
@@ -186,12 +241,12 @@ export class BackfillRunner {
   }
 
   /** Counts the page and moves the checkpoint in one statement, only if no other execution moved it first. */
-  private async commitPage(row: BackfillRun, seen: number, tally: PageTally, next: BackfillCheckpoint | null): Promise<BackfillRun> {
+  private async commitPage(row: BackfillRun, owner: string, seen: number, tally: PageTally, next: BackfillCheckpoint | null): Promise<BackfillRun> {
     const kept = Array.isArray(row.errors) ? row.errors : [];
     const errors = [...kept, ...tally.errors.map((message) => ({ message }))].slice(-MAX_KEPT_ERRORS);
     const updated = await this.deps.prisma.backfillRun.updateMany({
       // `done` only grows (every page but an empty last one has records): it tells whether someone else committed.
-      where: { id: row.id, state: 'RUNNING', startedAt: row.startedAt, done: row.done },
+      where: { id: row.id, state: 'RUNNING', startedAt: row.startedAt, done: row.done, leaseOwner: owner },
       data: {
         done: { increment: seen },
         created: { increment: tally.created },
@@ -199,13 +254,17 @@ export class BackfillRunner {
         skipped: { increment: tally.skipped },
         failed: { increment: tally.failed },
         checkpoint: checkpointJson(next),
+        leaseUntil: new Date(Date.now() + LEASE_MS),
         errors,
         ...(tally.errors.length ? { lastError: tally.errors.at(-1)! } : {}),
       },
     });
-    if (updated.count === 0) throw superseded();
     const fresh = await this.deps.prisma.backfillRun.findUnique({ where: { id: row.id } });
-    if (!fresh) throw superseded();
+    if (!fresh || fresh.state !== 'RUNNING' || fresh.startedAt.getTime() !== row.startedAt.getTime()) throw superseded();
+    if (updated.count === 0) {
+      // Our claim ran out and another execution took over: its page counts, ours is dropped (it redid the same records).
+      throw ApplicationFailure.create({ type: BACKFILL_BUSY, message: 'This execution lost its claim on the backfill; another one goes on.' });
+    }
     return fresh;
   }
 }
