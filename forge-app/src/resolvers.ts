@@ -1,6 +1,10 @@
 // The resolver functions: one per contract key, all built the same way (validate the payload, call the
 // API, validate the answer, wrap it in the envelope). No business logic lives here; the API owns it.
-import Resolver from '@forge/resolver';
+import ResolverExport from '@forge/resolver';
+
+// Forge's bundler hands the default export over as the class; Node's ESM loader (the local host, tsx) hands
+// a CommonJS module over as `{ default: module.exports }`, where the class sits one level deeper.
+const Resolver: typeof ResolverExport = (ResolverExport as unknown as { default?: typeof ResolverExport }).default ?? ResolverExport;
 import { BackendError, callBackend, MESSAGES } from './backend';
 import { contract, RESOLVER_KEYS, type DataOf, type PayloadOf, type ResolverKey, type ResolverResult } from './contract';
 import { MissingIssueContextError, routes, type CallContext, type Route } from './routes';
@@ -47,7 +51,7 @@ export async function runResolver<K extends ResolverKey>(key: K, request: Resolv
 }
 
 /** Every contract key defined on one Forge Resolver. */
-export function buildResolver(): Resolver {
+export function buildResolver(): InstanceType<typeof ResolverExport> {
   const resolver = new Resolver();
   for (const key of RESOLVER_KEYS) {
     resolver.define(key, (req: ResolverRequest) => runResolver(key, req));

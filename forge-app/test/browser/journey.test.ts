@@ -48,7 +48,7 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): 
 
 beforeAll(async () => {
   s = await startStack();
-}, 180_000);
+}, 300_000);
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && s) {
@@ -66,16 +66,16 @@ describe('admin page', () => {
   it('connects App OAuth 2.0 to the Zoho simulator', async () => {
     await s.page.goto(`${s.host.url}/admin`);
     const f = admin();
-    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 }).toBe(true);
     await f.getByText('App OAuth 2.0: one shared app connection').click();
     await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
     await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
     await f.getByLabel('Code').fill(s.t.zoho!.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }));
     await f.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => f.getByTestId('card-api-domain').textContent(), { timeout: 20_000 }).toContain('/api/us');
+    await expect.poll(() => f.getByTestId('card-api-domain').textContent(), { timeout: 45_000 }).toContain('/api/us');
     await expect.poll(() => f.getByTestId('card-mode').textContent()).toContain('Connected');
     await s.screenshot(s.page, '01-admin-connected');
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('Smart Connected Items', () => {
@@ -105,13 +105,13 @@ describe('Smart Connected Items', () => {
     await clickInDialog(f, 'Create');
 
     const row = f.locator('tr', { hasText: 'Deals to DEMO tasks' });
-    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('2 Way');
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toContain('2 Way');
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('Status sync');
     expect(text).toContain('Auto-create');
     expect(text).toContain('Demo'); // the Jira scope, named from metadata
     await s.screenshot(s.page, '04-sci-dashboard');
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('issue panel', () => {
@@ -120,26 +120,26 @@ describe('issue panel', () => {
   it('shows the unlinked state and links a record found by name', async () => {
     await s.page.goto(`${s.host.url}/browse/DEMO-1`);
     const p = panel();
-    await expect.poll(() => p.getByText('No Zoho CRM record is linked to DEMO-1 yet.').isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => p.getByText('No Zoho CRM record is linked to DEMO-1 yet.').isVisible(), { timeout: 60_000 }).toBe(true);
     await s.screenshot(s.page, '05-panel-unlinked');
     await p.getByRole('button', { name: 'Link a Zoho CRM record' }).click();
     await expect.poll(() => p.getByRole('heading', { name: 'Link a Zoho CRM record' }).isVisible()).toBe(true);
     await p.locator('#link-query').fill('Acme');
     await clickInDialog(p, 'Search');
     const results = p.getByTestId('search-results');
-    await expect.poll(() => results.textContent(), { timeout: 20_000 }).toContain('Acme Robotics');
+    await expect.poll(() => results.textContent(), { timeout: 45_000 }).toContain('Acme Robotics');
     await s.screenshot(s.page, '06-panel-search-results');
     await press(results.getByRole('button', { name: 'Link' }).first());
 
     const card = p.getByTestId('linked-card');
-    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toContain('Manual link');
+    await expect.poll(() => card.textContent(), { timeout: 45_000 }).toContain('Manual link');
     recordId = (await card.getByTestId('record-id').textContent()) ?? '';
     expect(recordId).toMatch(/^\d+$/);
     // The preview shows the record's own fields, read live from Zoho.
     expect(await card.getByTestId('preview-fields').textContent()).toContain('Deal Name');
     for (const name of ['Open in Zoho', 'Refresh', 'Unlink']) expect(await card.getByRole('button', { name }).isVisible()).toBe(true);
     await s.screenshot(s.page, '07-panel-linked-by-search');
-  }, 150_000);
+  }, 240_000);
 
   it('refreshes the preview and unlinks the manual link', async () => {
     const p = panel();
@@ -148,8 +148,8 @@ describe('issue panel', () => {
     await expect.poll(() => card.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
     expect(await card.getByTestId('record-id').textContent()).toBe(recordId);
     await card.getByRole('button', { name: 'Unlink' }).click();
-    await expect.poll(() => p.getByText('No Zoho CRM record is linked to DEMO-1 yet.').isVisible(), { timeout: 20_000 }).toBe(true);
-  }, 150_000);
+    await expect.poll(() => p.getByText('No Zoho CRM record is linked to DEMO-1 yet.').isVisible(), { timeout: 45_000 }).toBe(true);
+  }, 240_000);
 
   it('links a record by its ID', async () => {
     const p = panel();
@@ -158,12 +158,12 @@ describe('issue panel', () => {
     await p.locator('#link-query').fill(recordId);
     await clickInDialog(p, 'Find record');
     const results = p.getByTestId('search-results');
-    await expect.poll(() => results.textContent(), { timeout: 20_000 }).toContain(recordId);
+    await expect.poll(() => results.textContent(), { timeout: 45_000 }).toContain(recordId);
     await press(results.getByRole('button', { name: 'Link' }).first());
     const card = p.getByTestId('linked-card');
-    await expect.poll(() => card.getByTestId('record-id').textContent(), { timeout: 20_000 }).toBe(recordId);
+    await expect.poll(() => card.getByTestId('record-id').textContent(), { timeout: 45_000 }).toBe(recordId);
     await s.screenshot(s.page, '08-panel-linked-by-id');
-  }, 150_000);
+  }, 240_000);
 
   it('shows an auto-created issue with a read-only link', async () => {
     // A new Deal in Zoho CRM; "Sync now" in the admin page makes the workflow poll and auto-create its issue.
@@ -175,7 +175,7 @@ describe('issue panel', () => {
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     const sciRow = f.locator('tr', { hasText: 'Deals to DEMO tasks' });
     await sciRow.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => f.getByText('A sync of Deals to DEMO tasks has started.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => f.getByText('A sync of Deals to DEMO tasks has started.').isVisible(), { timeout: 45_000 }).toBe(true);
 
     const jql = encodeURIComponent('project = DEMO AND summary ~ "Browser test deal"');
     const auth = `Basic ${Buffer.from(`${s.t.jira.basicAuth.email}:${s.t.jira.basicAuth.apiToken}`).toString('base64')}`;
@@ -185,18 +185,18 @@ describe('issue panel', () => {
         const body = (await res.json()) as { issues?: { key: string }[] };
         return body.issues?.[0]?.key;
       },
-      45_000,
+      90_000,
     );
 
     await s.page.goto(`${s.host.url}/browse/${key}`);
     const card = panel().getByTestId('linked-card');
-    await expect.poll(() => card.textContent(), { timeout: 30_000 }).toContain('Auto-managed');
+    await expect.poll(() => card.textContent(), { timeout: 60_000 }).toContain('Auto-managed');
     expect(await card.textContent()).toContain('this link is read-only');
     expect(await card.getByRole('button', { name: 'Unlink' }).count()).toBe(0);
     expect(await card.getByRole('button', { name: 'Refresh' }).isVisible()).toBe(true);
     expect(await card.getByRole('button', { name: 'Open in Zoho' }).isVisible()).toBe(true);
     await s.screenshot(s.page, '09-panel-auto-managed');
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('Providers mode', () => {
@@ -206,16 +206,16 @@ describe('Providers mode', () => {
     await f.getByText('Providers: each Jira user signs in').click();
     await expect.poll(() => f.getByText('Switching modes clears the stored Zoho CRM authentication only').isVisible()).toBe(true);
     await clickInDialog(f, 'Switch mode');
-    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 20_000 }).toContain('Providers');
+    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 45_000 }).toContain('Providers');
     await f.getByLabel('Client ID').fill(s.t.zoho!.demoWebClient.clientId);
     await f.getByLabel('Client Secret').fill(s.t.zoho!.demoWebClient.clientSecret);
     await f.getByRole('button', { name: 'Save client' }).click();
-    await expect.poll(() => f.getByRole('button', { name: 'Sign in with your Zoho CRM account' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => f.getByRole('button', { name: 'Sign in with your Zoho CRM account' }).isVisible(), { timeout: 45_000 }).toBe(true);
 
     // F3: the item is still there; F9: its automation options are off, and the editor says why.
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     const sciRow = f.locator('tr', { hasText: 'Deals to DEMO tasks' });
-    await expect.poll(() => sciRow.isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => sciRow.isVisible(), { timeout: 45_000 }).toBe(true);
     await sciRow.getByRole('button', { name: 'Edit' }).click();
     await clickInDialog(f, 'Next');
     const reason = 'Requires App OAuth 2.0: Providers mode runs no background automation.';
@@ -228,8 +228,8 @@ describe('Providers mode', () => {
 
     await s.page.goto(`${s.host.url}/browse/DEMO-4`);
     const p = panel();
-    await expect.poll(() => p.getByRole('heading', { name: 'Zoho CRM login required' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => p.getByRole('heading', { name: 'Zoho CRM login required' }).isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await p.getByRole('button', { name: 'Sign in to Zoho CRM' }).isVisible()).toBe(true);
     await s.screenshot(s.page, '11-panel-login-required');
-  }, 150_000);
+  }, 240_000);
 });

@@ -52,10 +52,10 @@ function SyncState({ sci }: { sci: Sci }) {
       {sci.workflowQuery === 'unreachable' && <Subtle>Temporal did not answer; the state shown may be old.</Subtle>}
       {run ? (
         <>
-          <Inline space="space.100" alignBlock="center">
+          <Inline>
             <OutcomeLozenge outcome={run.outcome} />
-            <Subtle>{formatTime(run.endedAt ?? run.startedAt)}</Subtle>
           </Inline>
+          <Subtle>{formatTime(run.endedAt ?? run.startedAt)}</Subtle>
           <Subtle>
             {run.recordsSeen} seen · {run.recordsChanged} changed · {run.recordsCreated} created
             {run.recordsSkipped ? ` · ${run.recordsSkipped} skipped` : ''}
@@ -193,13 +193,13 @@ export function SciDashboard({ mode }: { mode: AuthMode | null }) {
         testId="sci-table"
         head={{
           cells: [
-            { key: 'name', content: 'Name' },
-            { key: 'mode', content: 'Sync mode' },
-            { key: 'scope', content: 'Jira scope' },
-            { key: 'module', content: 'Zoho CRM module' },
-            { key: 'options', content: 'Options' },
-            { key: 'state', content: 'Latest sync' },
-            { key: 'actions', content: 'Actions' },
+            { key: 'name', width: 13, content: 'Name' },
+            { key: 'mode', width: 7, content: 'Sync mode' },
+            { key: 'scope', width: 14, content: 'Jira scope' },
+            { key: 'module', width: 9, content: 'Zoho CRM module' },
+            { key: 'options', width: 11, content: 'Options' },
+            { key: 'state', width: 18, content: 'Latest sync' },
+            { key: 'actions', width: 28, content: 'Actions' },
           ],
         }}
         rows={rows}
