@@ -77,6 +77,8 @@ export const configSchema = z.object({
   SANDBOX: bool.default(true),
   SANDBOX_ZOHO_PORT: port.default(4010),
   SANDBOX_JIRA_PORT: port.default(4020),
+  /** The local page hosting the admin page and the issue panel like Jira does. */
+  SANDBOX_HOST_PORT: port.default(4000),
   /** Point every Zoho data center at a Zoho simulator (benchmarks, separate-process setups). */
   ZOHO_SANDBOX_URL: z.string().url().optional(),
 });

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   // 2. The sandbox: simulators of Zoho CRM and Jira Cloud (F37).
   let zohoEndpoints = config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints;
-  let sandbox: { zohoUrl: string; jiraUrl: string } | undefined;
+  let sandbox: { zohoUrl: string; jiraUrl: string; jira: Awaited<ReturnType<typeof import('../sandbox/jira').startJiraSimulator>> } | undefined;
   if (config.SANDBOX) {
     const { startZohoSimulator } = await import('../sandbox/zoho');
     const { startJiraSimulator } = await import('../sandbox/jira');
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     });
     stops.push({ name: 'Jira simulator', stop: () => jira.close() });
     zohoEndpoints = sandboxZohoEndpoints(zoho.url);
-    sandbox = { zohoUrl: zoho.url, jiraUrl: jira.url };
+    sandbox = { zohoUrl: zoho.url, jiraUrl: jira.url, jira };
     // The sandbox's Forge signs FITs with its own key: trust its JWKS, here and only here.
     if (!process.env.FORGE_JWKS_URL) config = { ...config, FORGE_JWKS_URL: `${jira.url}/.well-known/jwks.json` };
   }
@@ -80,9 +80,27 @@ async function main(): Promise<void> {
   const api: RunningApi = await startApi({ config, prisma: db.prisma, temporal, cipher, clients, zohoEndpoints, temporalUiUrl: temporalUi });
   stops.push({ name: 'API', stop: () => api.close() });
 
+  // 6. The local host page (F37): the admin page and a sandbox issue with the panel, as Jira shows them.
+  let hostUrl: string | undefined;
+  if (sandbox) {
+    const { startLocalHost } = await import('../sandbox/host');
+    const jira = sandbox.jira;
+    const host = await startLocalHost({
+      port: config.SANDBOX_HOST_PORT,
+      host: config.HOST,
+      apiUrl: api.url,
+      jiraSimulatorUrl: jira.url,
+      signFit: (claims) => jira.signFit(claims),
+      systemToken: () => jira.systemToken,
+    });
+    stops.push({ name: 'local host page', stop: () => host.close() });
+    hostUrl = host.url;
+  }
+
   const lines = [
     '',
     'Zoho CRM Connector for Jira is running.',
+    ...(hostUrl ? [`  Try it          ${hostUrl}   (admin page and a Jira issue with the panel)`] : []),
     `  API             ${api.url}`,
     `  API docs        ${api.url}/docs`,
     `  Health          ${api.url}/healthz`,
