@@ -40,7 +40,7 @@ describe('R4: Zoho token revoked', () => {
     );
     expect(connection.lastError ?? '').toMatch(/Reconnect App OAuth 2\.0/);
     const blocked = await s.eventually(() => s.status(sci), (st) => st.state === 'blocked', 60_000);
-    expect(blocked.lastError ?? '').toMatch(/re-?auth/i);
+    expect(blocked.lastError ?? '').toMatch(/reconnect|re-?auth/i);
 
     // No hot loop: a blocked SCI with a 1 s poll interval makes no Zoho calls at all.
     const callsBefore = zohoTally.calls;
