@@ -147,7 +147,8 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
           errors.push(...applied.errors);
           batchFailures = 0;
         } catch (err) {
-          if (isBlocking(err) || ++batchFailures < MAX_BATCH_FAILURES) throw err;
+          // F36 hook: a Zoho budget pause is not the batch's fault; its events wait in the queue, never parked.
+          if (isBlocking(err) || failureType(err) === 'BudgetExhausted' || ++batchFailures < MAX_BATCH_FAILURES) throw err;
           state.parked.push(...batch); // kept, visible and retryable; the queue moves on
           if (state.parked.length > 1000) state.parked.splice(0, state.parked.length - 1000);
           errors.push(`${batch.length} event(s) parked after ${MAX_BATCH_FAILURES} failed runs: ${failureMessage(err)}`);
