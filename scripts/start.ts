@@ -13,6 +13,7 @@ import { TenantClients } from '../lib/tenant-clients';
 import { migrateDatabase, openDatabase, type Database } from '../prisma/database';
 import { runWorker, type RunningWorker } from '../worker/run';
 import { startApi, type RunningApi } from '../api/run';
+import type { JiraSimulator } from '../sandbox/jira';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { provisionTemporalCli } from './temporal/provision';
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
 
   // 2. The sandbox: simulators of Zoho CRM and Jira Cloud (F37).
   let zohoEndpoints = config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints;
-  let sandbox: { zohoUrl: string; jiraUrl: string; jira: Awaited<ReturnType<typeof import('../sandbox/jira').startJiraSimulator>> } | undefined;
+  let sandbox: { zohoUrl: string; jiraUrl: string; jira: JiraSimulator } | undefined;
   if (config.SANDBOX) {
     const { startZohoSimulator } = await import('../sandbox/zoho');
     const { startJiraSimulator } = await import('../sandbox/jira');
