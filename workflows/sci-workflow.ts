@@ -68,6 +68,8 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   let phase: SciStatus['state'] = state.paused ? 'paused' : state.blocked ? 'blocked' : 'waiting';
   let lastError: string | null = state.lastRun?.error ?? null;
   let batchFailures = 0;
+  // F36 hook: after a Zoho budget pause, queued events wait for the next poll (or sync now), not a hot loop.
+  let budgetHold = false;
   const queued = new Set(state.pending.map(eventKey));
 
   const enqueue = (p: PendingEvent) => {
@@ -123,7 +125,7 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
 
   for (;;) {
     const woke = await condition(
-      () => shouldContinueAsNew() || (runnable() && (syncRequested || state.pending.length > 0)),
+      () => shouldContinueAsNew() || (runnable() && (syncRequested || (state.pending.length > 0 && !budgetHold))),
       input.pollIntervalMs,
     );
     if (shouldContinueAsNew()) break;
@@ -163,8 +165,10 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
       errors.push(...polled.errors);
       lastError = errors[0] ?? null;
       state.lastRun = { kind, startedAt, endedAt: new Date().toISOString(), outcome: 'ok', ...counts };
+      budgetHold = false;
     } catch (err) {
       lastError = failureMessage(err);
+      budgetHold = failureType(err) === 'BudgetExhausted';
       if (isBlocking(err)) {
         state.blocked = true;
       }

@@ -77,12 +77,22 @@ describe('Zoho budget', () => {
     expect(zohoApiCalls()).toBe(afterInsert);
     expect(afterInsert - before).toBe(1); // the person's insert only
     expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } })).toBe(0);
+    // Jira events that arrive meanwhile wait in the queue: paused runs are not failures that park them, and
+    // a queued event does not make the workflow spin on the pause (one run per wake-up).
+    const runsBefore = st.runs;
+    await s.t.deps.workflows.jiraEvent(sci, { eventId: `budget-${randomUUID()}`, kind: 'issue_updated', issueId: '10001', occurredAt: new Date().toISOString() });
+    for (let i = 0; i < 4; i++) st = await s.syncNow(sci);
+    expect(st.pendingEvents).toBe(1);
+    expect(st.parkedEvents).toBe(0);
+    expect(st.runs - runsBefore).toBeLessThanOrEqual(5);
+    expect(zohoApiCalls()).toBe(afterInsert);
 
     // A day later the credits have come back: the next run syncs, and the waiting record arrives.
     skew += 25 * HOUR;
     expect((await budget.status(s.tenant.id)).paused).toBe(false);
     st = await s.syncNow(sci);
     expect(st.lastRun?.outcome).toBe('ok');
+    expect(st.pendingEvents).toBe(0);
     expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id, zohoRecordId: row!.ok ? row!.id : '' } })).toBe(1);
   }, 180_000);
 
