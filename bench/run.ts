@@ -180,19 +180,29 @@ async function main(): Promise<void> {
     const realistic = await round_(b, scis, pairs, REALISTIC, 200_000, REALISTIC_SAMPLES);
     await b.setLatency({ zohoMs: 0, jiraMs: 0 });
 
-    // P5 on the same worker: its RSS before the idle SCIs is the baseline of the per-SCI cost.
-    const startBudgetMs = Math.max(30_000, Math.min(240_000, remainingMs() - 150_000));
-    log(`P5 up to ${P5_TARGET} idle SCIs on one worker (poll every ${P5_POLL_MS / 1000} s; ${Math.round(startBudgetMs / 1000)} s to start them)`);
-    const p5 = await measureIdleScis(b, { scis: P5_TARGET, pollIntervalMs: P5_POLL_MS, startBudgetMs, temporalPid: temporalServerPid(b.temporal.address), log });
-    log(`  ${JSON.stringify(p5)}`);
-
     log('P6 event intake: autocannon against POST /api/v1/events/jira (3,000 events, ≤ 15 s)');
     // Intake only, as the API would run on its own machine: the worker is stopped so it does not compete
-    // for this machine's two cores; the signals queue in Temporal.
+    // for this machine's two cores; the signals queue in Temporal. Measured before P5 fills Temporal with
+    // a thousand polling workflows.
     await b.stopWorker();
     const target = b.jira.store.issue(pairs.twoWay[0]!.issueId)!;
-    const p6 = await measureIntake(b, { id: target.id, key: target.key }, { amount: 3000, connections: 10, maxSeconds: 15 });
+    const p6 = await measureIntake(b, { id: target.id, key: target.key, projectId: '10000', issueTypeId: '10003' }, { amount: 3000, connections: 10, maxSeconds: 15 });
     log(`  ${p6.events_per_s} events/s, p50 ${p6.p50_ms} ms, p99 ${p6.p99_ms} ms, non-2xx ${p6.non_2xx}, errors ${p6.errors}`);
+    // The same deliveries for an issue no SCI covers: FIT check and database lookup only, no dedupe row and
+    // no Temporal signal. The ratio shows what the signal-with-start costs.
+    log('P6 variant: events no SCI covers (no Temporal signal), 3,000 events, ≤ 8 s');
+    const p6Uncovered = await measureIntake(b, { id: '999999', key: 'SUP-999999', projectId: '10001', issueTypeId: '10002' }, { amount: 3000, connections: 10, maxSeconds: 8 });
+    log(`  ${p6Uncovered.events_per_s} events/s, p50 ${p6Uncovered.p50_ms} ms, p99 ${p6Uncovered.p99_ms} ms`);
+
+    // P5 on a fresh worker process: its RSS before the idle SCIs is the baseline of the per-SCI cost.
+    await b.startWorker();
+    await until(() => b.status(scis.notify), () => true, 240_000);
+    // Start-up, then the wait for first syncs, then 15 s settling and one 60 s poll interval of sampling.
+    const startBudgetMs = Math.max(30_000, Math.min(200_000, remainingMs() - 150_000));
+    const firstSyncBudgetMs = Math.max(10_000, remainingMs() - startBudgetMs - 90_000);
+    log(`P5 up to ${P5_TARGET} idle SCIs on one worker (poll every ${P5_POLL_MS / 1000} s; ${Math.round(startBudgetMs / 1000)} s to start them)`);
+    const p5 = await measureIdleScis(b, { scis: P5_TARGET, pollIntervalMs: P5_POLL_MS, startBudgetMs, firstSyncBudgetMs, temporalPid: temporalServerPid(b.temporal.address), log });
+    log(`  ${JSON.stringify(p5)}`);
 
     const baseline = uniformPollBaseline(SEED_POLL_MS);
     const cli = await findTemporalCli();
@@ -236,7 +246,7 @@ async function main(): Promise<void> {
       p3: zero.p3,
       p4: zero.p4,
       p5,
-      p6,
+      p6: { ...p6, uncovered_events_no_signal: p6Uncovered },
       baseline_seed_5min_poll: { ...baseline, note: 'latency 0–300 s by construction: a change waits for the next 5-minute poll' },
       realistic: {
         latency: realistic.latency,
@@ -284,6 +294,7 @@ async function main(): Promise<void> {
       `| P5 ${p5.scis} idle SCIs, one worker: CPU / RSS (poll ${p5.poll_interval_s} s) | bounded | ${p5.cpu_pct_idle}% / ${p5.rss_mb} MB (${p5.rss_kb_per_sci ?? 'n/a'} KB more per SCI; ≈ ${p5.cpu_pct_idle_at_5min_poll}% at 5-min polls) | — |`,
       `| P5 Temporal actions per hour | reported | ${p5.temporal_actions_per_hour_at_5min_poll.toLocaleString('en')} at 5-min polls (${p5.temporal_actions_per_poll} per poll) | — |`,
       `| P6 event intake: events/s, p99 | ≥ 500/s, p99 < 50 ms | ${p6.events_per_s}/s, p99 ${p6.p99_ms} ms (${p6.requests} events, ${p6.non_2xx} non-2xx) | — |`,
+      `| P6 variant: events no SCI covers (no signal) | — | ${p6Uncovered.events_per_s}/s, p99 ${p6Uncovered.p99_ms} ms | — |`,
       '',
       'P6 and P5 call no vendor, so they are measured once. Latency samples and settings are in latest.json; the plot is latest.png (not committed).',
       '',
