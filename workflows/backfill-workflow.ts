@@ -102,7 +102,15 @@ export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<Ba
   };
 
   if (!state) {
-    const begun = await shortActs['backfill.begin']({ ...ids, workflowId: workflowInfo().workflowId });
+    let begun;
+    try {
+      begun = await shortActs['backfill.begin']({ ...ids, workflowId: workflowInfo().workflowId });
+    } catch (err) {
+      // Not even started (e.g. Zoho re-authentication required): nothing to undo, the admin starts it again.
+      phase = 'failed';
+      run.lastError = failureMessage(err);
+      return progress();
+    }
     if (!begun.ok) {
       phase = 'failed';
       run.lastError = begun.reason;

@@ -80,6 +80,7 @@ export class ZohoBudget {
   private readonly peaks = new Map<string, { hour: number; peak: number }>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private lastPrune = 0;
 
   constructor(opts: ZohoBudgetOptions) {
     this.prisma = opts.prisma;
@@ -152,6 +153,10 @@ export class ZohoBudget {
   }
 
   private async writePending(): Promise<void> {
+    if (this.now() - this.lastPrune > HOUR_MS) {
+      this.lastPrune = this.now();
+      await this.prune().catch(() => undefined);
+    }
     const batch = [...this.pending.entries()];
     this.pending.clear();
     for (const [tenantId, hours] of batch) {
