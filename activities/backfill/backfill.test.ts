@@ -102,7 +102,7 @@ describe('IMPORT', () => {
     expect(await issuesOfSci(sci.id)).toHaveLength(links.length);
   }, 180_000);
 
-  it('answers the progress query while it runs', async () => {
+  it('answers the progress query while it runs, across continue-as-new', async () => {
     const tag = randomUUID().slice(0, 6);
     await bulkDeals(600, `Progress ${tag} {n}`);
     const sci = await s.createSci({
@@ -113,7 +113,8 @@ describe('IMPORT', () => {
       zohoModule: 'Deals',
       options: { backfill: { mode: 'IMPORT' } },
     });
-    await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue, input: { pagesPerCall: 1 } });
+    // One page per call and a tiny history limit: the workflow continues as new several times on the way.
+    await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue, input: { pagesPerCall: 1, maxHistoryEvents: 15 } });
     const handle = s.t.temporal.client.workflow.getHandle(backfillWorkflowId(sci.tenantId, sci.id));
     const seen = await s.eventually(() => handle.query(backfillProgressQuery), (p) => p.done > 0, 60_000);
     expect(seen.mode).toBe('IMPORT');
@@ -121,6 +122,9 @@ describe('IMPORT', () => {
     const final = await s.eventually(() => handle.query(backfillProgressQuery), (p) => p.phase === 'succeeded', 120_000);
     expect(final.created).toBeGreaterThanOrEqual(600);
     expect(final.rate).toBeGreaterThan(0);
+    expect(final.generation).toBeGreaterThanOrEqual(1);
+    expect(final.done).toBeGreaterThanOrEqual(final.created);
+    expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } })).toBe(final.created);
   }, 180_000);
 });
 

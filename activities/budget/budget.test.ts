@@ -1,15 +1,18 @@
 // API budgets on the real stack (F36): Temporal, both simulators, a worker whose Zoho budget is tiny.
-// - the pause trips at the configured share, visibly (workflow status, run history), spends no Zoho credit
-//   while paused, and lifts once the rolling window has let the credits go;
+// - the pause trips at the configured share, visibly (workflow status, run history, backfill progress), spends
+//   no Zoho credit while paused, and lifts once the rolling window has let the credits go;
 // - Zoho's own X-API-CREDITS-REMAINING pauses automation even when our count looks fine.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncActivities } from '..';
 import { ZohoBudget } from '../../lib/budget/zoho-budget';
+import { startBackfill } from '../../lib/backfill/start';
 import { createLogger } from '../../lib/logger';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { createSciWorker } from '../../worker/create-worker';
+import { backfillProgressQuery, retryBackfillSignal } from '../../workflows/backfill-messages';
+import type { backfillWorkflow } from '../../workflows/backfill-workflow';
 
 const HOUR = 3_600_000;
 let s: SyncStack;
@@ -87,12 +90,33 @@ describe('Zoho budget', () => {
     expect(st.runs - runsBefore).toBeLessThanOrEqual(5);
     expect(zohoApiCalls()).toBe(afterInsert);
 
+    // A backfill started now waits for the window too, and says so.
+    const bfSci = await s.createSci({
+      name: `budget-backfill-${randomUUID().slice(0, 6)}`,
+      syncMode: 'ONE_WAY',
+      jiraProjectId: '10000',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      options: { backfill: { mode: 'IMPORT' } },
+    });
+    const { workflowId } = await startBackfill(s.t.temporal.client, bfSci, { taskQueue: s.t.temporal.taskQueue });
+    const bf = s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(workflowId);
+    const waiting = await s.eventually(() => bf.query(backfillProgressQuery), (p) => p.phase === 'paused-budget');
+    expect(waiting.lastError).toMatch(/^Paused: Zoho API budget/);
+    expect(waiting.resumesAt).not.toBeNull();
+    expect(waiting.done).toBe(0);
+
     // A day later the credits have come back: the next run syncs, and the waiting record arrives.
     skew += 25 * HOUR;
     expect((await budget.status(s.tenant.id)).paused).toBe(false);
     st = await s.syncNow(sci);
     expect(st.lastRun?.outcome).toBe('ok');
     expect(st.pendingEvents).toBe(0);
+    // The backfill looks again (here at once, instead of at its timer) and finishes.
+    await bf.signal(retryBackfillSignal);
+    const done = await bf.result();
+    expect(done.phase).toBe('succeeded');
+    expect(done.created).toBeGreaterThan(0);
     expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id, zohoRecordId: row!.ok ? row!.id : '' } })).toBe(1);
   }, 180_000);
 

@@ -10,7 +10,7 @@ import type { RunTally } from './counts';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
-import { jiraTime, zohoTime } from './zoho-to-jira';
+import { jiraTime, recordFingerprint, zohoTime } from './zoho-to-jira';
 
 export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, tally: RunTally): Promise<void> {
   const links = await ctx.deps.prisma.recordLink.findMany({
@@ -49,8 +49,8 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
     fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
     changelog: true,
   });
-  const zohoFieldNames = [...new Set([...mappings.map((m) => m.zohoField), ...(statusSync ? [statusSync.zohoField] : []), 'Modified_Time'])];
-  const record = await zoho.records.get(ctx.module, link.zohoRecordId, { fields: zohoFieldNames });
+  // The fields a poll reads (ctx.recordFields), so the fingerprint compares with the one the poll stored.
+  const record = await zoho.records.get(ctx.module, link.zohoRecordId, { fields: ctx.recordFields });
   if (!record) {
     tally.error(`${link.jiraIssueKey}: the linked Zoho record ${link.zohoRecordId} no longer exists`);
     return false;
@@ -58,11 +58,9 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   const issueUpdated = jiraTime(issue);
   const recordModified = zohoTime(record);
   const fieldTimes = jiraFieldTimes(issue);
+  const zohoEdited = zohoEditedSinceSync(link, recordModified, recordFingerprint(ctx, record));
   // Zoho changed after our last sync and later than this Jira change: the status keeps Zoho's value.
-  const zohoNewer =
-    recordModified !== null &&
-    (!link.lastZohoModifiedAt || recordModified > link.lastZohoModifiedAt) &&
-    (issueUpdated === null || recordModified > issueUpdated);
+  const zohoNewer = zohoEdited && recordModified !== null && (issueUpdated === null || recordModified > issueUpdated);
 
   const update: Record<string, unknown> = {};
   const jiraRestore: Record<string, unknown> = {};
@@ -85,7 +83,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
       const side = winner(m, fieldTimes.get(m.jiraField), recordModified);
       if (side === 'jira') {
         update[m.zohoField] = converted.value;
-        if (m.owner === 'JIRA' && recordModified && (!link.lastZohoModifiedAt || recordModified > link.lastZohoModifiedAt)) {
+        if (m.owner === 'JIRA' && zohoEdited) {
           tally.error(`record ${link.zohoRecordId}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
         }
       } else if (m.owner === 'ZOHO') {
@@ -117,10 +115,26 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
     return false;
   }
   const written = typeof outcome.details.Modified_Time === 'string' ? new Date(Date.parse(outcome.details.Modified_Time)) : ctx.now();
-  // Remember our own write's Modified_Time: the next poll sees it and knows it is an echo (F21).
+  // Remember our own write (its Modified_Time and the values it left): the next poll sees it and knows it
+  // is an echo (F21), and a later Zoho edit within the same second still shows as one.
   await ctx.deps.prisma.recordLink.update({
     where: { id: link.id },
-    data: { lastZohoModifiedAt: written, lastJiraUpdatedAt: issueUpdated, lastSyncedAt: ctx.now() },
+    data: {
+      lastZohoModifiedAt: written,
+      lastZohoFingerprint: recordFingerprint(ctx, { ...record, ...update }),
+      lastJiraUpdatedAt: issueUpdated,
+      lastSyncedAt: ctx.now(),
+    },
   });
   return true;
+}
+
+/**
+ * Whether someone edited the record in Zoho since this link last synced it. Zoho's Modified_Time has
+ * one-second resolution, so the same second with other values (fingerprint) is an edit too.
+ */
+function zohoEditedSinceSync(link: RecordLink, recordModified: Date | null, fingerprint: string): boolean {
+  if (!recordModified) return false;
+  if (!link.lastZohoModifiedAt || recordModified > link.lastZohoModifiedAt) return true;
+  return recordModified.getTime() === link.lastZohoModifiedAt.getTime() && link.lastZohoFingerprint !== null && fingerprint !== link.lastZohoFingerprint;
 }

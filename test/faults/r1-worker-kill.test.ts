@@ -32,9 +32,13 @@ function jiraWrites(): number {
 function startWorker(): void {
   const w = spawnWorker(workerEnv(s));
   worker = w;
-  void w.ready.then(() => {
-    if (worker === w && writeKills < WRITE_KILLS) killAt = jiraWrites() + randomInt(1, 6);
-  });
+  // A worker killed while it starts never gets here; that rejection is expected, not an error.
+  void w.ready.then(
+    () => {
+      if (worker === w && writeKills < WRITE_KILLS) killAt = jiraWrites() + randomInt(1, 6);
+    },
+    () => undefined,
+  );
 }
 
 function killAndRestart(reason: string): void {
