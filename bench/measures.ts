@@ -373,12 +373,12 @@ export interface IntakeResult {
 export async function measureIntake(
   b: BenchStack,
   issue: { id: string; key: string; projectId: string; issueTypeId: string },
-  opts: { amount: number; connections: number; maxSeconds: number },
+  opts: { amount: number; connections: number; maxSeconds: number; /** Default: the in-process API. */ apiUrl?: string },
 ): Promise<IntakeResult> {
   const fit = await signForgeInvocationToken(fitClaimsFor(b.jira.installation()), { expiresInSeconds: 3600 });
   let seq = 0;
   const run = autocannon({
-    url: `${b.apiUrl}/api/v1/events/jira`,
+    url: `${opts.apiUrl ?? b.apiUrl}/api/v1/events/jira`,
     method: 'POST',
     connections: opts.connections,
     amount: opts.amount,

@@ -54,6 +54,11 @@ export interface BenchStack {
   worker(): ChildProcess | undefined;
   startWorker(): Promise<ChildProcess>;
   stopWorker(): Promise<void>;
+  /**
+   * A production API process (`api/main.ts`) of its own, on the same database and Temporal, as a replica
+   * behind a load balancer would run: P6 measures it without the benchmark's own load in its event loop.
+   */
+  startApiProcess(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }>;
   /** Vendor latency: Zoho through the simulator's own knob, Jira through the delay proxy. */
   setLatency(l: { zohoMs: number; jiraMs: number }): Promise<void>;
   createSci(def: SciDefinitionInput, workflow?: Partial<SciWorkflowInput>): Promise<SmartConnectedItem>;
@@ -177,6 +182,48 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       return c;
     };
 
+    const startApiProcess = async () => {
+      const port = await freePort();
+      const c = spawn(process.execPath, [...(process.env.BENCH_API_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_API_PROF] : []), '--import', 'tsx', path.join(repoRoot, 'api', 'main.ts')], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATABASE_URL: config.DATABASE_URL,
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+          SECRETS_KEY: config.SECRETS_KEY,
+          FORGE_APP_ID: config.FORGE_APP_ID,
+          FORGE_JWKS_URL: config.FORGE_JWKS_URL,
+          ZOHO_SANDBOX_URL: zoho.url,
+          PUBLIC_URL: apiUrl,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const stop = async () => {
+        if (c.exitCode !== null || c.signalCode !== null) return;
+        const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+        c.kill('SIGTERM');
+        const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+        await gone;
+        clearTimeout(timer);
+      };
+      closers.push(stop);
+      const url = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        if (c.exitCode !== null) throw new Error(`api/main.ts exited (${c.exitCode}) before it answered`);
+        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (Date.now() > deadline) throw new Error('api/main.ts did not answer /healthz within 60 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return { url, child: c, stop };
+    };
+
     const installation = (apiBaseUrl: string): InstallationInfo => ({ ...jira.installation(), apiBaseUrl });
     const setLatency = async (l: { zohoMs: number; jiraMs: number }) => {
       zoho.setFaults({ latencyMs: l.zohoMs });
@@ -209,6 +256,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       worker: () => child,
       startWorker,
       stopWorker,
+      startApiProcess,
       setLatency,
       status,
       async createSci(input, workflow = {}) {

@@ -88,5 +88,7 @@ export const retryParkedSignal = defineSignal('retryParked');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const jiraEventSignal = defineSignal<[JiraEventSignal]>('jiraEvent');
+/** Several Jira events in one signal: what the API sends when events for one SCI arrive together. */
+export const jiraEventsSignal = defineSignal<[JiraEventSignal[]]>('jiraEvents');
 export const zohoNotificationSignal = defineSignal<[ZohoNotificationSignal]>('zohoNotification');
 export const statusQuery = defineQuery<SciStatus>('status');

@@ -13,7 +13,7 @@ import type { ApplyEventsInput, PollInput } from '../activities/types';
 import { createSciWorker } from '../worker/create-worker';
 import { connectTestTemporal, type TestTemporal } from '../test/support/temporal';
 import { sciWorkflowId } from './ids';
-import { jiraEventSignal, pauseSignal, resumeSignal, statusQuery, syncNowSignal, type SciStatus } from './messages';
+import { jiraEventSignal, jiraEventsSignal, pauseSignal, resumeSignal, statusQuery, syncNowSignal, type SciStatus } from './messages';
 import type { JiraEventSignal } from './messages';
 import { sciWorkflow } from './sci-workflow';
 
@@ -110,6 +110,26 @@ describe('sciWorkflow on the Temporal dev server', () => {
     await eventually(status, (s) => s.runs === 4 && s.state === 'waiting');
     await handle.terminate('test done');
     await maybeRecord(handle, 'signals-pause-resume');
+  });
+
+  it('takes several Jira events in one signal (the API batches them), each once', async () => {
+    const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
+    const handle = await t.client.workflow.start(sciWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: sciWorkflowId(tenantId, 'sci-batch'),
+      args: [{ tenantId, sciId: 'sci-batch', pollIntervalMs: 3_600_000 }],
+    });
+    await eventually(() => handle.query(statusQuery), (s) => s.runs === 1);
+    await handle.signal(pauseSignal); // hold the queue so both signals land before a run drains it
+    const ev = (n: number) => ({ eventId: `ev-${n}`, kind: 'issue_updated' as const, issueId: `1000${n}`, occurredAt: '2026-12-01T10:00:00Z' });
+    await handle.signal(jiraEventsSignal, [ev(1), ev(2), ev(3)]);
+    await handle.signal(jiraEventsSignal, [ev(3), ev(4)]); // ev-3 redelivered while queued
+    expect((await handle.query(statusQuery)).pendingEvents).toBe(4);
+    await handle.signal(resumeSignal);
+    await eventually(() => handle.query(statusQuery), (s) => s.runs === 2 && s.pendingEvents === 0);
+    const ids = sync.applied.filter((a) => a.tenantId === tenantId).flatMap((a) => a.events.map((e) => (e.source === 'jira' ? e.event.eventId : '')));
+    expect(ids).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-4']);
+    await handle.terminate('test done');
   });
 
   it('continues as new under a low history limit, keeping cursor and queued events', async () => {

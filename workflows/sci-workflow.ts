@@ -15,6 +15,7 @@ import type { SciActivities } from '../activities';
 import {
   configChangedSignal,
   jiraEventSignal,
+  jiraEventsSignal,
   pauseSignal,
   resumeSignal,
   retryParkedSignal,
@@ -104,6 +105,9 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     for (const p of state.parked.splice(0)) enqueue(p);
   });
   setHandler(jiraEventSignal, (event) => enqueue({ source: 'jira', event }));
+  setHandler(jiraEventsSignal, (events) => {
+    for (const event of events) enqueue({ source: 'jira', event });
+  });
   setHandler(zohoNotificationSignal, (event) => enqueue({ source: 'zoho', event }));
   setHandler(statusQuery, () => ({
     tenantId: input.tenantId,

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { Prisma, type Tenant } from '../../prisma/generated/client';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import type { AppDeps } from '../deps';
+import { RecentTenants } from './recent-tenants';
 
 export const FIT_ISSUER = 'forge/invocation-token';
 /** Forge's tokens live ~25 s; a few seconds of skew between Atlassian's clocks and ours is normal. */
@@ -183,8 +184,6 @@ export function systemTokenExpiry(token: string, now = Date.now()): Date {
  */
 export async function rememberSystemToken(deps: Pick<AppDeps, 'prisma' | 'cipher'>, tenant: Tenant, token: string): Promise<Tenant> {
   const { prisma, cipher } = deps;
-  const expiresAt = systemTokenExpiry(token);
-  if (expiresAt.getTime() <= Date.now()) return tenant;
   let stored: string | undefined;
   try {
     stored = openFrom(cipher, tenant.id, 'forge.systemToken', tenant.forgeSystemTokenCiphertext);
@@ -192,6 +191,8 @@ export async function rememberSystemToken(deps: Pick<AppDeps, 'prisma' | 'cipher
     stored = undefined; // Unreadable (key rotated away): replace it.
   }
   if (stored === token) return tenant;
+  const expiresAt = systemTokenExpiry(token);
+  if (expiresAt.getTime() <= Date.now()) return tenant;
   if (stored && tenant.forgeSystemTokenExpiresAt && tenant.forgeSystemTokenExpiresAt.getTime() > expiresAt.getTime()) return tenant;
   const sealed = sealTo(cipher, tenant.id, 'forge.systemToken', token);
   return prisma.tenant.update({
@@ -223,6 +224,7 @@ export interface ForgeAuthOptions {
 export const forgeAuth = fp<ForgeAuthOptions>(
   async (fastify: FastifyInstance, { deps }) => {
     const verifier = deps.fitVerifier ?? createFitVerifier({ appId: deps.config.FORGE_APP_ID, jwksUrl: deps.config.FORGE_JWKS_URL });
+    const recent = new RecentTenants();
 
     fastify.decorateRequest('forge', null as unknown as ForgeRequestContext);
 
@@ -249,10 +251,14 @@ export const forgeAuth = fp<ForgeAuthOptions>(
       const cloudId = cloudIdOf(claims);
       if (!cloudId) return reject(reply, 'The Forge Invocation Token names no Jira site (cloudId).');
 
-      let tenant = await upsertTenant(deps, claims, cloudId);
-      const systemToken = request.headers[SYSTEM_TOKEN_HEADER];
-      if (typeof systemToken === 'string' && systemToken.length > 0 && systemToken.length <= 8192) {
-        tenant = await rememberSystemToken(deps, tenant, systemToken);
+      const header = request.headers[SYSTEM_TOKEN_HEADER];
+      const systemToken = typeof header === 'string' && header.length > 0 && header.length <= 8192 ? header : undefined;
+      const claimsKey = JSON.stringify([cloudId, claims.app.apiBaseUrl, claims.context?.siteUrl ?? null]);
+      let tenant = recent.get(claims.app.installationId, claimsKey, systemToken);
+      if (!tenant) {
+        tenant = await upsertTenant(deps, claims, cloudId);
+        if (systemToken) tenant = await rememberSystemToken(deps, tenant, systemToken);
+        recent.remember(claims.app.installationId, claimsKey, tenant, systemToken);
       }
       request.forge = { tenant, claims, ...(claims.principal ? { accountId: claims.principal } : {}) };
     });

@@ -5,7 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { sciWorkflowId, temporalUiWorkflowUrl } from '../../workflows/ids';
 import {
   configChangedSignal,
-  jiraEventSignal,
+  jiraEventsSignal,
   pauseSignal,
   resumeSignal,
   retryParkedSignal,
@@ -19,6 +19,7 @@ import {
 import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
 import { sciWorkflow } from '../../workflows/sci-workflow';
 import { channelWorkflowId, reconcileChannelsSignal, zohoChannelsWorkflow } from '../../workflows/channel-workflow';
+import { SignalBatcher } from './signal-batcher';
 
 export interface SciRef {
   id: string;
@@ -48,6 +49,11 @@ const controlSignals = {
 } as const;
 
 export class SciWorkflows {
+  /** Jira events for one SCI that arrive together share one signal-with-start (P6). */
+  private readonly jiraEvents = new SignalBatcher<SciRef, JiraEventSignal>(async (_workflowId, sci, events) => {
+    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: jiraEventsSignal, signalArgs: [events] });
+  });
+
   constructor(
     private readonly client: Client,
     private readonly opts: SciWorkflowsOptions,
@@ -101,8 +107,9 @@ export class SciWorkflows {
     await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: controlSignals[signal], signalArgs: [] });
   }
 
+  /** Resolves once Temporal has recorded the event (alone, or with others for the same SCI). */
   async jiraEvent(sci: SciRef, event: JiraEventSignal): Promise<void> {
-    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: jiraEventSignal, signalArgs: [event] });
+    await this.jiraEvents.submit(this.workflowId(sci), sci, event);
   }
 
   async zohoNotification(sci: SciRef, notification: ZohoNotificationSignal): Promise<void> {

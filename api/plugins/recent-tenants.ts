@@ -1,0 +1,47 @@
+// Tenants this API process has just verified, so a burst of Forge calls from one site (event intake, P6)
+// does not read and decrypt the same tenant row on every request. Only two things change a tenant row —
+// the claims of a Forge call and the system token it carries (both handled in forge-auth.ts) — so an
+// entry is used only while the new call brings exactly the same claims and token, and only for a few
+// seconds. Any difference takes the full path (database read, write if needed), which refreshes the entry.
+import type { Tenant } from '../../prisma/generated/client';
+
+interface Entry {
+  tenant: Tenant;
+  /** The claims the row was checked against. */
+  claimsKey: string;
+  /** The system token known to be stored (or superseded by a later-expiring one) for this row. */
+  systemToken: string | undefined;
+  at: number;
+}
+
+export class RecentTenants {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The tenant when this installation was verified moments ago with the same claims and token. */
+  get(installationId: string, claimsKey: string, systemToken: string | undefined): Tenant | undefined {
+    const e = this.entries.get(installationId);
+    if (!e) return undefined;
+    if (this.now() - e.at > this.ttlMs) {
+      this.entries.delete(installationId);
+      return undefined;
+    }
+    if (e.claimsKey !== claimsKey || (systemToken !== undefined && systemToken !== e.systemToken)) return undefined;
+    return e.tenant;
+  }
+
+  remember(installationId: string, claimsKey: string, tenant: Tenant, systemToken: string | undefined): void {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(installationId)) {
+      // Oldest first: Map keeps insertion order.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.delete(installationId);
+    this.entries.set(installationId, { tenant, claimsKey, systemToken, at: this.now() });
+  }
+}
