@@ -24,6 +24,8 @@ import { healthRoutes } from './routes/health';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { metadataRoutes } from './routes/metadata';
 import { panelRoutes } from './routes/panel';
+import { backfillRoutes } from './routes/backfill';
+import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
 import type { AppDeps } from './deps';
 
@@ -73,6 +75,8 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
       await secured.register(eventRoutes, { deps });
       await secured.register(lifecycleRoutes, { deps });
       await secured.register(sciRoutes, { deps });
+      await secured.register(backfillRoutes, { deps });
+      await secured.register(channelRoutes, { deps });
       await secured.register(panelRoutes, { deps });
       await secured.register(metadataRoutes, { deps });
     },

@@ -20,6 +20,10 @@ import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workfl
 import { sciWorkflow } from '../../workflows/sci-workflow';
 import { channelWorkflowId, reconcileChannelsSignal, zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 import { SignalBatcher } from './signal-batcher';
+import { backfillProgress, cancelBackfill, startBackfill } from '../../lib/backfill/start';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { backfillWorkflowId, type BackfillProgress } from '../../workflows/backfill-messages';
+import { channelStatusQuery, type ChannelStatus } from '../../workflows/channel-workflow';
 
 export interface SciRef {
   id: string;
@@ -130,6 +134,44 @@ export class SciWorkflows {
     }
   }
 
+  // ─── Backfill (F34): one workflow per SCI, `backfill:<tenant>:<sci>` ───
+
+  /** Starts the SCI's backfill, or finds the one already running (never two). */
+  async startBackfill(sci: SciRef): Promise<{ workflowId: string }> {
+    return startBackfill(this.client, sci, { taskQueue: this.opts.taskQueue });
+  }
+
+  backfillProgress(prisma: PrismaClient, sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<BackfillProgress | null> {
+    return backfillProgress(this.client, prisma, sci);
+  }
+
+  cancelBackfill(sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<void> {
+    return cancelBackfill(this.client, sci);
+  }
+
+  backfillUiUrl(sci: Pick<SciRef, 'id' | 'tenantId'>): string | undefined {
+    return this.opts.uiBaseUrl ? temporalUiWorkflowUrl(this.opts.uiBaseUrl, this.opts.namespace, backfillWorkflowId(sci.tenantId, sci.id)) : undefined;
+  }
+
+  /** The tenant's channel keeper's own view (F33), or null when it is not running (no channels wanted). */
+  async channelStatus(tenantId: string): Promise<ChannelStatus | null> {
+    try {
+      return await this.client.workflow.getHandle(channelWorkflowId(tenantId)).query(channelStatusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  channelsUiUrl(tenantId: string): string | undefined {
+    return this.opts.uiBaseUrl ? temporalUiWorkflowUrl(this.opts.uiBaseUrl, this.opts.namespace, channelWorkflowId(tenantId)) : undefined;
+  }
+
+  /** Whether near-real-time channels are switched on for this deployment. */
+  get channelsEnabled(): boolean {
+    return this.opts.channels !== undefined;
+  }
+
   /** Stops the workflow for good (SCI deleted or disabled). Already gone is fine. */
   async stop(sci: Pick<SciRef, 'id' | 'tenantId'>, reason: string): Promise<void> {
     try {
@@ -138,5 +180,16 @@ export class SciWorkflows {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     await this.reconcileChannels(sci.tenantId);
+  }
+
+  /** Ends a running backfill at once (its SCI is being deleted). Nothing running is fine. */
+  async stopBackfill(sci: Pick<SciRef, 'id' | 'tenantId'>, reason: string): Promise<void> {
+    try {
+      const handle = this.client.workflow.getHandle(backfillWorkflowId(sci.tenantId, sci.id));
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') await handle.terminate(reason);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
 }

@@ -301,12 +301,15 @@ export async function createSci(deps: Deps, tenantId: string, body: SciBody, sco
   try {
     if (isAutomated(sci)) {
       await deps.workflows.ensureRunning(sciRef(sci));
+      // F34: records that exist already are imported or matched now, in a workflow of their own.
+      if (body.options.backfill.mode !== 'NONE') await deps.workflows.startBackfill(sciRef(sci));
       sci = await deps.prisma.smartConnectedItem.update({ where: { id: sci.id }, data: { workflowId: deps.workflows.workflowId(sci) } });
     }
   } catch (err) {
     await deps.prisma.smartConnectedItem.delete({ where: { id: sci.id } }).catch(() => undefined);
     // A workflow that did start (the failure came after) would find no row and idle: stop it too.
     await deps.workflows.stop(sci, 'SCI creation rolled back').catch(() => undefined);
+    await deps.workflows.stopBackfill(sci, 'SCI creation rolled back').catch(() => undefined);
     throw wrapTemporal(err, 'Nothing was saved.');
   }
   return sci;
@@ -363,6 +366,7 @@ async function restore(deps: Deps, prev: SmartConnectedItem): Promise<void> {
 export async function deleteSci(deps: Deps, sci: SmartConnectedItem): Promise<void> {
   try {
     await deps.workflows.stop(sci, 'SCI deleted');
+    await deps.workflows.stopBackfill(sci, 'SCI deleted');
   } catch (err) {
     throw wrapTemporal(err, 'Nothing was deleted.');
   }

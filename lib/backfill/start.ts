@@ -33,6 +33,7 @@ export interface StartBackfillOptions {
  */
 export async function startBackfill(client: Client, sci: BackfillSciRef, opts: StartBackfillOptions): Promise<{ workflowId: string; runId: string }> {
   const workflowId = backfillWorkflowId(sci.tenantId, sci.id);
+  await settleFinishing(client, workflowId);
   const handle = await client.workflow.start(backfillWorkflow, {
     taskQueue: opts.taskQueue,
     workflowId,
@@ -46,6 +47,25 @@ export async function startBackfill(client: Client, sci: BackfillSciRef, opts: S
     ]),
   });
   return { workflowId, runId: handle.firstExecutionRunId };
+}
+
+const TERMINAL: readonly BackfillPhase[] = ['succeeded', 'failed', 'cancelled'];
+
+/**
+ * A backfill that has finished its work but not yet closed (it records the outcome, then returns) would be
+ * taken for the running one and "start again" would do nothing: wait the moment it needs to close.
+ */
+async function settleFinishing(client: Client, workflowId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    const progress = await handle.query(backfillProgressQuery);
+    if (!TERMINAL.includes(progress.phase)) return;
+    await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
 }
 
 /** Live progress while the workflow runs; the stored row once it has finished; null when there never was one. */

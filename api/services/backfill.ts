@@ -1,0 +1,102 @@
+// Backfill of an SCI (F34) as the admin page sees it: start (with the SCI's configured mode), progress
+// (live from the workflow while it runs, from its BackfillRun row after), cancel. The SCI's create route
+// starts one itself when the definition asks for it (./scis.ts).
+import { z } from 'zod';
+import { definitionOf } from '../../lib/sci/definition';
+import type { SmartConnectedItem } from '../../prisma/generated/client';
+import type { AppDeps } from '../deps';
+import { conflict, temporalUnavailable } from './api-errors';
+import { sciRef } from './scis';
+
+type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
+
+export const backfillDto = z.object({
+  /** The mode configured on the SCI (NONE: the SCI asks for no backfill; one may still have run before). */
+  configuredMode: z.enum(['NONE', 'IMPORT', 'MATCH']),
+  progress: z
+    .object({
+      mode: z.enum(['IMPORT', 'MATCH']).nullable(),
+      phase: z.enum(['starting', 'running', 'paused-budget', 'retrying', 'succeeded', 'failed', 'cancelled']),
+      total: z.number().int().nullable(),
+      done: z.number().int(),
+      created: z.number().int(),
+      linked: z.number().int(),
+      skipped: z.number().int(),
+      failed: z.number().int(),
+      /** Records per second since it began. */
+      rate: z.number(),
+      startedAt: z.string().nullable(),
+      elapsedMs: z.number(),
+      /** While it waits for the Zoho API budget: when it looks again. */
+      resumesAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+  temporalUiUrl: z.string().nullable(),
+});
+export type BackfillDto = z.infer<typeof backfillDto>;
+
+export async function describeBackfill(deps: Deps, sci: SmartConnectedItem): Promise<BackfillDto> {
+  let progress;
+  try {
+    progress = await deps.workflows.backfillProgress(deps.prisma, sci);
+  } catch (err) {
+    throw wrap(err, 'The backfill state could not be read.');
+  }
+  return {
+    configuredMode: definitionOf(sci).options.backfill.mode,
+    progress: progress
+      ? {
+          mode: progress.mode,
+          phase: progress.phase,
+          total: progress.total,
+          done: progress.done,
+          created: progress.created,
+          linked: progress.linked,
+          skipped: progress.skipped,
+          failed: progress.failed,
+          rate: progress.rate,
+          startedAt: progress.startedAt,
+          elapsedMs: progress.elapsedMs,
+          resumesAt: progress.resumesAt,
+          lastError: progress.lastError,
+        }
+      : null,
+    temporalUiUrl: deps.workflows.backfillUiUrl(sci) ?? null,
+  };
+}
+
+/** Whether the SCI can run a backfill now; the reason when not. */
+function refusal(sci: SmartConnectedItem): string | undefined {
+  if (sci.syncMode === 'DISPLAY') return 'Display items do not sync: there is nothing to backfill.';
+  if (!sci.enabled) return 'This Smart Connected Item is disabled: enable it first.';
+  if (definitionOf(sci).options.backfill.mode === 'NONE') return 'Choose a backfill mode (import or match) in the item first.';
+  return undefined;
+}
+
+/** Starts the configured backfill, or finds the one running (a second click never starts two). */
+export async function runBackfill(deps: Deps, sci: SmartConnectedItem): Promise<BackfillDto> {
+  const why = refusal(sci);
+  if (why) throw conflict(why);
+  try {
+    await deps.workflows.startBackfill(sciRef(sci));
+  } catch (err) {
+    throw wrap(err, 'No backfill was started.');
+  }
+  return describeBackfill(deps, sci);
+}
+
+export async function stopBackfill(deps: Deps, sci: SmartConnectedItem): Promise<BackfillDto> {
+  try {
+    await deps.workflows.cancelBackfill(sci);
+  } catch (err) {
+    throw wrap(err, 'The backfill goes on.');
+  }
+  return describeBackfill(deps, sci);
+}
+
+function wrap(err: unknown, consequence: string) {
+  const wrapped = temporalUnavailable(consequence);
+  wrapped.cause = err; // logged by the routes' error handler, never sent
+  return wrapped;
+}
