@@ -121,6 +121,15 @@ export const statusSyncSchema = z.object({
   valueMap: z.array(z.object({ zohoValue: z.string().min(1), jiraStatusId: id })).min(1, 'Map at least one Zoho CRM value to a Jira status.'),
 });
 
+/** F34: what happens to records that exist before the item does. */
+export const BACKFILL_MODES = ['NONE', 'IMPORT', 'MATCH'] as const;
+export const backfillOptionSchema = z.object({
+  mode: z.enum(BACKFILL_MODES),
+  matchZohoField: id.optional(),
+  matchJiraField: id.optional(),
+});
+export type BackfillOption = z.infer<typeof backfillOptionSchema>;
+
 export const sciDefinitionSchema = z.object({
   name: z.string().trim().min(1, 'Give the Smart Connected Item a name.').max(120),
   syncMode: syncModeSchema,
@@ -134,6 +143,7 @@ export const sciDefinitionSchema = z.object({
     statusSync: statusSyncSchema.nullable(),
     notesSync: z.boolean(),
     attachmentSync: z.boolean(),
+    backfill: backfillOptionSchema.default({ mode: 'NONE' }),
   }),
 });
 export type SciDefinition = z.infer<typeof sciDefinitionSchema>;
@@ -180,6 +190,40 @@ export const sciLinkSchema = z.object({ id: z.string(), jiraIssueKey: z.string()
 export type SciLink = z.infer<typeof sciLinkSchema>;
 
 const accepted = z.object({ accepted: z.boolean(), message: z.string() });
+
+// Backfill (F34) and notification channels (F33); shapes follow api/services/backfill.ts and api/routes/channels.ts.
+
+export const BACKFILL_PHASES = ['starting', 'running', 'paused-budget', 'retrying', 'succeeded', 'failed', 'cancelled'] as const;
+export const backfillSchema = z.object({
+  configuredMode: z.enum(BACKFILL_MODES),
+  progress: z
+    .object({
+      mode: z.enum(['IMPORT', 'MATCH']).nullable(),
+      phase: z.enum(BACKFILL_PHASES),
+      total: z.number().nullable(),
+      done: z.number(),
+      created: z.number(),
+      linked: z.number(),
+      skipped: z.number(),
+      failed: z.number(),
+      rate: z.number(),
+      startedAt: z.string().nullable(),
+      resumesAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+  temporalUiUrl: z.string().nullable(),
+});
+export type Backfill = z.infer<typeof backfillSchema>;
+
+export const channelsSchema = z.object({
+  enabled: z.boolean(),
+  channels: z.array(z.object({ module: z.string(), state: z.string(), expiresAt: z.string(), lastRenewedAt: z.string().nullable() })),
+  keeper: z.object({ reconciliations: z.number(), lastError: z.string().nullable(), skipped: z.string().nullable(), nextCheckAt: z.string().nullable() }).nullable(),
+  keeperQuery: z.string(),
+  temporalUiUrl: z.string().nullable(),
+});
+export type Channels = z.infer<typeof channelsSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Issue panel (F23–F27); shapes follow api/services/panel.ts.
@@ -261,6 +305,10 @@ export const contract = {
   'sci/resync': { payload: z.object({ id }), data: accepted },
   'sci/retry-parked': { payload: z.object({ id }), data: accepted },
   'sci/resync-link': { payload: z.object({ id, linkId: id }), data: accepted },
+  'sci/backfill': { payload: z.object({ id }), data: backfillSchema },
+  'sci/start-backfill': { payload: z.object({ id }), data: backfillSchema },
+  'sci/cancel-backfill': { payload: z.object({ id }), data: backfillSchema },
+  'connection/channels': { payload: empty, data: channelsSchema },
 
   'panel/get': { payload: empty, data: panelSchema },
   'panel/search': {

@@ -84,6 +84,11 @@ export const routes: { [K in ResolverKey]: Route<K> } = {
     adapt: accepted,
   },
 
+  'sci/backfill': { call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/backfill` }) },
+  'sci/start-backfill': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill` }) },
+  'sci/cancel-backfill': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill/cancel` }) },
+  'connection/channels': { call: () => ({ method: 'GET', path: `${V1}/connection/channels` }) },
+
   'panel/get': { call: (_p, ctx) => ({ method: 'GET', path: issuePath(ctx) }) },
   'panel/search': {
     call: (p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/search?${new URLSearchParams({ sciId: p.sciId, q: p.query }).toString()}` }),

@@ -12,6 +12,7 @@ import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { formatTime, Subtle } from '../shared/layout';
+import { BackfillState } from './BackfillState';
 import { RunHistory } from './RunHistory';
 import { SciEditor } from './SciEditor';
 
@@ -30,6 +31,8 @@ function optionsText(sci: Sci): string {
     sci.options.statusSync && 'Status sync',
     sci.options.notesSync && 'CRM notes',
     sci.options.attachmentSync && 'Attachments',
+    sci.options.backfill.mode === 'IMPORT' && 'Import existing',
+    sci.options.backfill.mode === 'MATCH' && 'Match existing',
   ].filter(Boolean);
   return on.length ? on.join(', ') : 'None';
 }
@@ -67,6 +70,7 @@ function SyncState({ sci }: { sci: Sci }) {
         <Subtle>Waiting for the first run</Subtle>
       )}
       {wf && wf.parkedEvents > 0 && <Subtle>{wf.parkedEvents} parked events: see Run history.</Subtle>}
+      {sci.options.backfill.mode !== 'NONE' && <BackfillState sci={sci} />}
     </Stack>
   );
 }

@@ -14,6 +14,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import {
   SYNC_MODE_LABELS,
   type AuthMode,
+  type BackfillOption,
   type FieldMappingInput,
   type Sci,
   type SciDefinition,
@@ -45,6 +46,13 @@ const MODE_HELP: Record<SyncMode, string> = {
   TWO_WAY: 'The scheduler applies CRM changes to Jira, and Jira events push mapped changes back to Zoho CRM.',
 };
 
+/** F34: what the item does with records that exist before it. */
+const BACKFILL_OPTIONS: Opt[] = [
+  { value: 'NONE', label: 'Leave them (only new and changed records sync)' },
+  { value: 'IMPORT', label: 'Import them: one new Jira issue per record' },
+  { value: 'MATCH', label: 'Match them to existing Jira issues by a field' },
+];
+
 const OWNER_OPTIONS: Opt[] = [
   { value: 'BOTH', label: 'Both (latest change wins)' },
   { value: 'ZOHO', label: 'Zoho CRM owns it' },
@@ -62,7 +70,7 @@ function emptyDefinition(): SciDefinition {
     zohoModule: '',
     displayFields: [],
     fieldMappings: [],
-    options: { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false },
+    options: { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false, backfill: { mode: 'NONE' } },
   };
 }
 
@@ -139,7 +147,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
 
   const finalDefinition = useMemo<SciDefinition>(() => {
     // Options that cannot run are sent switched off, so what is saved is what will happen.
-    const off = { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false };
+    const off = { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false, backfill: { mode: 'NONE' as const } };
     if (!synced) return { ...def, fieldMappings: [], options: off };
     const options = optionReason ? off : { ...def.options, autoCreate: autoCreateReason ? false : def.options.autoCreate };
     const fieldMappings = def.fieldMappings.map((m) => ({ ...m, owner: def.syncMode === 'ONE_WAY' ? ('ZOHO' as const) : m.owner }));
@@ -332,6 +340,41 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                       })}
                     </Stack>
                   </Box>
+                )}
+                <Labelled id="opt-backfill" label="Records that already exist in Zoho CRM">
+                  <Select
+                    inputId="opt-backfill"
+                    options={BACKFILL_OPTIONS}
+                    isDisabled={optionReason !== null}
+                    value={optionFor(BACKFILL_OPTIONS, optionReason ? 'NONE' : def.options.backfill.mode)}
+                    onChange={(o) => o && setOptions({ backfill: { ...def.options.backfill, mode: o.value as BackfillOption['mode'] } })}
+                  />
+                  <Subtle>
+                    {optionReason ??
+                      (existing
+                        ? 'Runs when the item is created; run it again from the dashboard. Records linked already are skipped.'
+                        : 'Runs once the item is created, in the background, with its progress on the dashboard.')}
+                  </Subtle>
+                </Labelled>
+                {def.options.backfill.mode === 'MATCH' && !optionReason && (
+                  <Grid templateColumns="1fr 1fr" gap="space.100" testId="backfill-match">
+                    <Select
+                      inputId="backfill-match-zoho"
+                      aria-label="Zoho CRM field to match on"
+                      placeholder="Zoho CRM field to match on"
+                      options={zohoFieldOpts}
+                      value={def.options.backfill.matchZohoField ? optionFor(zohoFieldOpts, def.options.backfill.matchZohoField) : null}
+                      onChange={(o) => o && setOptions({ backfill: { ...def.options.backfill, matchZohoField: o.value } })}
+                    />
+                    <Select
+                      inputId="backfill-match-jira"
+                      aria-label="Jira field holding the same value"
+                      placeholder="Jira field holding the same value"
+                      options={jiraFieldOpts}
+                      value={def.options.backfill.matchJiraField ? optionFor(jiraFieldOpts, def.options.backfill.matchJiraField) : null}
+                      onChange={(o) => o && setOptions({ backfill: { ...def.options.backfill, matchJiraField: o.value } })}
+                    />
+                  </Grid>
                 )}
                 <OptionToggle
                   id="opt-notes-sync"

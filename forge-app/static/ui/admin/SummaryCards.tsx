@@ -1,8 +1,46 @@
-// Connected-state summary (F4): the mode, data center, automation and (App OAuth 2.0) the API domain.
+// Connected-state summary (F4): the mode, data center, automation and (App OAuth 2.0) the API domain and
+// the notification channels that bring CRM changes within seconds (F33).
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack } from '@atlaskit/primitives';
+import { useEffect } from 'react';
 import type { Connection } from '../../../src/contract';
-import { Card, Subtle } from '../shared/layout';
+import { useCall } from '../shared/hooks';
+import { Card, formatTime, Subtle } from '../shared/layout';
+
+/** Channels follow the items (a new module gets one within seconds): look again now and then. */
+const REFRESH_MS = 10_000;
+
+function RealtimeCard() {
+  const channels = useCall('connection/channels', {});
+  const c = channels.state.data;
+  useEffect(() => {
+    const timer = setInterval(() => void channels.reload(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [channels.reload]);
+  return (
+    <Card title="Real-time CRM changes" testId="card-realtime">
+      {channels.state.status === 'error' && <Subtle>{channels.state.error.message}</Subtle>}
+      {c && !c.enabled && <Subtle>Off in this deployment: changes arrive with the 5-minute poll.</Subtle>}
+      {c?.enabled && c.channels.length === 0 && (
+        <Subtle>{c.keeper?.skipped ?? c.keeper?.lastError ?? 'No channel yet: one is opened for each Zoho CRM module an item syncs.'}</Subtle>
+      )}
+      {c?.enabled &&
+        c.channels.map((ch) => (
+          <Stack key={ch.module} space="space.025" testId={`channel-${ch.module}`}>
+            <Inline space="space.100" alignBlock="center">
+              <Lozenge appearance={ch.state === 'ACTIVE' ? 'success' : 'moved'} maxWidth="none">
+                {ch.state === 'ACTIVE' ? 'Live' : ch.state.toLowerCase()}
+              </Lozenge>
+              <span>{ch.module}</span>
+            </Inline>
+            <Subtle>renews before {formatTime(ch.expiresAt)}</Subtle>
+          </Stack>
+        ))}
+      {c?.enabled && c.channels.length > 0 && c.keeper?.lastError && <Subtle>Last problem: {c.keeper.lastError}</Subtle>}
+      {c?.enabled && <Subtle>The 5-minute poll still catches anything a notification missed.</Subtle>}
+    </Card>
+  );
+}
 
 function stateLozenge(state: string) {
   if (state === 'CONNECTED') return <Lozenge appearance="success">Connected</Lozenge>;
@@ -37,6 +75,7 @@ export function SummaryCards({ connection }: { connection: Connection }) {
             {connection.apiDomain ? <code style={{ overflowWrap: 'anywhere' }}>{connection.apiDomain}</code> : <Subtle>Not connected yet</Subtle>}
           </Card>
         )}
+        {connection.mode === 'APP_OAUTH' && connection.state === 'CONNECTED' && <RealtimeCard />}
       </Inline>
     </Stack>
   );
