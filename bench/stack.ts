@@ -153,12 +153,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     const stopWorker = async () => {
       const c = child;
       child = undefined;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
+      if (c) await stopChild(c);
     };
     closers.push(stopWorker);
     const startWorker = async () => {
@@ -203,14 +198,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
-      const stop = async () => {
-        if (c.exitCode !== null || c.signalCode !== null) return;
-        const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-        c.kill('SIGTERM');
-        const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
-        await gone;
-        clearTimeout(timer);
-      };
+      const stop = () => stopChild(c);
       closers.push(stop);
       const url = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 60_000;
@@ -292,6 +280,16 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     await close();
     throw err;
   }
+}
+
+/** SIGTERM (graceful shutdown), SIGKILL if it is still there after 15 s; resolves once the process is gone. */
+async function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+  c.kill('SIGTERM');
+  const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(timer);
 }
 
 /** A short unique label. */
