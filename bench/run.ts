@@ -59,7 +59,7 @@ interface RoundResult {
     how: string;
     note?: string;
     workflow_rate: number;
-    auto_create_poll: BackfillResult & { how: string };
+    auto_create_poll: (BackfillResult & { how: string }) | null;
     ratio_backfill_to_auto_create: number | null;
   };
 }
@@ -107,10 +107,14 @@ async function round_(b: BenchStack, scis: Record<'poll' | 'notify' | 'twoWay' |
   log(`P4 backfill (IMPORT, bulk create): ${n} existing records (target ${P4_TARGET})`);
   const p4 = await measureBackfillWorkflow(b, n, Math.max(180_000, n * 200));
   log(`  ${p4.records} records in ${p4.seconds} s = ${p4.records_per_s} records/s`);
-  const singleN = realistic ? 25 : 500;
-  log(`P4 variant: ${singleN} new records through one auto-create poll (one create per record)`);
-  const single = await measureBackfill(b, scis.backfill, singleN, Math.max(120_000, singleN * 2000));
-  log(`  ${single.records} records in ${single.seconds} s = ${single.records_per_s} records/s`);
+  // The one-create-per-record variant at zero latency only: at realistic latency one poll of its backlog
+  // (every Lead made for P4 is new to it) outlasts the time budget.
+  let single: BackfillResult | null = null;
+  if (!realistic) {
+    log('P4 variant: 500 new records through one auto-create poll (one create per record)');
+    single = await measureBackfill(b, scis.backfill, 500, 120_000);
+    log(`  ${single.records} records in ${single.seconds} s = ${single.records_per_s} records/s`);
+  }
   return {
     latency: { zoho_ms: latency.zohoMs, jira_ms: latency.jiraMs },
     p1,
@@ -120,11 +124,11 @@ async function round_(b: BenchStack, scis: Record<'poll' | 'notify' | 'twoWay' |
     p4: {
       ...p4,
       target: P4_TARGET,
-      scaled_down: n < P4_TARGET,
-      how: 'backfill workflow, IMPORT of existing Leads, Jira bulk create (50 per call)',
-      ...(n < P4_TARGET ? { note: realistic ? 'fixed batch at realistic latency' : `scaled to what fits ${Math.round(budgetS)} s at the pilot's rate (${pilotRate} records/s)` } : {}),
-      auto_create_poll: { ...single, how: 'one auto-create poll, one Jira create per record' },
-      ratio_backfill_to_auto_create: single.records_per_s > 0 ? round(p4.records_per_s / single.records_per_s, 1) : null,
+      scaled_down: p4.records < P4_TARGET,
+      how: `backfill workflow, IMPORT of every Lead in the module (${n} made for this run, the rest left by earlier runs), Jira bulk create (50 per call)`,
+      ...(n < P4_TARGET && !realistic ? { note: `scaled to what fits ${Math.round(budgetS)} s at the pilot's rate (${pilotRate} records/s)` } : {}),
+      auto_create_poll: single ? { ...single, how: 'one auto-create poll, one Jira create per record' } : null,
+      ratio_backfill_to_auto_create: single && single.records_per_s > 0 ? round(p4.records_per_s / single.records_per_s, 1) : null,
     },
   };
 }
@@ -313,7 +317,7 @@ async function main(): Promise<void> {
       `| P2 Jira → Zoho, p50 / p95 / p99 | p95 < 1 s | ${fmt(zero.p2)} | ${fmt(realistic.p2)} |`,
       `| P3 calls per idle poll (Zoho / Jira) | 1 / 0 | ${zero.p3.zoho_calls_per_idle_poll} / ${zero.p3.jira_calls_per_idle_poll} (${zero.p3.polls} polls) | ${realistic.p3.zoho_calls_per_idle_poll} / ${realistic.p3.jira_calls_per_idle_poll} (${realistic.p3.polls} polls) |`,
       `| P4 backfill (IMPORT, bulk create), records/s (records) | ≥ 200/s for 10,000 | ${zero.p4.records_per_s}/s (${zero.p4.records}${zero.p4.scaled_down ? ', scaled down' : ''}) | ${realistic.p4.records_per_s}/s (${realistic.p4.records}) |`,
-      `| P4 variant: auto-create poll (one create per record) | — | ${zero.p4.auto_create_poll.records_per_s}/s (${zero.p4.auto_create_poll.records}); backfill ${zero.p4.ratio_backfill_to_auto_create ?? 'n/a'}× faster | ${realistic.p4.auto_create_poll.records_per_s}/s (${realistic.p4.auto_create_poll.records}) |`,
+      `| P4 variant: auto-create poll (one create per record) | — | ${zero.p4.auto_create_poll ? `${zero.p4.auto_create_poll.records_per_s}/s (${zero.p4.auto_create_poll.records}); backfill ${zero.p4.ratio_backfill_to_auto_create ?? 'n/a'}× faster` : 'n/a'} | not measured |`,
       `| P5 ${p5.scis} idle SCIs, one worker: CPU / RSS (poll ${p5.poll_interval_s} s) | bounded | ${p5.cpu_pct_idle}% / ${p5.rss_mb} MB (${p5.rss_kb_per_sci ?? 'n/a'} KB more per SCI; ≈ ${p5.cpu_pct_idle_at_5min_poll}% at 5-min polls) | — |`,
       `| P5 Temporal actions per hour | reported | ${p5.temporal_actions_per_hour_at_5min_poll.toLocaleString('en')} at 5-min polls (${p5.temporal_actions_per_poll} per poll) | — |`,
       `| P6 event intake: events/s, p99 | ≥ 500/s, p99 < 50 ms | ${p6.events_per_s}/s, p99 ${p6.p99_ms} ms (${p6.requests} events, ${p6.non_2xx} non-2xx) | — |`,
