@@ -75,7 +75,8 @@ export function createAppDeps(rt: AppRuntime): AppDeps {
         await rt.prisma.$queryRaw`SELECT 1`;
       },
       temporal: async () => {
-        await rt.temporal.workflowService.getSystemInfo({});
+        // A deadline on the call itself: a probe given up on must not go on retrying in the background.
+        await rt.temporal.withDeadline(Date.now() + 3000, () => rt.temporal.workflowService.getSystemInfo({}));
       },
     },
     ...(rt.fitVerifier ? { fitVerifier: rt.fitVerifier } : {}),

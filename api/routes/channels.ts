@@ -56,8 +56,8 @@ export const channelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fa
       let keeper: z.infer<typeof channelsDto>['keeper'] = null;
       try {
         const status = await Promise.race([
-          deps.workflows.channelStatus(tenantId),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), STATUS_BUDGET_MS).unref()),
+          deps.workflows.channelStatus(tenantId, STATUS_BUDGET_MS),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), STATUS_BUDGET_MS + 500).unref()),
         ]);
         if (status) {
           keeperQuery = 'ok';

@@ -124,14 +124,21 @@ export class SciWorkflows {
     });
   }
 
-  /** The workflow's own view (state, cursor, last run), or null when it is not running. */
-  async status(sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<SciStatus | null> {
+  /**
+   * The workflow's own view (state, cursor, last run), or null when it is not running. With `timeoutMs` the
+   * call carries a gRPC deadline, so a query nobody waits for any more ends there instead of retrying on.
+   */
+  async status(sci: Pick<SciRef, 'id' | 'tenantId'>, timeoutMs?: number): Promise<SciStatus | null> {
     try {
-      return await this.client.workflow.getHandle(this.workflowId(sci)).query(statusQuery);
+      return await this.bounded(timeoutMs, () => this.client.workflow.getHandle(this.workflowId(sci)).query(statusQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
+  }
+
+  private bounded<T>(timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {
+    return timeoutMs === undefined ? fn() : this.client.withDeadline(Date.now() + timeoutMs, fn);
   }
 
   // ─── Backfill (F34): one workflow per SCI, `backfill:<tenant>:<sci>` ───
@@ -154,9 +161,9 @@ export class SciWorkflows {
   }
 
   /** The tenant's channel keeper's own view (F33), or null when it is not running (no channels wanted). */
-  async channelStatus(tenantId: string): Promise<ChannelStatus | null> {
+  async channelStatus(tenantId: string, timeoutMs?: number): Promise<ChannelStatus | null> {
     try {
-      return await this.client.workflow.getHandle(channelWorkflowId(tenantId)).query(channelStatusQuery);
+      return await this.bounded(timeoutMs, () => this.client.workflow.getHandle(channelWorkflowId(tenantId)).query(channelStatusQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;

@@ -172,7 +172,7 @@ export async function workflowView(deps: Deps, sci: SmartConnectedItem): Promise
   if (!isAutomated(sci)) return { workflow: null, workflowQuery: 'skipped' };
   let status: SciStatus | null;
   try {
-    status = await withTimeout(deps.workflows.status(sci), STATUS_TIMEOUT_MS);
+    status = await withTimeout(deps.workflows.status(sci, STATUS_TIMEOUT_MS), STATUS_TIMEOUT_MS + 500);
   } catch {
     return { workflow: null, workflowQuery: 'unreachable' };
   }
@@ -431,7 +431,7 @@ export async function resyncSci(deps: Deps, sci: SmartConnectedItem, since: Date
   requireAutomated(sci);
   let status: SciStatus | null;
   try {
-    status = await withTimeout(deps.workflows.status(sci), STATUS_TIMEOUT_MS);
+    status = await withTimeout(deps.workflows.status(sci, STATUS_TIMEOUT_MS), STATUS_TIMEOUT_MS + 500);
   } catch (err) {
     throw wrapTemporal(err, 'Nothing changed.');
   }

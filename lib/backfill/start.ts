@@ -62,7 +62,8 @@ async function settleFinishing(client: Client, workflowId: string): Promise<void
     if (status.name !== 'RUNNING') return;
     const progress = await handle.query(backfillProgressQuery);
     if (!TERMINAL.includes(progress.phase)) return;
-    await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+    // A deadline on the long poll itself, so it does not outlive this wait.
+    await client.withDeadline(Date.now() + 5000, () => handle.result()).catch(() => undefined);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }

@@ -341,6 +341,22 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     </Stack>
                   </Box>
                 )}
+                <OptionToggle
+                  id="opt-notes-sync"
+                  label="CRM notes sync"
+                  help="Zoho CRM notes become Jira comments, and Jira comments become Zoho CRM notes."
+                  checked={def.options.notesSync}
+                  disabledReason={optionReason}
+                  onChange={(v) => setOptions({ notesSync: v })}
+                />
+                <OptionToggle
+                  id="opt-attachment-sync"
+                  label="Attachment sync"
+                  help="Attachments are copied both ways; files over 10 MB are skipped and reported."
+                  checked={def.options.attachmentSync}
+                  disabledReason={optionReason}
+                  onChange={(v) => setOptions({ attachmentSync: v })}
+                />
                 <Labelled id="opt-backfill" label="Records that already exist in Zoho CRM">
                   <Select
                     inputId="opt-backfill"
@@ -376,22 +392,6 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     />
                   </Grid>
                 )}
-                <OptionToggle
-                  id="opt-notes-sync"
-                  label="CRM notes sync"
-                  help="Zoho CRM notes become Jira comments, and Jira comments become Zoho CRM notes."
-                  checked={def.options.notesSync}
-                  disabledReason={optionReason}
-                  onChange={(v) => setOptions({ notesSync: v })}
-                />
-                <OptionToggle
-                  id="opt-attachment-sync"
-                  label="Attachment sync"
-                  help="Attachments are copied both ways; files over 10 MB are skipped and reported."
-                  checked={def.options.attachmentSync}
-                  disabledReason={optionReason}
-                  onChange={(v) => setOptions({ attachmentSync: v })}
-                />
               </Stack>
             </Stack>
           )}
