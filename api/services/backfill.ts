@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { definitionOf } from '../../lib/sci/definition';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
-import { conflict, temporalUnavailable } from './api-errors';
-import { sciRef } from './scis';
+import { conflict } from './api-errors';
+import { sciRef, wrapTemporal } from './scis';
 
 type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
 
@@ -41,27 +41,12 @@ export async function describeBackfill(deps: Deps, sci: SmartConnectedItem): Pro
   try {
     progress = await deps.workflows.backfillProgress(deps.prisma, sci);
   } catch (err) {
-    throw wrap(err, 'The backfill state could not be read.');
+    throw wrapTemporal(err, 'The backfill state could not be read.');
   }
   return {
     configuredMode: definitionOf(sci).options.backfill.mode,
-    progress: progress
-      ? {
-          mode: progress.mode,
-          phase: progress.phase,
-          total: progress.total,
-          done: progress.done,
-          created: progress.created,
-          linked: progress.linked,
-          skipped: progress.skipped,
-          failed: progress.failed,
-          rate: progress.rate,
-          startedAt: progress.startedAt,
-          elapsedMs: progress.elapsedMs,
-          resumesAt: progress.resumesAt,
-          lastError: progress.lastError,
-        }
-      : null,
+    // The route's response schema keeps only the fields above (ids and the generation counter stay behind).
+    progress: progress ?? null,
     temporalUiUrl: deps.workflows.backfillUiUrl(sci) ?? null,
   };
 }
@@ -81,7 +66,7 @@ export async function runBackfill(deps: Deps, sci: SmartConnectedItem): Promise<
   try {
     await deps.workflows.startBackfill(sciRef(sci));
   } catch (err) {
-    throw wrap(err, 'No backfill was started.');
+    throw wrapTemporal(err, 'No backfill was started.');
   }
   return describeBackfill(deps, sci);
 }
@@ -90,13 +75,7 @@ export async function stopBackfill(deps: Deps, sci: SmartConnectedItem): Promise
   try {
     await deps.workflows.cancelBackfill(sci);
   } catch (err) {
-    throw wrap(err, 'The backfill goes on.');
+    throw wrapTemporal(err, 'The backfill goes on.');
   }
   return describeBackfill(deps, sci);
-}
-
-function wrap(err: unknown, consequence: string) {
-  const wrapped = temporalUnavailable(consequence);
-  wrapped.cause = err; // logged by the routes' error handler, never sent
-  return wrapped;
 }

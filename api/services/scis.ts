@@ -492,7 +492,8 @@ export async function listRuns(deps: Deps, sci: SmartConnectedItem, opts: { limi
   return { runs: page.map(runToDto), nextCursor: runs.length > opts.limit && last ? encodeRunCursor(last) : null };
 }
 
-function wrapTemporal(err: unknown, consequence: string): ApiError {
+/** A Temporal failure as the 503 a route answers; the cause is logged, never sent. */
+export function wrapTemporal(err: unknown, consequence: string): ApiError {
   if (err instanceof ApiError) return err;
   const wrapped = temporalUnavailable(consequence);
   wrapped.cause = err; // logged by the routes' error handler, never sent
