@@ -12,11 +12,14 @@ import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
+  type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorHandler, notFoundHandler } from './plugins/error-handler';
+import { authorize, type Access } from './plugins/authorize';
 import { forgeAuth } from './plugins/forge-auth';
 import { inputGuard } from './plugins/input-guard';
+import { requestLimit } from './plugins/rate-limit';
 import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connection';
 import { eventRoutes } from './routes/events';
@@ -28,6 +31,7 @@ import { backfillRoutes } from './routes/backfill';
 import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
 import type { AppDeps } from './deps';
+import { JiraPermissions } from './services/permissions';
 
 export const API_PREFIX = '/api/v1';
 
@@ -67,18 +71,30 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
   // ── Public vendor callbacks (verified by their own means: channel token, signed OAuth state) ──
   await api.register(callbackRoutes, { deps, prefix: API_PREFIX });
 
-  // ── FIT-protected API ──
+  // ── FIT-protected API, each group behind the caller it answers to (api/plugins/authorize.ts) ──
+  const permissions = deps.permissions ?? new JiraPermissions(deps);
   await api.register(
     async (secured) => {
       await secured.register(forgeAuth, { deps });
-      await secured.register(connectionRoutes, { deps });
-      await secured.register(eventRoutes, { deps });
-      await secured.register(lifecycleRoutes, { deps });
-      await secured.register(sciRoutes, { deps });
-      await secured.register(backfillRoutes, { deps });
-      await secured.register(channelRoutes, { deps });
-      await secured.register(panelRoutes, { deps });
-      await secured.register(metadataRoutes, { deps });
+      // Per Jira site (the FIT's tenant): counted after the FIT check, so a failed FIT is a 401 that spends
+      // no budget, and before the authorization checks below, which ask Jira. Forge event deliveries have a
+      // budget of their own, far above the rest: they come from Forge, not from people (a bulk edit is
+      // thousands within seconds), the intake is benchmarked at 500+ events/s from one site (bench/, P6),
+      // and a 429 there only makes Forge redeliver later; the cap still bounds a runaway site.
+      await secured.register(requestLimit, {
+        by: 'tenant',
+        limit: { max: deps.config.RATE_LIMIT_TENANT_MAX, windowMs: deps.config.RATE_LIMIT_WINDOW },
+        routes: { [`${API_PREFIX}/events/jira`]: { max: deps.config.RATE_LIMIT_EVENTS_MAX, windowMs: deps.config.RATE_LIMIT_WINDOW } },
+      });
+      const group = (access: Access, routes: FastifyPluginAsyncZod<{ deps: AppDeps }>[]) =>
+        secured.register(async (scope) => {
+          await scope.register(authorize, { access, permissions });
+          for (const r of routes) await scope.register(r, { deps });
+        });
+      // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
+      await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes]);
+      await group('issue', [panelRoutes]);
+      await group('app', [eventRoutes, lifecycleRoutes]);
     },
     { prefix: API_PREFIX },
   );

@@ -8,6 +8,7 @@ import type { SecretCipher } from '../lib/secrets/cipher';
 import type { TenantClients } from '../lib/tenant-clients';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { FitVerifier } from './plugins/forge-auth';
+import type { JiraPermissions } from './services/permissions';
 import { SciWorkflows } from './services/sci-workflows';
 
 export interface HealthProbes {
@@ -31,6 +32,8 @@ export interface AppDeps {
   zohoEndpoints: ZohoEndpoints;
   /** FIT verification; defaults to FORGE_JWKS_URL + FORGE_APP_ID from config. Tests may pass their own. */
   fitVerifier?: FitVerifier;
+  /** Jira permission checks (F38); defaults to one over `clients`. Tests may pass their own. */
+  permissions?: JiraPermissions;
   /** Time source for token expiry and state signatures (tests). */
   now?: () => number;
 }

@@ -21,6 +21,15 @@ const duration = z
     return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
   });
 
+export const FORGE_ENVIRONMENT_TYPES = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
+export type ForgeEnvironmentType = (typeof FORGE_ENVIRONMENT_TYPES)[number];
+
+/** "PRODUCTION" or "DEVELOPMENT,STAGING,PRODUCTION" (case-insensitive, spaces allowed). */
+const forgeEnvironments = z
+  .string()
+  .transform((v) => v.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))
+  .pipe(z.array(z.enum(FORGE_ENVIRONMENT_TYPES)).min(1, 'name at least one of DEVELOPMENT, STAGING, PRODUCTION'));
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -56,6 +65,27 @@ export const configSchema = z.object({
   // Forge Invocation Token verification
   FORGE_APP_ID: z.string().min(1).default('ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000'),
   FORGE_JWKS_URL: z.string().url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+  /** Forge environments whose FITs are accepted (comma list); a production deployment sets PRODUCTION. */
+  FORGE_ALLOWED_ENVIRONMENTS: forgeEnvironments.default(['DEVELOPMENT', 'STAGING', 'PRODUCTION']),
+
+  // Lifecycle and retention
+  /** Days an uninstalled site's data is kept before the maintenance job deletes it. */
+  TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Days sync run history is kept (SyncRun rows by startedAt). */
+  RUN_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+
+  // Request limits (api/plugins/rate-limit.ts), counted per API process over RATE_LIMIT_WINDOW. Generous:
+  // they stop a runaway or hostile caller, never an admin page, an issue panel or the benchmarks.
+  RATE_LIMIT_WINDOW: duration.default(60_000),
+  /** Requests one Jira site may make to the FIT-protected API per window (admin page, issue panels, lifecycle). */
+  RATE_LIMIT_TENANT_MAX: z.coerce.number().int().positive().default(6000),
+  /**
+   * Forge event deliveries one Jira site may make per window, counted apart from RATE_LIMIT_TENANT_MAX: a bulk
+   * edit in Jira is thousands of events within seconds, and the intake is benchmarked at 500+ events/s (P6).
+   */
+  RATE_LIMIT_EVENTS_MAX: z.coerce.number().int().positive().default(120_000),
+  /** Requests one client address may make to the public vendor callbacks per window (Zoho notifications, OAuth). */
+  RATE_LIMIT_CALLBACK_IP_MAX: z.coerce.number().int().positive().default(3000),
 
   // Sync engine
   SCI_POLL_INTERVAL: duration.default(300_000),

@@ -62,7 +62,7 @@ async function loadSummary(deps: Deps, tenantId: string, accountId: string | und
     deps.prisma.zohoConnection.findUnique({ where: { tenantId } }),
     accountId ? deps.prisma.zohoUserToken.findUnique({ where: { tenantId_jiraAccountId: { tenantId, jiraAccountId: accountId } } }) : null,
   ]);
-  return summarize(connection, deps.zohoEndpoints, accountId ? { accountId, token } : undefined);
+  return summarize(connection, deps.zohoEndpoints, accountId ? { accountId, token } : undefined, { historyRetentionDays: deps.config.RUN_HISTORY_RETENTION_DAYS });
 }
 
 /** What the connect flow says when Zoho refuses; never the vendor's own text, never the code or secret. */
@@ -354,6 +354,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
   fastify.post(
     '/connection/providers/sign-in',
     {
+      // Any user of the site signs their own account in or out (from the issue panel); nothing else.
+      config: { access: 'user' },
       schema: {
         summary: 'Providers mode: start the calling user\'s Zoho CRM sign-in',
         description: 'Returns the Zoho consent URL. Its state is bound to this site and Jira user and expires in 10 minutes.',
@@ -385,6 +387,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
   fastify.delete(
     '/connection/providers/sign-in',
     {
+      // Any user of the site signs their own account in or out (from the issue panel); nothing else.
+      config: { access: 'user' },
       schema: {
         summary: 'Providers mode: sign the calling user out of Zoho CRM',
         tags: ['connection'],

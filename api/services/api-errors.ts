@@ -33,6 +33,9 @@ export const errorCodes = [
   'VENDOR_UNAVAILABLE',
   'RATE_LIMITED',
   'TEMPORAL_UNAVAILABLE',
+  'ADMIN_REQUIRED',
+  'ISSUE_NOT_VISIBLE',
+  'USER_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -48,11 +51,13 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
 

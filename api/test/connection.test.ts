@@ -214,8 +214,10 @@ describe('Providers mode per-user sign-in', () => {
     expect(reg.json<ConnectionSummary>().state).toBe('CONNECTED');
     expect(reg.body).not.toContain(web.clientSecret);
 
-    // A trigger-style FIT (no user) cannot sign in.
-    expect((await call('POST', '/connection/providers/sign-in', undefined, { site })).statusCode).toBe(400);
+    // A trigger-style FIT (no user) cannot sign in: refused before the route, saying a user is needed.
+    const noUser = await call('POST', '/connection/providers/sign-in', undefined, { site, accountId: null });
+    expect(noUser.statusCode).toBe(403);
+    expect(noUser.json()).toMatchObject({ code: 'USER_REQUIRED' });
 
     const start = await call('POST', '/connection/providers/sign-in', undefined, user);
     expect(start.statusCode).toBe(200);

@@ -17,6 +17,7 @@ import { TenantClients } from '../../lib/tenant-clients';
 import type { Tenant } from '../../prisma/generated/client';
 import {
   fitClaimsFor,
+  SANDBOX_HUMAN,
   signForgeInvocationToken,
   startJiraSimulator,
   type FitClaims,
@@ -45,8 +46,13 @@ export interface TestAppOptions {
 export interface FitFor {
   /** A short name for a Jira site; each name is its own tenant. Default 'main' = the Jira simulator's own site. */
   site?: string;
-  /** The Jira user (FIT `principal`); omit for trigger-style calls. Default: none. */
-  accountId?: string;
+  /**
+   * The Jira user (FIT `principal`). Default: the sandbox site's Jira admin; `null` for a trigger-style
+   * call with no user. An account id the Jira simulator does not know is added to its site with `role`.
+   */
+  accountId?: string | null;
+  /** For an account id new to the simulator: a Jira admin (default) or an ordinary user. */
+  role?: 'admin' | 'user';
   /** Claims merged over the defaults (e.g. `{ aud: 'x' }`, `{ exp: 1 }`). */
   claims?: Partial<FitClaims>;
   sign?: SignFitOptions;
@@ -127,6 +133,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     const installation = (site = 'main'): InstallationInfo => {
       if (site === 'main') return jira.installation();
       const cloudId = uuidFrom(`cloud:${site}`);
+      // Every named site is served by the one simulator (its data is shared; tenants are not).
+      jira.addSiteAlias(cloudId);
       return {
         ...jira.installation(),
         cloudId,
@@ -135,8 +143,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
         siteUrl: `https://${site}.atlassian.net`,
       };
     };
-    const fit = (f: FitFor = {}) =>
-      signForgeInvocationToken(fitClaimsFor(installation(f.site), { ...(f.accountId ? { principal: f.accountId } : {}), ...f.claims }), f.sign);
+    const fit = (f: FitFor = {}) => {
+      const accountId = f.accountId === null ? undefined : (f.accountId ?? SANDBOX_HUMAN.accountId);
+      if (accountId && !jira.store.user(accountId)) jira.addUser({ accountId, siteAdmin: f.role !== 'user' });
+      return signForgeInvocationToken(fitClaimsFor(installation(f.site), { ...(accountId ? { principal: accountId } : {}), ...f.claims }), f.sign);
+    };
     const headers = async (f: FitFor & { systemToken?: string | null } = {}) => {
       const h: Record<string, string> = { authorization: `Bearer ${await fit(f)}` };
       const systemToken = f.systemToken === undefined ? jira.systemToken : f.systemToken;

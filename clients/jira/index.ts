@@ -6,6 +6,7 @@ import * as comments from './comments';
 import { createJiraHttp, type JiraHttp, type JiraHttpOptions } from './http';
 import * as issues from './issues';
 import * as metadata from './metadata';
+import * as permissions from './permissions';
 
 export type JiraClientOptions = JiraHttpOptions;
 
@@ -55,6 +56,9 @@ const metadataOps = {
   getProjectStatuses: metadata.getProjectStatuses,
   myself: metadata.getMyself,
 };
+const permissionOps = {
+  check: permissions.checkPermissions,
+};
 
 export interface JiraClient {
   readonly http: JiraHttp;
@@ -62,6 +66,7 @@ export interface JiraClient {
   readonly comments: Bound<typeof commentOps>;
   readonly attachments: Bound<typeof attachmentOps>;
   readonly metadata: Bound<typeof metadataOps>;
+  readonly permissions: Bound<typeof permissionOps>;
 }
 
 export function createJiraClient(options: JiraClientOptions): JiraClient {
@@ -72,6 +77,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     comments: bind(http, commentOps),
     attachments: bind(http, attachmentOps),
     metadata: bind(http, metadataOps),
+    permissions: bind(http, permissionOps),
   };
 }
 

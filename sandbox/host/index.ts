@@ -12,16 +12,42 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { buildCustomUi, SCREENS, type ScreenName } from '../../forge-app/build';
 import { DEFAULT_BASIC_AUTH, SANDBOX_HUMAN, SEED_USERS } from '../jira';
-import { handler } from '../../forge-app/src/index';
+import * as functions from '../../forge-app/src/index';
 import { installForgeRuntime, runInInvocation } from './forge-runtime';
 import { jiraReader } from './jira-view';
-import { adminPage, issueJson, issueList, issueView } from './pages';
+import { adminPage, issueJson, issueList, issueView, type HostUser, type Viewer } from './pages';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const manifestPath = join(here, '../../forge-app/manifest.yml');
+
+type Handler = typeof functions.adminHandler;
+
+/**
+ * Which function's resolver serves each UI module, read from manifest.yml the way Forge does: the module's
+ * `resolver.function` names a function whose `handler` is `index.<export>`. A key the module's function
+ * does not define fails here as it fails in Jira.
+ */
+async function resolversByModule(): Promise<Map<string, Handler>> {
+  const manifest = parseYaml(await readFile(manifestPath, 'utf8')) as {
+    modules: Record<string, { key: string; resolver?: { function?: string }; handler?: string }[]>;
+  };
+  const handlers = new Map((manifest.modules.function ?? []).map((f) => [f.key, f.handler?.replace(/^index\./, '')]));
+  const out = new Map<string, Handler>();
+  for (const [type, modules] of Object.entries(manifest.modules)) {
+    if (type === 'function') continue;
+    for (const m of modules) {
+      const exported = m.resolver?.function ? handlers.get(m.resolver.function) : undefined;
+      const handler = exported ? (functions as Record<string, unknown>)[exported] : undefined;
+      if (typeof handler === 'function') out.set(m.key, handler as Handler);
+    }
+  }
+  return out;
+}
 
 export interface LocalHostOptions {
   /** Default 0 (an ephemeral port). */
@@ -38,9 +64,9 @@ export interface LocalHostOptions {
   /** Basic credentials to read issues from the simulator. Default: the simulator's demo admin. */
   jiraAuth?: { email: string; apiToken: string };
   /** The Jira user the page acts as by default; `?as=<accountId>` on any page overrides it. Default: the demo admin. */
-  user?: { accountId: string; displayName: string };
-  /** Other users a person can switch to with `?as=` (e.g. Providers mode per user). Default: the other seed users. */
-  otherUsers?: { accountId: string; displayName: string }[];
+  user?: HostUser;
+  /** Other users a person can switch to (an ordinary user, Providers mode per user). Default: the other seed users. */
+  otherUsers?: HostUser[];
   /** Projects listed on /issues. Default: DEMO. */
   projectKeys?: string[];
 }
@@ -71,30 +97,38 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   installForgeRuntime();
   const outRoot = await mkdtemp(join(tmpdir(), 'forge-host-ui-'));
   const dirs = await buildCustomUi({ outRoot, bridgeModule: join(here, 'bridge.ts') });
+  const resolvers = await resolversByModule();
   const reader = jiraReader(opts.jiraSimulatorUrl.replace(/\/+$/, ''), opts.jiraAuth ?? DEFAULT_BASIC_AUTH);
-  const person = (u: { accountId: string; displayName: string }) => ({ accountId: u.accountId, displayName: u.displayName });
+  const person = (u: (typeof SEED_USERS)[number]): HostUser => ({ accountId: u.accountId, displayName: u.displayName, admin: u.siteAdmin === true });
   const me = opts.user ?? person(SANDBOX_HUMAN);
   const users = [me, ...(opts.otherUsers ?? SEED_USERS.filter((u) => u.accountId !== me.accountId).map(person))];
   const userFor = (as: unknown) => users.find((u) => u.accountId === as) ?? me;
+  // The person chosen with ?as= stays chosen (a cookie of the host's own) until another is picked.
+  const viewerFor = (req: FastifyRequest, reply: FastifyReply): Viewer => {
+    const asked = (req.query as Record<string, unknown>).as;
+    const remembered = /(?:^|;\s*)sandbox_as=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const current = userFor(typeof asked === 'string' ? asked : remembered ? decodeURIComponent(remembered) : undefined);
+    if (typeof asked === 'string') void reply.header('set-cookie', `sandbox_as=${encodeURIComponent(current.accountId)}; Path=/; HttpOnly; SameSite=Lax`);
+    return { current, users };
+  };
 
   const app = Fastify({ logger: false, bodyLimit: 600 * 1024, forceCloseConnections: true });
 
   app.get('/', async (_req, reply) => reply.redirect('/issues'));
   app.get('/admin', async (req, reply) => {
-    const user = userFor((req.query as Record<string, unknown>).as);
-    return reply.type('text/html; charset=utf-8').send(adminPage(user.displayName, user.accountId));
+    return reply.type('text/html; charset=utf-8').send(adminPage(viewerFor(req, reply)));
   });
   app.get('/issues', async (req, reply) => {
-    const user = userFor((req.query as Record<string, unknown>).as);
+    const viewer = viewerFor(req, reply);
     const keys = opts.projectKeys ?? ['DEMO'];
     const issues = await reader.issues(`project in (${keys.join(', ')}) ORDER BY key ASC`);
-    return reply.type('text/html; charset=utf-8').send(issueList(user.displayName, issues));
+    return reply.type('text/html; charset=utf-8').send(issueList(viewer, issues));
   });
   app.get<{ Params: { key: string } }>('/browse/:key', async (req, reply) => {
-    const user = userFor((req.query as Record<string, unknown>).as);
+    const viewer = viewerFor(req, reply);
     const issue = await reader.issue(req.params.key);
     if (!issue) return reply.code(404).type('text/plain').send(`Issue ${req.params.key} does not exist in the sandbox Jira site.`);
-    return reply.type('text/html; charset=utf-8').send(issueView(user.displayName, user.accountId, issue));
+    return reply.type('text/html; charset=utf-8').send(issueView(viewer, issue));
   });
   app.get<{ Params: { key: string } }>('/__host/issue/:key', async (req, reply) => {
     const issue = await reader.issue(req.params.key);
@@ -115,6 +149,8 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
     // What Forge would put in the invocation: the user from the session (here: the page's ?as=), the
     // module's extension context from the page that framed the screen.
     const accountId = userFor(context.accountId).accountId;
+    const handler = resolvers.get(context.moduleKey);
+    if (!handler) return reply.code(404).send({ message: `No resolver function serves the module ${context.moduleKey}.` });
     const result = await runInInvocation(
       { apiUrl: opts.apiUrl, accountId, signFit: opts.signFit, systemToken: opts.systemToken ?? (() => undefined) },
       () =>

@@ -13,6 +13,7 @@ const STYLE = `
   header .logo { font-weight: 700; color: #0052CC; font-size: 18px; text-decoration: none; }
   header nav a { color: #42526E; text-decoration: none; margin-right: 16px; font-weight: 500; }
   header .who { margin-left: auto; color: #6B778C; font-size: 13px; }
+  header .who select { margin-left: 6px; font: inherit; }
   .layout { display: flex; min-height: calc(100vh - 56px); }
   aside { width: 240px; background: #F4F5F7; padding: 16px 8px; border-right: 1px solid #DFE1E6; }
   aside h4 { font-size: 11px; text-transform: uppercase; color: #6B778C; margin: 16px 12px 8px; }
@@ -49,10 +50,32 @@ const RESIZE_SCRIPT = `
   });
 `;
 
+/** A person of the sandbox site, as the host page lists them. */
+export interface HostUser {
+  accountId: string;
+  displayName: string;
+  /** Holds Jira's ADMINISTER permission. */
+  admin: boolean;
+}
+
+/** Who the page acts as, and who else one can switch to. */
+export interface Viewer {
+  current: HostUser;
+  users: HostUser[];
+}
+
+/** The "acting as" picker: choosing a person reloads the page as them (the host remembers the choice). */
+function userSwitcher(v: Viewer): string {
+  const options = v.users
+    .map((u) => `<option value="${escapeHtml(u.accountId)}"${u.accountId === v.current.accountId ? ' selected' : ''}>${escapeHtml(u.displayName)}${u.admin ? ' (Jira admin)' : ''}</option>`)
+    .join('');
+  return `<label class="who">Acting as <select id="acting-as" onchange="const u = new URL(location.href); u.searchParams.set('as', this.value); location.href = u.toString();">${options}</select></label>`;
+}
+
 interface Chrome {
   title: string;
   active: 'admin' | 'issues';
-  accountLabel: string;
+  viewer: Viewer;
   body: string;
   script?: string;
 }
@@ -64,7 +87,7 @@ export function layout(c: Chrome): string {
 <header>
   <a class="logo" href="/">Jira <span style="font-weight:400;color:#6B778C">local sandbox</span></a>
   <nav><a href="/issues">Issues</a><a href="/admin">Apps</a></nav>
-  <span class="who">Signed in as ${escapeHtml(c.accountLabel)}</span>
+  ${userSwitcher(c.viewer)}
 </header>
 <div class="layout">
   <aside>
@@ -84,16 +107,17 @@ export function screenUrl(screen: 'admin-page' | 'issue-panel', params: Record<s
   return `/ui/${screen}/index.html?${q.toString()}`;
 }
 
-export function adminPage(accountLabel: string, accountId: string): string {
+export function adminPage(viewer: Viewer): string {
+  const accountId = viewer.current.accountId;
   return layout({
     title: 'Zoho CRM Connector',
     active: 'admin',
-    accountLabel,
+    viewer,
     body: `<iframe id="forge-admin-page" title="Zoho CRM Connector admin page" src="${escapeHtml(screenUrl('admin-page', { moduleKey: 'zoho-crm-admin', accountId }))}" data-min-height="880" style="height: 880px"></iframe>`,
   });
 }
 
-export function issueList(accountLabel: string, issues: ViewIssue[]): string {
+export function issueList(viewer: Viewer, issues: ViewIssue[]): string {
   const rows = issues
     .map(
       (i) =>
@@ -103,7 +127,7 @@ export function issueList(accountLabel: string, issues: ViewIssue[]): string {
   return layout({
     title: 'Issues',
     active: 'issues',
-    accountLabel,
+    viewer,
     body: `<h1>Issues</h1><table class="issues"><thead><tr><th>Key</th><th>Summary</th><th>Type</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="note">Issues of the sandbox Jira site (the Jira simulator). Open one to see the Zoho CRM panel.</p>`,
   });
@@ -135,8 +159,9 @@ const LIVE_SCRIPT = (key: string) => `
   }, 4000);
 `;
 
-export function issueView(accountLabel: string, accountId: string, issue: ViewIssue): string {
+export function issueView(viewer: Viewer, issue: ViewIssue): string {
   const f = issue.fields;
+  const accountId = viewer.current.accountId;
   const panelSrc = screenUrl('issue-panel', {
     moduleKey: 'zoho-crm-issue-panel',
     issueKey: issue.key,
@@ -147,7 +172,7 @@ export function issueView(accountLabel: string, accountId: string, issue: ViewIs
   return layout({
     title: `${issue.key} ${f.summary ?? ''}`,
     active: 'issues',
-    accountLabel,
+    viewer,
     body: `<div class="crumbs"><a href="/issues">Projects</a> / ${escapeHtml(f.project?.name ?? '')} / <span id="issue-key">${escapeHtml(issue.key)}</span></div>
 <div class="issue">
   <section>

@@ -47,6 +47,8 @@ export interface Stats {
 export class SimContext {
   url = '';
   readonly faults: ActiveFault[] = [];
+  /** Further cloud ids this simulator answers for under /ex/jira/{cloudId} (one site's data, several installations in tests). */
+  readonly siteAliases = new Set<string>();
   stats: Stats = { total: 0, byEndpoint: {}, bytesReceived: 0, bytesSent: 0 };
   rateLimit: { perSecond: number; burst: number; tokens: number; last: number } | undefined;
   private systemTokens = new Map<string, number>();

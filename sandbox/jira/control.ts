@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FaultSpec, SimContext } from './context';
 import { fieldById, JiraApiError, textDoc } from './store';
+import { signForgeInvocationToken, uiFitClaimsFor } from './forge';
 import { HUMAN, ISSUE_TYPES } from './seed';
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Body: unknown }>;
@@ -22,6 +23,16 @@ const faultSchema = z.object({
   retryAfterSeconds: z.number().int().min(0).optional(),
   body: z.unknown().optional(),
   rateLimitReason: z.string().optional(),
+});
+
+const fitSchema = z.object({ accountId: z.string().min(1).max(200), moduleKey: z.string().min(1).max(100) });
+
+const userSchema = z.object({
+  accountId: z.string().min(1).max(200),
+  displayName: z.string().min(1).max(200).optional(),
+  admin: z.boolean().default(false),
+  /** Keys of the projects the person may browse; omitted means every project. */
+  browseProjects: z.array(z.string().min(1).max(20)).optional(),
 });
 
 const rateLimitSchema = z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() });
@@ -99,6 +110,25 @@ export function controlRoutes(ctx: SimContext, resetAll: () => Promise<void>) {
     });
 
     app.get('/installation', async () => ({ ...ctx.installation(), systemToken: ctx.systemToken }));
+    // The site's people, and whether each is a Jira admin (ADMINISTER), for tests and for the host page.
+    app.get('/users', async () =>
+      [...ctx.store.users.values()]
+        .filter((u) => u.accountType === 'atlassian')
+        .map((u) => ({ accountId: u.accountId, displayName: u.displayName, admin: u.siteAdmin === true })),
+    );
+    app.post('/users', async (req: Req, reply) => {
+      const u = parse(userSchema, req.body);
+      ctx.store.addUser({ accountId: u.accountId, siteAdmin: u.admin, ...(u.displayName ? { displayName: u.displayName } : {}), ...(u.browseProjects ? { browseProjects: u.browseProjects } : {}) });
+      return reply.code(201).send({ accountId: u.accountId, displayName: u.displayName ?? u.accountId, admin: u.admin });
+    });
+    // A Forge Invocation Token for a call from one of the app's screens by this user, signed with the sandbox
+    // key like the host page's: the API verifies it like any FIT. Only the sandbox serves this.
+    app.post('/forge/fit', async (req: Req) => {
+      const { accountId, moduleKey } = parse(fitSchema, req.body);
+      const user = ctx.store.user(accountId);
+      if (!user || user.accountType !== 'atlassian') throw new JiraApiError(404, [`No sandbox user has the account id ${accountId}; GET /__sandbox/users lists them.`]);
+      return { token: await signForgeInvocationToken(uiFitClaimsFor(ctx.installation(), accountId, moduleKey)) };
+    });
     app.post('/auth/revoke', async (_req, reply) => {
       ctx.revokeSystemTokens();
       return reply.code(204).send();

@@ -103,6 +103,24 @@ export function fitClaimsFor(inst: InstallationInfo, overrides: Partial<FitClaim
   };
 }
 
+/** Module types of the app's UI modules, by the module key's shape in forge-app/manifest.yml. */
+function uiModuleType(moduleKey: string): string {
+  if (/admin/i.test(moduleKey)) return 'jira:adminPage';
+  if (/panel/i.test(moduleKey)) return 'jira:issuePanel';
+  return 'core:function';
+}
+
+/** FIT claims of a call from one of the app's screens, made by a Jira user (Forge adds `principal`). */
+export function uiFitClaimsFor(inst: InstallationInfo, accountId: string, moduleKey: string): FitClaims {
+  const base = fitClaimsFor(inst);
+  return {
+    ...base,
+    app: { ...base.app, module: { type: uiModuleType(moduleKey), key: moduleKey } },
+    context: { cloudId: inst.cloudId, siteUrl: inst.siteUrl, moduleKey, localId: `${moduleKey}-sandbox` },
+    principal: accountId,
+  };
+}
+
 /**
  * Signs a Forge Invocation Token (RS256) with the sandbox key. `iss` defaults to `forge/invocation-token`,
  * `aud` to the app id in `claims.app.id`, `iat`/`nbf` to now and `exp` to now + `expiresInSeconds`; pass any

@@ -67,6 +67,10 @@ export interface JiraSimulator {
   clearFaults(): void;
   setRateLimit(limit: { perSecond: number; burst?: number } | undefined): void;
   revokeSystemTokens(): void;
+  /** Adds a person to the site (a Jira admin when `siteAdmin`), or replaces the one with that account id. */
+  addUser(user: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[] }): void;
+  /** Also answers REST calls under /ex/jira/{cloudId} for this cloud id (the same site data). */
+  addSiteAlias(cloudId: string): void;
   /** Signs a FIT for this installation (claims merged over the defaults). */
   signFit(overrides?: Partial<FitClaims>, opts?: SignFitOptions): Promise<string>;
   /** Back to seed data; clears faults, stats, rate limit and deliveries. */
@@ -219,6 +223,8 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
       }
     },
     revokeSystemTokens: () => context.revokeSystemTokens(),
+    addUser: (u) => store.addUser(u),
+    addSiteAlias: (id) => void context.siteAliases.add(id),
     signFit: (overrides, signOpts) => signForgeInvocationToken(fitClaimsFor(installation(), overrides), signOpts),
     reset: resetAll,
     async close() {

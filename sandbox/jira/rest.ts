@@ -9,6 +9,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
 import { compileJql, sortIssues } from './jql';
+import { bulkPermissionCheck } from './permissions';
 import {
   renderAttachment,
   renderChangelogEntry,
@@ -58,7 +59,7 @@ export function restRoutes(ctx: SimContext) {
 
     app.addHook('onRequest', async (req: Req, reply) => {
       const cloudId = req.params.cloudId;
-      if (cloudId !== undefined && cloudId !== ctx.installation().cloudId) {
+      if (cloudId !== undefined && cloudId !== ctx.installation().cloudId && !ctx.siteAliases.has(cloudId)) {
         throw new JiraApiError(404, [`Site ${cloudId} not found.`]);
       }
       const route = req.routeOptions.url ?? req.url;
@@ -94,6 +95,7 @@ export function restRoutes(ctx: SimContext) {
 
     // --- identity and site ------------------------------------------------------------------------
     app.get('/myself', async (req: Req) => renderUser(base(req), store.user(req.actorId)));
+    app.post('/permissions/check', async (req: Req) => bulkPermissionCheck(store, req.actorId, req.body));
     app.get('/serverInfo', async (req: Req) => ({
       baseUrl: base(req),
       displayUrl: ctx.url,

@@ -10,6 +10,10 @@ export interface SimUser {
   emailAddress?: string;
   accountType: 'atlassian' | 'app';
   timeZone: string;
+  /** Holds Jira's ADMINISTER global permission (a Jira admin). */
+  siteAdmin?: boolean;
+  /** Keys of the projects the user may browse; absent means every project. */
+  browseProjects?: string[];
 }
 
 export interface SimStatus {
@@ -70,9 +74,9 @@ export const STATUS_CATEGORIES: Record<StatusCategoryKey, { id: number; key: str
 };
 
 export const USERS: SimUser[] = [
-  { accountId: '712020:5f3e1c2a-8d9b-4c41-9c8e-1d2a3b4c5d6e', displayName: 'Alana Grant', emailAddress: 'alana.grant@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC' },
+  { accountId: '712020:5f3e1c2a-8d9b-4c41-9c8e-1d2a3b4c5d6e', displayName: 'Alana Grant', emailAddress: 'alana.grant@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC', siteAdmin: true },
   { accountId: '712020:9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', displayName: 'Marcus Lee', emailAddress: 'marcus.lee@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC' },
-  { accountId: '712020:1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', displayName: 'Priya Natarajan', emailAddress: 'priya.natarajan@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC' },
+  { accountId: '712020:1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', displayName: 'Priya Natarajan', emailAddress: 'priya.natarajan@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC', browseProjects: ['DEMO'] },
 ];
 /** The account the app's system token acts as. */
 export const APP_USER: SimUser = {

@@ -212,6 +212,19 @@ export class JiraStore {
     return issue;
   }
 
+  addUser(u: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[] }): SimUser {
+    const user: SimUser = {
+      accountId: u.accountId,
+      displayName: u.displayName ?? u.accountId,
+      accountType: 'atlassian',
+      timeZone: 'UTC',
+      ...(u.siteAdmin ? { siteAdmin: true } : {}),
+      ...(u.browseProjects ? { browseProjects: u.browseProjects } : {}),
+    };
+    this.users.set(user.accountId, user);
+    return user;
+  }
+
   user(accountId: string): SimUser | undefined {
     return this.users.get(accountId);
   }

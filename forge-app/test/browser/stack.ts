@@ -10,7 +10,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createSyncActivities } from '../../../activities';
 import { createTestApp, type TestApp } from '../../../api/test/helper';
 import { createLogger } from '../../../lib/logger';
-import { SANDBOX_HUMAN, SEED_USERS } from '../../../sandbox/jira';
 import { startLocalHost, type LocalHost } from '../../../sandbox/host';
 import { createSciWorker } from '../../../worker/create-worker';
 
@@ -75,8 +74,6 @@ export async function startStack(opts: { pollInterval?: string } = {}): Promise<
       signFit: (claims) => t.jira.signFit(claims),
       systemToken: () => t.jira.systemToken,
       jiraAuth: t.jira.basicAuth,
-      user: { accountId: SANDBOX_HUMAN.accountId, displayName: SANDBOX_HUMAN.displayName },
-      otherUsers: SEED_USERS.filter((u) => u.accountId !== SANDBOX_HUMAN.accountId).map((u) => ({ accountId: u.accountId, displayName: u.displayName })),
     });
     closers.push(() => host.close());
 
