@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
-import { channelTokenColumn } from '../../lib/channels';
+import { channelTokenColumn, watchedModules } from '../../lib/channels';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import { Prisma } from '../../prisma/generated/client';
 import type { ZohoNotificationSignal } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
+import { requestLimit } from '../plugins/rate-limit';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
@@ -41,6 +42,20 @@ const oauthQuery = z.looseObject({
   error: z.string().max(200).optional(),
 });
 
+/** Whether the callback carries the token sealed on the channel row (compared in constant time). */
+function channelTokenMatches(
+  channel: { tenantId: string; channelId: string; tokenCiphertext: Uint8Array | null },
+  cb: z.infer<typeof notificationBody>,
+  cipher: AppDeps['cipher'],
+): boolean {
+  try {
+    const token = openFrom(cipher, channel.tenantId, channelTokenColumn(channel.channelId), channel.tokenCiphertext);
+    return token !== undefined && verifyChannelToken(cb, token);
+  } catch {
+    return false; // unreadable (key rotated away): no callback can prove itself
+  }
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
@@ -55,6 +70,10 @@ function page(title: string, message: string): string {
 
 export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
   fastify.setErrorHandler(routeErrorHandler);
+  // Per client address: these routes are public, so the address is all there is to count by before the
+  // proof (channel token, sealed state) is checked. Zoho posts every org's notifications from its own few
+  // servers, hence a generous limit.
+  await fastify.register(requestLimit, { by: 'ip', limit: { max: deps.config.RATE_LIMIT_CALLBACK_IP_MAX, windowMs: deps.config.RATE_LIMIT_WINDOW } });
   const now = () => (deps.now ?? Date.now)();
 
   fastify.post(
@@ -69,17 +88,20 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
     },
     async (request) => {
       const cb = request.body;
-      const channels = await deps.prisma.zohoNotificationChannel.findMany({ where: { channelId: cb.channel_id, state: { not: 'DISABLED' } }, take: 20 });
-      // The channel id is ours but could repeat across tenants; the token decides which row it is.
-      const channel = channels.find((c) => {
-        try {
-          const token = openFrom(deps.cipher, c.tenantId, channelTokenColumn(c.channelId), c.tokenCiphertext);
-          return token !== undefined && verifyChannelToken(cb, token);
-        } catch {
-          return false;
-        }
+      // One indexed read by Zoho's channel_id (@@index([channelId])). Channel ids are random 48-bit numbers
+      // the keeper chooses, so one row answers; the token then proves the callback is for that channel.
+      const channel = await deps.prisma.zohoNotificationChannel.findFirst({
+        where: { channelId: cb.channel_id, state: { not: 'DISABLED' } },
+        orderBy: { createdAt: 'desc' },
       });
-      if (!channel) throw new ApiError(401, 'Unknown notification channel or wrong channel token.');
+      if (!channel || !channelTokenMatches(channel, cb, deps.cipher)) throw new ApiError(401, 'Unknown notification channel or wrong channel token.');
+
+      // Only the modules the channel watches (its events, e.g. ["Deals.all"]): a verified channel still
+      // does not make the body's `module` true, and a channel never wakes another module's SCIs.
+      if (!watchedModules(channel.events).has(cb.module)) {
+        request.log.warn({ tenantId: channel.tenantId, channelId: channel.channelId, module: cb.module }, 'notification for a module its channel does not watch');
+        return { accepted: false, duplicate: false, signalled: 0, reason: 'This notification channel does not watch this module.' };
+      }
 
       const tenantId = channel.tenantId;
       const scis = (

@@ -97,6 +97,26 @@ describe('Zoho notification callback', () => {
     expect((await post(callback({ module: 'Leads' }))).json()).toMatchObject({ accepted: false });
   });
 
+  it('signals only SCIs of the modules its channel watches', async () => {
+    // A Leads SCI of the same tenant; the channel watches Deals only.
+    const leads = await t.db.prisma.smartConnectedItem.create({
+      data: { tenantId: tenant.id, name: 'Leads', syncMode: 'TWO_WAY', jiraProjectId: '10000', jiraProjectKey: 'DEMO', zohoModule: 'Leads' },
+    });
+    try {
+      const before = await t.db.prisma.processedEvent.count({ where: { tenantId: tenant.id, source: 'ZOHO' } });
+      const res = await post(callback({ module: 'Leads', ids: ['4150868000000624888'] }));
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ accepted: false, duplicate: false, signalled: 0 });
+      expect(await t.db.prisma.processedEvent.count({ where: { tenantId: tenant.id, source: 'ZOHO' } })).toBe(before);
+      const handle = t.temporal.client.workflow.getHandle(t.deps.workflows.workflowId(leads));
+      await expect(handle.describe()).rejects.toThrow();
+      // The watched module still reaches its SCI through the same channel.
+      expect((await post(callback({ ids: ['4150868000000624889'] }))).json()).toMatchObject({ accepted: true, signalled: 1 });
+    } finally {
+      await t.db.prisma.smartConnectedItem.delete({ where: { id: leads.id } });
+    }
+  });
+
   it('refuses malformed bodies with 400', async () => {
     for (const body of [{}, callback({ operation: 'explode' }), callback({ ids: 'x' }), callback({ server_time: 'now' })]) {
       expect((await post(body)).statusCode).toBe(400);
