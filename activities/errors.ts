@@ -33,6 +33,7 @@ export function describeError(err: unknown): string {
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof TenantNotReadyError) {
+    // 'uninstalled' too is AutomationUnavailable: non-retryable, and the workflows block on it (details say why).
     const type = err.reason === 'reauth-required' ? REAUTH_REQUIRED : AUTOMATION_UNAVAILABLE;
     return ApplicationFailure.create({ type, message: err.message, nonRetryable: true, details: [err.reason] });
   }

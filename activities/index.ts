@@ -5,6 +5,9 @@ import { ChannelKeeper, type ReconcileChannelsInput, type ReconcileChannelsResul
 import { backfillActivities, BackfillRunner } from './backfill';
 import { BudgetGuard, budgetGuarded, zohoBudgetFor, type ZohoBudgetChoice } from './budget';
 import { classified } from './errors';
+import { heartbeat } from '@temporalio/activity';
+import { DEFAULT_RETENTION, purgeExpiredData, type PurgeResult, type RetentionSettings } from './maintenance/purge';
+import type { PrismaClient } from '../prisma/generated/client';
 import type { SecretCipher } from '../lib/secrets/cipher';
 import { SciSyncEngine } from './sync/engine';
 import type { SyncDeps } from './sync/context';
@@ -26,6 +29,8 @@ export interface ActivityDeps {
   channels?: ChannelReconciler;
   /** Backfill of existing records (F34). */
   backfill?: BackfillRunner;
+  /** Data retention (F39): the database and the retention settings of this deployment. */
+  maintenance?: { prisma: PrismaClient; retention: RetentionSettings };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -38,17 +43,23 @@ export function createActivities(deps: ActivityDeps) {
         return deps.channels.reconcile(input);
       }),
     ...backfillActivities(deps.backfill),
+    'maintenance.purgeExpiredData': (): Promise<PurgeResult> =>
+      classified(() => {
+        if (!deps.maintenance) throw new Error('This worker was built without the maintenance activities.');
+        return purgeExpiredData(deps.maintenance.prisma, deps.maintenance.retention, { onProgress: (soFar) => heartbeat(soFar) });
+      }),
   };
 }
 
 /** The production wiring: the sync engine over the database and the tenants' vendor clients. */
-export function createSyncActivities(deps: SyncDeps & { cipher: SecretCipher; zohoBudget?: ZohoBudgetChoice }) {
+export function createSyncActivities(deps: SyncDeps & { cipher: SecretCipher; zohoBudget?: ZohoBudgetChoice; retention?: RetentionSettings }) {
   // F36: every Zoho call is counted per tenant; SCI automation pauses at the budget line, backfills too.
   const budget = zohoBudgetFor(deps, deps.zohoBudget);
   return createActivities({
     sync: budgetGuarded(new SciSyncEngine(deps), new BudgetGuard(deps.prisma, budget)),
     channels: new ChannelKeeper(deps),
     backfill: new BackfillRunner(deps, budget),
+    maintenance: { prisma: deps.prisma, retention: deps.retention ?? DEFAULT_RETENTION },
   });
 }
 
@@ -56,3 +67,4 @@ export type SciActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type { SyncDeps } from './sync/context';
 export type { ReconcileChannelsInput, ReconcileChannelsResult } from './channels/keeper';
+export type { PurgeResult, RetentionSettings } from './maintenance/purge';

@@ -13,6 +13,7 @@ import { openDatabase } from '../prisma/database';
 import { createAppDeps } from './deps';
 import { buildServer } from './server';
 import { reconcileWorkflows } from './services/reconciler';
+import { ensureMaintenanceSchedule } from '../lib/maintenance/schedule';
 
 const config = parseConfig();
 const log = createLogger(config.LOG_LEVEL, 'api');
@@ -44,3 +45,8 @@ await server.listen({ host: config.HOST, port: config.PORT });
 void reconcileWorkflows(deps)
   .then((r) => log.info({ running: r.running, stopped: r.stopped, failed: r.failed.length }, 'SCI workflows reconciled'))
   .catch((err: unknown) => log.warn({ err }, 'SCI workflow reconciliation failed; it runs again at the next start'));
+
+// The hourly retention job (F39) runs as a Temporal Schedule; the first replica to start creates it.
+void ensureMaintenanceSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE })
+  .then((r) => log.info({ schedule: r }, 'retention schedule in place'))
+  .catch((err: unknown) => log.warn({ err }, 'retention schedule could not be created; it is tried again at the next start'));

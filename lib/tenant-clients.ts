@@ -19,12 +19,14 @@ import type { SecretCipher } from './secrets/cipher';
 export class TenantNotReadyError extends Error {
   override name = 'TenantNotReadyError';
   constructor(
-    readonly reason: 'no-tenant' | 'not-connected' | 'providers-mode' | 'reauth-required' | 'no-jira-token',
+    readonly reason: 'no-tenant' | 'uninstalled' | 'not-connected' | 'providers-mode' | 'reauth-required' | 'no-jira-token',
     message: string,
   ) {
     super(message);
   }
 }
+
+const UNINSTALLED_MESSAGE = 'The app was uninstalled from this Jira site: its automation has ended and its secrets are deleted.';
 
 export interface TenantClientsOptions {
   prisma: PrismaClient;
@@ -115,7 +117,8 @@ export class TenantClients {
   /** The tenant's App OAuth 2.0 Zoho client; refuses when automation cannot run (F1, F6). */
   async zoho(tenantId: string): Promise<ZohoClient> {
     const { prisma, cipher } = this.opts;
-    const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
+    const c = await prisma.zohoConnection.findUnique({ where: { tenantId }, include: { tenant: { select: { status: true } } } });
+    if (c?.tenant.status === 'UNINSTALLED') throw new TenantNotReadyError('uninstalled', UNINSTALLED_MESSAGE);
     if (!c || c.state === 'NOT_CONFIGURED') throw new TenantNotReadyError('not-connected', 'Zoho CRM authentication required: finish the connection in the admin page.');
     if (c.mode !== 'APP_OAUTH') throw new TenantNotReadyError('providers-mode', 'Automation needs App OAuth 2.0; this site uses Providers mode.');
     if (c.state === 'REAUTH_REQUIRED') throw new TenantNotReadyError('reauth-required', 'Zoho CRM re-authentication required: reconnect App OAuth 2.0 in the admin page.');
@@ -138,6 +141,7 @@ export class TenantClients {
     const { prisma, cipher } = this.opts;
     const t = await prisma.tenant.findUnique({ where: { id: tenantId } });
     if (!t) throw new TenantNotReadyError('no-tenant', 'Unknown Jira site.');
+    if (t.status === 'UNINSTALLED') throw new TenantNotReadyError('uninstalled', UNINSTALLED_MESSAGE);
     const systemToken = async () => {
       // Read on every call: the API refreshes the stored token whenever Forge hands it a newer one.
       const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { forgeSystemTokenCiphertext: true } });

@@ -36,6 +36,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
       cipher: deps.cipher,
       log: deps.log,
       zohoBudget: { dailyCredits: deps.config.ZOHO_DAILY_CREDITS, pauseShare: deps.config.ZOHO_BUDGET_PAUSE_SHARE },
+      retention: { tenantRetentionDays: deps.config.TENANT_RETENTION_DAYS, runHistoryRetentionDays: deps.config.RUN_HISTORY_RETENTION_DAYS },
     }),
   });
   const done = worker.run();

@@ -2,3 +2,4 @@
 export { sciWorkflow } from './sci-workflow';
 export { zohoChannelsWorkflow } from './channel-workflow';
 export { backfillWorkflow } from './backfill-workflow';
+export { maintenanceWorkflow } from './maintenance-workflow';

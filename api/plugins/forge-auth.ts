@@ -31,6 +31,8 @@ export const fitClaimsSchema = z.looseObject({
     id: z.string().min(1),
     installationId: z.string().min(1).max(300),
     apiBaseUrl: z.url().max(500),
+    /** The Forge environment the app runs in; older tokens (and some tests) lack it: production, id ''. */
+    environment: z.looseObject({ type: z.string().max(40).optional(), id: z.string().max(300).optional() }).optional(),
     installation: z
       .looseObject({
         id: z.string().optional(),
@@ -56,6 +58,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by api/plugins/forge-auth.ts on every FIT-protected route; never null there. */
     forge: ForgeRequestContext;
+  }
+  interface FastifyInstance {
+    /** Tenants verified moments ago (api/plugins/recent-tenants.ts); the uninstall route forgets its installation. */
+    forgeTenantCache: RecentTenants;
+  }
+  interface FastifyContextConfig {
+    /** Let a FIT of an uninstalled installation through (the uninstall route, so Forge's retries are answered). */
+    acceptUninstalled?: boolean;
   }
 }
 
@@ -125,39 +135,64 @@ export function cloudIdOf(claims: FitClaims): string | undefined {
   return /\/ex\/jira\/([^/?#]+)/.exec(claims.app.apiBaseUrl)?.[1];
 }
 
+/** The Forge environment of the installation (type upper-cased; PRODUCTION and id '' when the FIT names none). */
+export function environmentOf(claims: FitClaims): { type: string; id: string } {
+  const env = claims.app.environment;
+  return { type: (env?.type || 'PRODUCTION').toUpperCase(), id: env?.id ?? '' };
+}
+
+/** A FIT of an installation whose app was uninstalled: its tenant is closed for good (a reinstall is a new tenant). */
+export class TenantUninstalledError extends FitRejectedError {
+  override name = 'TenantUninstalledError';
+  constructor() {
+    super('The app was uninstalled from this Jira site; this installation is no longer accepted. Install the app again to start afresh.');
+  }
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 /**
- * Finds or creates the tenant for an installation. A reinstall brings a new installationId for the same
- * cloudId; the row (and so the site's SCIs and links) is kept and takes the new id. Writes only when
- * something changed, so the common request costs one indexed read.
+ * Finds or creates the tenant for an installation: a Jira site in one Forge environment (development,
+ * staging and production installs of one site are separate tenants). Found by installationId, or else
+ * by (cloudId, environmentId) among ACTIVE tenants: a reinstall that Forge never announced with an
+ * uninstall event brings a new installationId and adopts the active row (its SCIs and links). An
+ * UNINSTALLED row is never reused: its own installationId is refused (TenantUninstalledError) and a
+ * reinstall after the uninstall starts a new tenant that sees none of the old data or secrets. Writes only
+ * when something changed, so the common request costs one indexed read.
  */
 export async function upsertTenant(deps: Pick<AppDeps, 'prisma'>, claims: FitClaims, cloudId: string): Promise<Tenant> {
   const { prisma } = deps;
   const installationId = claims.app.installationId;
   const apiBaseUrl = claims.app.apiBaseUrl;
   const siteUrl = claims.context?.siteUrl;
+  const environment = environmentOf(claims);
   for (let attempt = 0; ; attempt++) {
-    const existing = await prisma.tenant.findFirst({
-      where: { OR: [{ installationId }, { cloudId }] },
-      orderBy: { createdAt: 'asc' },
-    });
+    const own = await prisma.tenant.findUnique({ where: { installationId } });
+    if (own?.status === 'UNINSTALLED') throw new TenantUninstalledError();
+    const existing =
+      own ??
+      (await prisma.tenant.findFirst({
+        where: { cloudId, environmentId: environment.id, status: 'ACTIVE' },
+        orderBy: { createdAt: 'asc' },
+      }));
     try {
       if (!existing) {
-        return await prisma.tenant.create({ data: { installationId, cloudId, apiBaseUrl, ...(siteUrl ? { siteUrl } : {}) } });
+        return await prisma.tenant.create({
+          data: { installationId, cloudId, apiBaseUrl, environmentId: environment.id, environmentType: environment.type, ...(siteUrl ? { siteUrl } : {}) },
+        });
       }
       const changed =
         existing.installationId !== installationId ||
         existing.cloudId !== cloudId ||
         existing.apiBaseUrl !== apiBaseUrl ||
-        (siteUrl !== undefined && existing.siteUrl !== siteUrl) ||
-        existing.status !== 'ACTIVE';
+        existing.environmentType !== environment.type ||
+        (siteUrl !== undefined && existing.siteUrl !== siteUrl);
       if (!changed) return existing;
       return await prisma.tenant.update({
         where: { id: existing.id },
-        data: { installationId, cloudId, apiBaseUrl, ...(siteUrl ? { siteUrl } : {}), status: 'ACTIVE', uninstalledAt: null },
+        data: { installationId, cloudId, apiBaseUrl, environmentType: environment.type, ...(siteUrl ? { siteUrl } : {}) },
       });
     } catch (err) {
       // Two first requests of one installation raced; the loser reads the winner's row.
@@ -225,8 +260,11 @@ export const forgeAuth = fp<ForgeAuthOptions>(
   async (fastify: FastifyInstance, { deps }) => {
     const verifier = deps.fitVerifier ?? createFitVerifier({ appId: deps.config.FORGE_APP_ID, jwksUrl: deps.config.FORGE_JWKS_URL });
     const recent = new RecentTenants();
+    const allowedEnvironments = new Set<string>(deps.config.FORGE_ALLOWED_ENVIRONMENTS);
 
     fastify.decorateRequest('forge', null as unknown as ForgeRequestContext);
+    // The uninstall route drops the installation's entry, so its next call is refused at once.
+    fastify.decorate('forgeTenantCache', recent);
 
     fastify.addHook('onRoute', (route) => {
       const schema = (route.schema ??= {});
@@ -250,13 +288,30 @@ export const forgeAuth = fp<ForgeAuthOptions>(
       }
       const cloudId = cloudIdOf(claims);
       if (!cloudId) return reject(reply, 'The Forge Invocation Token names no Jira site (cloudId).');
+      const environment = environmentOf(claims);
+      if (!allowedEnvironments.has(environment.type)) {
+        request.log.info({ environment: environment.type }, 'FIT of a Forge environment this deployment does not accept');
+        return reject(reply, `This deployment does not accept calls from the Forge ${environment.type} environment (FORGE_ALLOWED_ENVIRONMENTS).`);
+      }
 
       const header = request.headers[SYSTEM_TOKEN_HEADER];
       const systemToken = typeof header === 'string' && header.length > 0 && header.length <= 8192 ? header : undefined;
-      const claimsKey = JSON.stringify([cloudId, claims.app.apiBaseUrl, claims.context?.siteUrl ?? null]);
+      const claimsKey = JSON.stringify([cloudId, claims.app.apiBaseUrl, claims.context?.siteUrl ?? null, environment.type, environment.id]);
       let tenant = recent.get(claims.app.installationId, claimsKey, systemToken);
       if (!tenant) {
-        tenant = await upsertTenant(deps, claims, cloudId);
+        try {
+          tenant = await upsertTenant(deps, claims, cloudId);
+        } catch (err) {
+          // A retried uninstall event of this very installation is still answered (route option `acceptUninstalled`).
+          if (!(err instanceof TenantUninstalledError)) throw err;
+          const uninstalled = request.routeOptions.config.acceptUninstalled ? await deps.prisma.tenant.findUnique({ where: { installationId: claims.app.installationId } }) : null;
+          if (!uninstalled) {
+            request.log.info({ installationId: claims.app.installationId }, 'FIT of an uninstalled installation');
+            return reject(reply, err.message);
+          }
+          request.forge = { tenant: uninstalled, claims, ...(claims.principal ? { accountId: claims.principal } : {}) };
+          return;
+        }
         if (systemToken) tenant = await rememberSystemToken(deps, tenant, systemToken);
         recent.remember(claims.app.installationId, claimsKey, tenant, systemToken);
       }

@@ -35,6 +35,11 @@ export class RecentTenants {
     return e.tenant;
   }
 
+  /** Drops an installation's entry (its app was uninstalled): its next call takes the full path. */
+  forget(installationId: string): void {
+    this.entries.delete(installationId);
+  }
+
   remember(installationId: string, claimsKey: string, tenant: Tenant, systemToken: string | undefined): void {
     if (this.entries.size >= this.maxEntries && !this.entries.has(installationId)) {
       // Oldest first: Map keeps insertion order.

@@ -17,6 +17,8 @@ import {
 import type { ZohoConnection, ZohoUserToken } from '../../prisma/generated/client';
 
 export const DEFAULT_DC: ZohoDc = 'us';
+/** RUN_HISTORY_RETENTION_DAYS's default (lib/config.ts). */
+const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
 export const connectionModeSchema = z.enum(['APP_OAUTH', 'PROVIDERS']);
 export type ConnectionMode = z.infer<typeof connectionModeSchema>;
@@ -93,6 +95,8 @@ export const connectionSummarySchema = z.object({
     })
     .nullable(),
   message: z.string(),
+  /** Days sync run history is kept (RUN_HISTORY_RETENTION_DAYS); the admin page says so under the run history. */
+  historyRetentionDays: z.number().int().positive(),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummarySchema>;
 
@@ -125,6 +129,7 @@ export function summarize(
   connection: ZohoConnection | null,
   endpoints: ZohoEndpoints,
   user: { accountId: string; token: ZohoUserToken | null } | undefined,
+  retention: { historyRetentionDays: number } = { historyRetentionDays: DEFAULT_HISTORY_RETENTION_DAYS },
 ): ConnectionSummary {
   const parsedDc = zohoDcSchema.safeParse(connection?.dataCenter);
   const dc = parsedDc.success ? parsedDc.data : DEFAULT_DC;
@@ -167,5 +172,6 @@ export function summarize(
           }
         : null,
     message: stateMessage(mode, state),
+    historyRetentionDays: retention.historyRetentionDays,
   };
 }

@@ -9,12 +9,15 @@ import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
 import { reconcileWorkflows } from '../services/reconciler';
 import { routeErrorHandler } from '../services/route-support';
+import { uninstallTenant } from '../services/uninstall';
 
 // Scheduled triggers send `{ context: { cloudId, moduleKey }, contextToken }`, lifecycle events their own
 // payload; nothing in them is needed (the FIT says who is calling), so any JSON object is accepted.
 const triggerBody = z.looseObject({}).nullish();
 
 const RECONCILE_BUDGET_MS = 3000;
+/** Forge waits 5 s: the secrets are deleted first, then workflow and Zoho clean-up get what is left of this. */
+const UNINSTALL_BUDGET_MS = 3000;
 
 const tokenReply = z.object({
   /** Whether a Jira app token is stored for this site. */
@@ -27,6 +30,23 @@ const installedReply = tokenReply.extend({
   tenantId: z.string(),
   /** Workflows brought in line; null when that continues in the background (large site or Temporal slow). */
   workflows: z.object({ running: z.number().int(), stopped: z.number().int(), failed: z.number().int() }).nullable(),
+});
+
+const uninstalledReply = z.object({
+  tenantId: z.string(),
+  uninstalledAt: z.string(),
+  /** Always true: the site's secrets are deleted before this answer. */
+  secretsDeleted: z.literal(true),
+  /** Workflow and Zoho clean-up; null when it continues in the background. */
+  cleanup: z
+    .object({
+      workflowsTerminated: z.number().int(),
+      workflowsFailed: z.number().int(),
+      channelsDisabled: z.number().int(),
+      refreshTokensRevoked: z.number().int(),
+      failures: z.number().int(),
+    })
+    .nullable(),
 });
 
 export const lifecycleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
@@ -85,6 +105,47 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         tenantId: tenant.id,
         ...tokenState(tenant),
         workflows: report && report !== 'later' ? { running: report.running, stopped: report.stopped, failed: report.failed.length } : null,
+      };
+    },
+  );
+
+  fastify.post(
+    '/lifecycle/uninstalled',
+    {
+      // A retry of this event (Forge retries a slow answer) is answered again, not refused.
+      config: { acceptUninstalled: true },
+      schema: {
+        summary: 'Lifecycle event: app uninstalled from a site',
+        description:
+          'Deletes every secret of the installation (Jira app token, Zoho client secret and tokens, users\' Zoho sign-ins, channel tokens) before answering, then ends its workflows, disables its Zoho notification channels and revokes its Zoho refresh tokens. Later calls of the installation get 401; its data is deleted after TENANT_RETENTION_DAYS.',
+        tags: ['lifecycle'],
+        body: triggerBody,
+        response: { 200: uninstalledReply, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const tenant = request.forge.tenant;
+      const { uninstalledAt, followUp } = await uninstallTenant(deps, tenant.id, request.log);
+      // Any call already past the FIT check may have cached the tenant; drop it after the commit.
+      fastify.forgeTenantCache.forget(tenant.installationId);
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<'later'>((resolve) => (timer = setTimeout(() => resolve('later'), UNINSTALL_BUDGET_MS)));
+      const done = await Promise.race([followUp, budget]).finally(() => clearTimeout(timer));
+      request.log.info({ tenantId: tenant.id }, 'app uninstalled from the Jira site');
+      return {
+        tenantId: tenant.id,
+        uninstalledAt: uninstalledAt.toISOString(),
+        secretsDeleted: true as const,
+        cleanup:
+          done === 'later'
+            ? null
+            : {
+                workflowsTerminated: done.workflows.terminated,
+                workflowsFailed: done.workflows.failed,
+                channelsDisabled: done.zoho.channelsDisabled,
+                refreshTokensRevoked: done.zoho.refreshTokensRevoked,
+                failures: done.workflows.failed + done.zoho.channelsFailed + done.zoho.revokeFailed,
+              },
       };
     },
   );

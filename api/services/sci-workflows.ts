@@ -189,6 +189,30 @@ export class SciWorkflows {
     await this.reconcileChannels(sci.tenantId);
   }
 
+  /**
+   * Ends every workflow of a tenant whose app was uninstalled: its SCI workflows, their backfills and the
+   * channel keeper. Terminated (not cancelled): nothing they could still do would succeed, their secrets are
+   * gone. NotFound (never started, already closed) is fine; nothing is started again (no reconcileChannels).
+   */
+  async stopTenant(tenantId: string, sciIds: readonly string[], reason: string): Promise<{ terminated: number; failed: number }> {
+    const ids = [channelWorkflowId(tenantId), ...sciIds.flatMap((sciId) => [this.workflowId({ id: sciId, tenantId }), backfillWorkflowId(tenantId, sciId)])];
+    let terminated = 0;
+    let failed = 0;
+    const queue = [...ids];
+    const worker = async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        try {
+          await this.client.workflow.getHandle(id).terminate(reason);
+          terminated += 1;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) failed += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, ids.length) }, worker));
+    return { terminated, failed };
+  }
+
   /** Ends a running backfill at once (its SCI is being deleted). Nothing running is fine. */
   async stopBackfill(sci: Pick<SciRef, 'id' | 'tenantId'>, reason: string): Promise<void> {
     try {

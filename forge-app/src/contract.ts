@@ -74,6 +74,8 @@ export const connectionSchema = z.object({
   /** Providers mode: the calling Jira user's own Zoho CRM sign-in. */
   currentUser: z.object({ signedIn: z.boolean(), zohoEmail: z.string().nullable() }).nullable(),
   message: z.string(),
+  /** Days sync run history is kept; absent from an older API. */
+  historyRetentionDays: z.number().int().positive().optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 

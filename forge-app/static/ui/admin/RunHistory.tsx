@@ -17,6 +17,9 @@ export function RunHistory({ sci, onClose }: { sci: Sci; onClose: () => void }) 
   const runs = useCall('sci/runs', { id: sci.id }, [sci.id]);
   // Run errors name the record; "resync this record" needs its link, so the links are read once.
   const links = useCall('sci/links', { id: sci.id }, [sci.id]);
+  // How long history is kept (RUN_HISTORY_RETENTION_DAYS), from the connection summary.
+  const connection = useCall('connection/get', {}, []);
+  const retentionDays = connection.state.data?.historyRetentionDays;
   const linkOf = (recordId: string | undefined) => (recordId ? links.state.data?.find((l) => l.zohoRecordId === recordId) : undefined);
   const [more, setMore] = useState<SyncRun[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
@@ -101,6 +104,7 @@ export function RunHistory({ sci, onClose }: { sci: Sci; onClose: () => void }) 
             isLoading={runs.state.status === 'loading'}
             emptyView={<Subtle>No runs yet. The first one starts within a few seconds of creating the item.</Subtle>}
           />
+          {retentionDays ? <Subtle>Sync history is kept for {retentionDays} days.</Subtle> : null}
           {next && (
             <Button onClick={() => void loadMore()} isLoading={action.pending === 'more'}>
               Load older runs
