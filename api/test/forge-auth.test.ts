@@ -54,7 +54,7 @@ describe('forge-auth', () => {
     expect(openFrom(t.deps.cipher, row.id, 'forge.systemToken', row.forgeSystemTokenCiphertext)).toBe(t.jira.systemToken);
 
     // A second call reuses the same tenant.
-    const again = await whoami(await t.headers());
+    const again = await whoami(await t.headers({ accountId: null }));
     expect(again.json<{ tenantId: string }>().tenantId).toBe(body.tenantId);
     expect(again.json<{ accountId: string | null }>().accountId).toBeNull();
   });
