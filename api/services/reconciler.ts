@@ -38,7 +38,7 @@ export async function reconcileWorkflows(deps: Pick<AppDeps, 'prisma' | 'workflo
     const worker = async () => {
       for (let sci = queue.shift(); sci; sci = queue.shift()) {
         const { tenant, ...row } = sci;
-        // An uninstalled site keeps its rows (a reinstall brings them back) but runs nothing.
+        // An uninstalled site keeps its rows until the retention job deletes them, and runs nothing.
         const effective = tenant.status === 'ACTIVE' ? row : { ...row, enabled: false };
         try {
           await applyWorkflowState(deps, effective, tenant.status === 'ACTIVE' ? 'SCI disabled or Display (reconciler)' : 'App uninstalled (reconciler)');

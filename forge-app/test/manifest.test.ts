@@ -79,6 +79,9 @@ describe('forge-app/manifest.yml', () => {
     const endpoints = Object.fromEntries((m.modules.endpoint as Manifest[]).map((e) => [e.key, e]));
     expect(endpoints['jira-events'].route.path).toBe('/api/v1/events/jira');
     expect(endpoints['token-refresh'].route.path).toBe('/api/v1/lifecycle/token-refresh');
+    // Uninstall: its own endpoint (the backend deletes the site's secrets there).
+    expect(m.modules.trigger).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: 'app-uninstalled', events: ['avi:forge:uninstalled:app'] })]));
+    expect(endpoints['app-uninstalled'].route.path).toBe('/api/v1/lifecycle/uninstalled');
     // The backend's address is a deploy-time variable, never a literal.
     expect(m.remotes).toEqual([expect.objectContaining({ key: 'connector-api', baseUrl: '${CONNECTOR_API_URL}' })]);
     expect(m.remotes[0].operations).toContain('compute');

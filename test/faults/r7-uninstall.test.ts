@@ -16,6 +16,8 @@ import { createTestApp, type TestApp } from '../../api/test/helper';
 import { fitClaimsFor, signForgeInvocationToken, type FitClaims, type InstallationInfo } from '../../sandbox/jira';
 import { backfillWorkflowId } from '../../workflows/backfill-messages';
 import { channelWorkflowId } from '../../workflows/channel-workflow';
+import { maintenanceWorkflow } from '../../workflows/maintenance-workflow';
+import { ensureMaintenanceSchedule, MAINTENANCE_SCHEDULE_ID } from '../../lib/maintenance/schedule';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
 import { DEAL_SCI, report, simInsertDeals } from './support';
 
@@ -198,6 +200,31 @@ describe('R7: uninstall', () => {
       reinstallTenant: fresh !== tenantId ? 'new' : 'reused',
     });
   }, 180_000);
+
+  it('deletes the uninstalled tenant once past TENANT_RETENTION_DAYS, through the maintenance workflow the Schedule runs', async () => {
+    const t = s.t;
+    const gone = await t.db.prisma.tenant.findMany({ where: { status: 'UNINSTALLED' } });
+    expect(gone).toHaveLength(1);
+    const tenantId = gone[0]!.id;
+    // Within retention (uninstalled moments ago): kept.
+    const first = await t.temporal.client.workflow.execute(maintenanceWorkflow, { taskQueue: t.temporal.taskQueue, workflowId: `maintenance-${randomUUID()}`, args: [{}] });
+    expect(first.tenantsDeleted).toBe(0);
+    expect(await t.db.prisma.tenant.count({ where: { id: tenantId } })).toBe(1);
+    // 31 days later (the worker runs with the default 30 days): the tenant and all its data are gone.
+    await t.db.prisma.tenant.update({ where: { id: tenantId }, data: { uninstalledAt: new Date(Date.now() - 31 * 86_400_000) } });
+    const second = await t.temporal.client.workflow.execute(maintenanceWorkflow, { taskQueue: t.temporal.taskQueue, workflowId: `maintenance-${randomUUID()}`, args: [{}] });
+    expect(second.tenantsDeleted).toBe(1);
+    expect(await t.db.prisma.tenant.count({ where: { id: tenantId } })).toBe(0);
+    expect(await t.db.prisma.smartConnectedItem.count({ where: { tenantId } })).toBe(0);
+    expect(await t.db.prisma.syncRun.count({ where: { tenantId } })).toBe(0);
+
+    // The Schedule that runs it hourly: created once, found by every later start.
+    expect(await ensureMaintenanceSchedule(t.temporal.client, { taskQueue: t.temporal.taskQueue })).toBe('created');
+    expect(await ensureMaintenanceSchedule(t.temporal.client, { taskQueue: t.temporal.taskQueue })).toBe('exists');
+    const described = await t.temporal.client.schedule.getHandle(MAINTENANCE_SCHEDULE_ID).describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'maintenanceWorkflow', taskQueue: t.temporal.taskQueue });
+    await t.temporal.client.schedule.getHandle(MAINTENANCE_SCHEDULE_ID).delete();
+  }, 120_000);
 
   it('keeps Forge environments apart: a development and a production install of one site are two tenants', async () => {
     const inst = { ...s.t.installation('envs'), installationId: `ari:cloud:ecosystem::installation/${randomUUID()}` };
