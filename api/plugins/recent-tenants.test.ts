@@ -18,6 +18,15 @@ describe('RecentTenants', () => {
     expect(r.get('inst-1', 'claims-a', 'token-1')).toBeUndefined();
   });
 
+  it('forgets an installation at once (its app was uninstalled), leaving the others', () => {
+    const r = new RecentTenants();
+    r.remember('inst-1', 'claims', tenant('t1'), undefined);
+    r.remember('inst-2', 'claims', tenant('t2'), undefined);
+    r.forget('inst-1');
+    expect(r.get('inst-1', 'claims', undefined)).toBeUndefined();
+    expect(r.get('inst-2', 'claims', undefined)?.id).toBe('t2');
+  });
+
   it('stays bounded, forgetting the oldest entry first', () => {
     const r = new RecentTenants(10_000, 2);
     r.remember('a', 'c', tenant('a'), undefined);
