@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
 import { connectZohoClient } from '../../../sandbox/zoho/testing';
+import { SANDBOX_HUMAN, SEED_USERS } from '../../../sandbox/jira';
 import { startStack, type Stack } from './stack';
 
 let s: Stack;
@@ -235,6 +236,33 @@ describe('backfill and real-time changes (F34, F33)', () => {
     expect(await card.textContent()).toContain('Live');
     await s.screenshot(s.page, '14-realtime-channels');
   }, 300_000);
+});
+
+describe('Ordinary Jira users (F38)', () => {
+  it('sees the panel of an issue they can browse, is refused the admin page, and sees no records of an issue they cannot browse', async () => {
+    const marcus = SEED_USERS.find((u) => u.displayName === 'Marcus Lee')!;
+    const priya = SEED_USERS.find((u) => u.displayName === 'Priya Natarajan')!;
+    // No admin action needed: an ordinary user opens the issue and the panel shows its link as for anyone.
+    await s.page.goto(`${s.host.url}/browse/DEMO-1?as=${encodeURIComponent(marcus.accountId)}`);
+    expect(await s.page.locator('#acting-as').inputValue()).toBe(marcus.accountId);
+    const card = panel().getByTestId('linked-card');
+    // DEMO-1 keeps the record linked by ID above.
+    await expect.poll(() => card.getByTestId('record-id').textContent(), { timeout: 45_000 }).toMatch(/^\d+$/);
+    await s.screenshot(s.page, '15-panel-ordinary-user');
+
+    // The host remembers who is acting; the API refuses the admin page's calls for them.
+    await s.page.goto(`${s.host.url}/admin`);
+    await expect.poll(() => admin().getByText('Only Jira administrators can change the Zoho CRM Connector').first().isVisible(), { timeout: 45_000 }).toBe(true);
+    await s.screenshot(s.page, '16-admin-page-ordinary-user');
+
+    // Priya may browse DEMO only: the panel of a SUP issue shows no records and says why.
+    await s.page.goto(`${s.host.url}/browse/SUP-1?as=${encodeURIComponent(priya.accountId)}`);
+    await expect.poll(() => panel().getByText('You do not have permission to browse this issue').first().isVisible(), { timeout: 45_000 }).toBe(true);
+    await s.screenshot(s.page, '17-panel-issue-not-visible');
+
+    // Back to the site's admin for the journeys that follow.
+    await s.page.goto(`${s.host.url}/issues?as=${encodeURIComponent(SANDBOX_HUMAN.accountId)}`);
+  }, 240_000);
 });
 
 describe('Providers mode', () => {
