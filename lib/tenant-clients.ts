@@ -42,6 +42,20 @@ export function secretContext(tenantId: string, column: string): string {
   return `${tenantId}:${column}`;
 }
 
+/**
+ * Secret columns of a user's grant (ZohoUserToken). The context binds each sealed value to tenant, column
+ * and Jira account, so a row copied to another user or tenant does not open.
+ */
+export const userTokenColumn = {
+  refresh: (accountId: string) => `zohoUser.${accountId}.refreshToken`,
+  access: (accountId: string) => `zohoUser.${accountId}.accessToken`,
+};
+
+/** The sealed column of a Providers sign-in's PKCE verifier (ZohoSignIn, bound to tenant and sign-in). */
+export function signInVerifierColumn(nonce: string): string {
+  return `zohoSignIn.${nonce}.codeVerifier`;
+}
+
 export function sealTo(cipher: SecretCipher, tenantId: string, column: string, value: string) {
   return { ciphertext: Buffer.from(cipher.seal(value, secretContext(tenantId, column)), 'utf8'), keyId: cipher.keyId };
 }

@@ -1,11 +1,14 @@
 // Vendor callbacks that reach the API without a Forge Invocation Token, each verified by its own proof:
 // - Zoho notification (watch) callbacks carry the channel token we registered; it is compared in constant
 //   time with the sealed copy on the ZohoNotificationChannel row, which also names the tenant.
-// - The Providers-mode consent redirect carries the sealed `state` made when the user started the sign-in
-//   (oauth-state.ts), which names the tenant and the Jira user; nothing else in the request is trusted.
+// - The Providers-mode sign-in: the begin route and the consent redirect carry the sealed `state` made when
+//   the user started the sign-in (oauth-state.ts), which names the tenant, the Jira user and the single-use
+//   ZohoSignIn row; the redirect must also bring the browser-binding cookie the begin route set. Nothing
+//   else in the request is trusted.
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import fastifyCookie from '@fastify/cookie';
 import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
 import { channelTokenColumn, watchedModules } from '../../lib/channels';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
@@ -17,8 +20,9 @@ import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
 import { userTokenColumn } from '../services/zoho-access';
-import { exchangeCode, oauthRedirectUri } from './connection';
-import { openOAuthState } from './oauth-state';
+import { exchangeCode, OAUTH_REDIRECT_PATH, oauthRedirectUri, publicBaseUrl } from './connection';
+import { requiredScopes } from './connection-summary';
+import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from './oauth-state';
 
 // Channel tokens are sealed per tenant and channel (lib/channels.ts), shared with the channel keeper.
 export { channelTokenColumn, sealChannelToken } from '../../lib/channels';
@@ -60,6 +64,13 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
+const beginQuery = z.looseObject({ state: z.string().max(2000).optional() });
+
+/** What a person sees when a sign-in link is spent, or is finished in another browser than it began in. */
+export const SIGN_IN_USED_MESSAGE =
+  'This sign-in link was already used or was opened by someone else. Start the sign-in again from the Zoho CRM panel of a Jira issue.';
+const SIGN_IN_EXPIRED_MESSAGE = 'This Zoho CRM sign-in link is invalid or has expired. Start the sign-in again from the Zoho CRM panel of a Jira issue.';
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -75,6 +86,9 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
   // servers, hence a generous limit.
   await fastify.register(requestLimit, { by: 'ip', limit: { max: deps.config.RATE_LIMIT_CALLBACK_IP_MAX, windowMs: deps.config.RATE_LIMIT_WINDOW } });
   const now = () => (deps.now ?? Date.now)();
+  // Cookies only for the sign-in's browser binding (encapsulated in this plugin's routes).
+  await fastify.register(fastifyCookie);
+  const secureCookie = publicBaseUrl(deps.config).startsWith('https:');
 
   fastify.post(
     '/callbacks/zoho/notifications',
@@ -139,11 +153,71 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
   );
 
   fastify.get(
+    '/callbacks/zoho/oauth/begin',
+    {
+      schema: {
+        summary: 'Providers mode: begin the user\'s Zoho CRM sign-in in this browser, then go to Zoho\'s consent',
+        description:
+          'The URL POST /api/v1/connection/providers/sign-in answers. Usable once: marks the sign-in begun, sets an HttpOnly cookie that binds it to this browser, and redirects (302) to Zoho\'s consent with a PKCE S256 challenge. Otherwise answers an HTML page.',
+        tags: ['callbacks'],
+        querystring: beginQuery,
+        response: { 302: z.null(), 400: z.string(), 409: z.string() },
+      },
+    },
+    async (request, reply) => {
+      const html = (status: 400 | 409, title: string, message: string) =>
+        reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(title, message));
+      const sealedState = request.query.state;
+      const state = sealedState ? openOAuthState(deps.cipher, sealedState, now()) : undefined;
+      if (!sealedState || !state) return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);
+      const connection = await deps.prisma.zohoConnection.findUnique({ where: { tenantId: state.tenantId } });
+      if (connection?.mode !== 'PROVIDERS' || !connection.clientId || !connection.clientSecretCiphertext) {
+        return html(409, 'Zoho CRM authentication required', 'This Jira site is no longer set up for per-user Zoho CRM sign-in. Ask an administrator.');
+      }
+      // Begun once: the PKCE verifier is stored (sealed) only if none is yet, so a second begin of the same
+      // state (another browser, a forwarded link) finds the row taken.
+      const at = new Date(now());
+      const pkce = newPkcePair();
+      const verifier = sealTo(deps.cipher, state.tenantId, signInVerifierColumn(state.nonce), pkce.verifier);
+      const { count } = await deps.prisma.zohoSignIn.updateMany({
+        where: { id: state.nonce, tenantId: state.tenantId, jiraAccountId: state.accountId, codeVerifierCiphertext: null, consumedAt: null, expiresAt: { gt: at } },
+        data: { codeVerifierCiphertext: verifier.ciphertext, codeVerifierKeyId: verifier.keyId },
+      });
+      if (count !== 1) {
+        const row = await deps.prisma.zohoSignIn.findUnique({ where: { id: state.nonce } });
+        if (!row || row.expiresAt <= at) return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);
+        request.log.warn({ tenantId: state.tenantId }, 'Zoho sign-in link begun a second time; refused');
+        return html(409, 'Sign-in link already used', SIGN_IN_USED_MESSAGE);
+      }
+      const row = await deps.prisma.zohoSignIn.findUniqueOrThrow({ where: { id: state.nonce } });
+      reply.setCookie(browserCookieName(state.nonce), sealBrowserBinding(deps.cipher, state.nonce), {
+        httpOnly: true,
+        secure: secureCookie,
+        sameSite: 'lax',
+        path: OAUTH_REDIRECT_PATH,
+        maxAge: Math.max(1, Math.floor((row.expiresAt.getTime() - at.getTime()) / 1000)),
+      });
+      const dc = zohoDcSchema.catch(state.dc).parse(connection.dataCenter);
+      const oauth = createZohoOAuth({ credentials: { clientId: connection.clientId, clientSecret: '' }, endpoints: deps.zohoEndpoints });
+      const consent = oauth.authorizationUrl({
+        dc,
+        scopes: requiredScopes('PROVIDERS'),
+        redirectUri: oauthRedirectUri(deps.config),
+        state: sealedState,
+        codeChallenge: pkce.challenge,
+        codeChallengeMethod: 'S256',
+      });
+      return reply.header('cache-control', 'no-store').redirect(consent, 302);
+    },
+  );
+
+  fastify.get(
     '/callbacks/zoho/oauth',
     {
       schema: {
         summary: 'Providers mode: Zoho consent redirect (the browser returns here after the user signs in)',
-        description: 'Answers an HTML page. Verified by the sealed state made by POST /api/v1/connection/providers/sign-in.',
+        description:
+          'Answers an HTML page. Verified by the sealed, single-use state made by POST /api/v1/connection/providers/sign-in and by the cookie its begin route set in this browser.',
         tags: ['callbacks'],
         querystring: oauthQuery,
         response: { 200: z.string(), 400: z.string(), 409: z.string(), 422: z.string(), 503: z.string() },
@@ -153,8 +227,36 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       const html = (status: 200 | 400 | 409 | 422 | 503, title: string, message: string) =>
         reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(title, message));
       const q = request.query;
-      const state = q.state ? openOAuthState(deps.cipher, q.state, now()) : undefined;
-      if (!state) return html(400, 'Sign-in link expired', 'This Zoho CRM sign-in link is invalid or has expired. Start the sign-in again from Jira.');
+      const opened = q.state ? openOAuthState(deps.cipher, q.state, now()) : undefined;
+      if (!opened) return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);
+      // The browser that began this sign-in, and no other: checked before the row is consumed, so a link
+      // finished elsewhere cannot spend the user's sign-in.
+      const cookieName = browserCookieName(opened.nonce);
+      if (!browserBindingMatches(deps.cipher, request.cookies[cookieName], opened.nonce)) {
+        request.log.warn({ tenantId: opened.tenantId }, 'Zoho sign-in redirect without the browser cookie of its begin; refused');
+        return html(409, 'Sign-in link already used', SIGN_IN_USED_MESSAGE);
+      }
+      // Single use: consumed atomically; a replay (or a race with one) finds it consumed.
+      const at = new Date(now());
+      const { count } = await deps.prisma.zohoSignIn.updateMany({
+        where: { id: opened.nonce, tenantId: opened.tenantId, consumedAt: null, expiresAt: { gt: at }, codeVerifierCiphertext: { not: null } },
+        data: { consumedAt: at },
+      });
+      const signIn = await deps.prisma.zohoSignIn.findUnique({ where: { id: opened.nonce } });
+      void reply.clearCookie(cookieName, { path: OAUTH_REDIRECT_PATH, httpOnly: true, secure: secureCookie, sameSite: 'lax' });
+      if (count !== 1 || !signIn) {
+        if (signIn?.consumedAt) return html(409, 'Sign-in link already used', SIGN_IN_USED_MESSAGE);
+        return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);
+      }
+      // The grant goes to the Jira account that started the sign-in, as recorded on its row.
+      const state = { ...opened, accountId: signIn.jiraAccountId };
+      let codeVerifier: string | undefined;
+      try {
+        codeVerifier = openFrom(deps.cipher, signIn.tenantId, signInVerifierColumn(signIn.id), signIn.codeVerifierCiphertext);
+      } catch {
+        codeVerifier = undefined;
+      }
+      if (!codeVerifier) return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);
       if (q.error || !q.code) {
         return html(400, 'Zoho CRM sign-in not completed', 'Zoho did not complete the sign-in (the consent was declined or cancelled). Start it again from Jira.');
       }
@@ -175,7 +277,7 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       }
       let tokens;
       try {
-        tokens = await exchangeCode(deps, { clientId: connection.clientId, clientSecret, code: q.code, dc, redirectUri: oauthRedirectUri(deps.config) });
+        tokens = await exchangeCode(deps, { clientId: connection.clientId, clientSecret, code: q.code, dc, redirectUri: oauthRedirectUri(deps.config), codeVerifier });
       } catch (err) {
         if (err instanceof ApiError) return html(err.statusCode === 503 ? 503 : 422, 'Zoho CRM sign-in failed', err.message);
         throw err;

@@ -28,11 +28,13 @@ import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
-import { connectionModeSchema, connectionSummarySchema, DEFAULT_DC, requiredScopes, summarize, type ConnectionMode } from './connection-summary';
-import { sealOAuthState, OAUTH_STATE_TTL_MS } from './oauth-state';
+import { connectionModeSchema, connectionSummarySchema, DEFAULT_DC, summarize, type ConnectionMode } from './connection-summary';
+import { newSignInNonce, sealOAuthState, OAUTH_STATE_TTL_MS } from './oauth-state';
 
 /** Path of the consent redirect (api/routes/callbacks.ts), under the API prefix. */
 export const OAUTH_REDIRECT_PATH = '/api/v1/callbacks/zoho/oauth';
+/** Public route the panel's sign-in URL points at: binds the sign-in to the browser, then redirects to Zoho. */
+export const OAUTH_BEGIN_PATH = `${OAUTH_REDIRECT_PATH}/begin`;
 
 /** The public base URL Zoho redirects browsers to and posts notifications to. */
 export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
@@ -105,12 +107,17 @@ function connectError(err: unknown, dc: ZohoDc): ApiError | undefined {
 /** Exchanges a grant code and checks the API domain belongs to the chosen data center. */
 export async function exchangeCode(
   deps: Pick<Deps, 'zohoEndpoints'>,
-  input: { clientId: string; clientSecret: string; code: string; dc: ZohoDc; redirectUri?: string },
+  input: { clientId: string; clientSecret: string; code: string; dc: ZohoDc; redirectUri?: string; codeVerifier?: string },
 ): Promise<ZohoTokens> {
   const oauth = createZohoOAuth({ credentials: { clientId: input.clientId, clientSecret: input.clientSecret }, endpoints: deps.zohoEndpoints, timeoutMs: 4000 });
   let tokens: ZohoTokens;
   try {
-    tokens = await oauth.exchangeGrantCode({ dc: input.dc, code: input.code, ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}) });
+    tokens = await oauth.exchangeGrantCode({
+      dc: input.dc,
+      code: input.code,
+      ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),
+      ...(input.codeVerifier ? { codeVerifier: input.codeVerifier } : {}),
+    });
   } catch (err) {
     throw connectError(err, input.dc) ?? err;
   }
@@ -358,7 +365,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       config: { access: 'user' },
       schema: {
         summary: 'Providers mode: start the calling user\'s Zoho CRM sign-in',
-        description: 'Returns the Zoho consent URL. Its state is bound to this site and Jira user and expires in 10 minutes.',
+        description:
+          'Returns the URL to open in the user\'s browser: our begin route, which binds the sign-in to that browser and redirects to Zoho\'s consent (PKCE S256). Its state is bound to this site and Jira user, is single use and expires in 10 minutes.',
         tags: ['connection'],
         response: { 200: signInReply, ...errorResponses(400, 409) },
       },
@@ -372,15 +380,19 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         throw new ApiError(409, 'Zoho CRM authentication required: an administrator must set up Providers mode in the admin page.', 'ZOHO_AUTH_REQUIRED');
       }
       const dc = zohoDcSchema.catch(DEFAULT_DC).parse(connection.dataCenter);
-      const oauth = createZohoOAuth({ credentials: { clientId: connection.clientId, clientSecret: '' }, endpoints: deps.zohoEndpoints });
       const at = now();
-      const authorizationUrl = oauth.authorizationUrl({
-        dc,
-        scopes: requiredScopes('PROVIDERS'),
-        redirectUri: oauthRedirectUri(deps.config),
-        state: sealOAuthState(deps.cipher, { tenantId, accountId, dc }, at),
-      });
-      return { authorizationUrl, expiresAt: new Date(at + OAUTH_STATE_TTL_MS).toISOString() };
+      const nonce = newSignInNonce();
+      const expiresAt = new Date(at + OAUTH_STATE_TTL_MS);
+      // The state is single use: this row is begun once (begin route) and consumed once (callback). This
+      // user's sign-ins that ran out unfinished go at the same time.
+      await deps.prisma.$transaction([
+        deps.prisma.zohoSignIn.deleteMany({ where: { tenantId, jiraAccountId: accountId, expiresAt: { lt: new Date(at) } } }),
+        deps.prisma.zohoSignIn.create({ data: { id: nonce, tenantId, jiraAccountId: accountId, expiresAt } }),
+      ]);
+      // The panel opens our public begin route, which binds the sign-in to that browser before Zoho's consent.
+      const state = sealOAuthState(deps.cipher, { tenantId, accountId, dc, nonce }, at);
+      const authorizationUrl = `${publicBaseUrl(deps.config)}${OAUTH_BEGIN_PATH}?${new URLSearchParams({ state }).toString()}`;
+      return { authorizationUrl, expiresAt: expiresAt.toISOString() };
     },
   );
 

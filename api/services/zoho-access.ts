@@ -2,7 +2,7 @@
 // App OAuth 2.0: the tenant's shared connection (lib/tenant-clients.ts). Providers: the requesting Jira
 // user's own grant, kept sealed in ZohoUserToken; without one the user sees "Zoho CRM login required".
 import { createZohoClient, zohoDcSchema, type ZohoClient, type ZohoTokens, type ZohoTokenStore } from '../../clients/zoho';
-import { openFrom, sealTo, TenantNotReadyError } from '../../lib/tenant-clients';
+import { openFrom, sealTo, TenantNotReadyError, userTokenColumn } from '../../lib/tenant-clients';
 import type { ZohoConnection } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError } from './api-errors';
@@ -21,14 +21,8 @@ export const LOGIN_REQUIRED = 'Zoho CRM login required: sign in to Zoho CRM to s
 export const AUTH_REQUIRED = 'Zoho CRM authentication required: an administrator must finish the connection in the admin page.';
 export const REAUTH_REQUIRED = 'Zoho CRM re-authentication required: an administrator must reconnect App OAuth 2.0 in the admin page.';
 
-/**
- * Secret columns of a user's grant. The context binds each sealed value to tenant, column and Jira account,
- * so a row copied to another user or tenant does not open.
- */
-export const userTokenColumn = {
-  refresh: (accountId: string) => `zohoUser.${accountId}.refreshToken`,
-  access: (accountId: string) => `zohoUser.${accountId}.accessToken`,
-};
+// Secret columns of a user's grant: defined with the other sealed columns (lib/tenant-clients.ts).
+export { userTokenColumn };
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints'>;
 

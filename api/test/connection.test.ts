@@ -222,12 +222,21 @@ describe('Providers mode per-user sign-in', () => {
     const start = await call('POST', '/connection/providers/sign-in', undefined, user);
     expect(start.statusCode).toBe(200);
     const { authorizationUrl } = start.json<{ authorizationUrl: string }>();
-    const consent = new URL(authorizationUrl);
+    // The panel opens our begin route, which binds the sign-in to this browser and goes on to Zoho.
+    const beginUrl = new URL(authorizationUrl);
+    expect(`${beginUrl.origin}${beginUrl.pathname}`).toBe('http://127.0.0.1:3000/api/v1/callbacks/zoho/oauth/begin');
+    const begun = await t.app.inject({ method: 'GET', url: `${beginUrl.pathname}${beginUrl.search}` });
+    expect(begun.statusCode).toBe(302);
+    const browserCookie = begun.cookies.find((c) => c.name.startsWith('zoho_signin_'))!;
+    expect(browserCookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/callbacks/zoho/oauth' });
+    const consent = new URL(begun.headers.location!);
     expect(consent.searchParams.get('scope')).toBe(ZOHO_USER_SCOPES.join(','));
     expect(consent.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000/api/v1/callbacks/zoho/oauth');
+    expect(consent.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(consent.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
 
     // The browser at Zoho: the simulator answers the consent with a redirect back to us.
-    const atZoho = await fetch(authorizationUrl, { redirect: 'manual' });
+    const atZoho = await fetch(consent, { redirect: 'manual' });
     expect(atZoho.status).toBe(302);
     const back = new URL(atZoho.headers.get('location')!);
     expect(back.pathname).toBe('/api/v1/callbacks/zoho/oauth');
@@ -235,11 +244,11 @@ describe('Providers mode per-user sign-in', () => {
     // Tampering with the state fails closed.
     const tampered = new URL(back);
     tampered.searchParams.set('state', `${back.searchParams.get('state')!.slice(0, -4)}AAAA`);
-    const bad = await t.app.inject({ method: 'GET', url: `${tampered.pathname}${tampered.search}` });
+    const bad = await t.app.inject({ method: 'GET', url: `${tampered.pathname}${tampered.search}`, cookies: { [browserCookie.name]: browserCookie.value } });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toMatch(/text\/html/);
 
-    const done = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+    const done = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, cookies: { [browserCookie.name]: browserCookie.value } });
     expect(done.statusCode).toBe(200);
     expect(done.body).toMatch(/Signed in to Zoho CRM/);
     expect(done.body).not.toContain(back.searchParams.get('code')!);

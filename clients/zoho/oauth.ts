@@ -77,7 +77,7 @@ export class ZohoOAuthClient {
   }
 
   /** Exchanges a grant code (pasted from the API Console, or from the consent redirect) for tokens. */
-  async exchangeGrantCode(input: { dc: ZohoDc; code: string; redirectUri?: string; signal?: AbortSignal }): Promise<ZohoTokens> {
+  async exchangeGrantCode(input: { dc: ZohoDc; code: string; redirectUri?: string; codeVerifier?: string; signal?: AbortSignal }): Promise<ZohoTokens> {
     const grant = await this.tokenCall(
       input.dc,
       {
@@ -86,6 +86,8 @@ export class ZohoOAuthClient {
         client_secret: this.credentials.clientSecret,
         code: input.code,
         ...(input.redirectUri ? { redirect_uri: input.redirectUri } : {}),
+        // PKCE (RFC 7636): the verifier whose S256 challenge went on the consent URL.
+        ...(input.codeVerifier ? { code_verifier: input.codeVerifier } : {}),
       },
       'oauth.exchangeGrantCode',
       input.signal,
@@ -151,7 +153,11 @@ export class ZohoOAuthClient {
     if (err.success) throw oauthError(err.data.error, res.status, 'oauth.revoke');
   }
 
-  /** The consent URL for Providers mode (per-user sign-in). `access_type=offline` yields a refresh token. */
+  /**
+   * The consent URL for Providers mode (per-user sign-in). `access_type=offline` yields a refresh token.
+   * `codeChallenge` (PKCE, RFC 7636, which Zoho Accounts supports) is BASE64URL(SHA-256(verifier)); the
+   * verifier then goes with the code exchange.
+   */
   authorizationUrl(input: {
     dc: ZohoDc;
     scopes: readonly string[];
@@ -159,6 +165,8 @@ export class ZohoOAuthClient {
     state: string;
     accessType?: 'offline' | 'online';
     prompt?: 'consent';
+    codeChallenge?: string;
+    codeChallengeMethod?: 'S256';
   }): string {
     const url = new URL(`${this.accountsServer(input.dc)}/oauth/v2/auth`);
     url.searchParams.set('scope', input.scopes.join(','));
@@ -168,6 +176,10 @@ export class ZohoOAuthClient {
     url.searchParams.set('redirect_uri', input.redirectUri);
     url.searchParams.set('state', input.state);
     if (input.prompt ?? 'consent') url.searchParams.set('prompt', 'consent');
+    if (input.codeChallenge) {
+      url.searchParams.set('code_challenge', input.codeChallenge);
+      url.searchParams.set('code_challenge_method', input.codeChallengeMethod ?? 'S256');
+    }
     return url.toString();
   }
 

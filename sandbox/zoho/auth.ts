@@ -1,6 +1,7 @@
 // Zoho Accounts state: registered clients, grant codes, refresh and access tokens, each bound to the DC
 // that issued it. Limits follow reference/zoho-crm-api.md §1.5 (single-use codes valid 3 minutes by
 // default, access tokens 1 hour, at most 15 live access tokens per refresh token).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ZohoDc } from '../../clients/zoho/datacenters';
 import { randomToken, ADMIN } from './store';
 
@@ -18,6 +19,21 @@ export interface GrantCode {
   redirectUri: string | undefined;
   offline: boolean;
   userId: string;
+  /** PKCE (RFC 7636): the consent request's code_challenge and its method; the token request must prove it. */
+  codeChallenge?: { value: string; method: 'S256' | 'plain' };
+}
+
+/** RFC 7636 §4.1: 43–128 characters of [A-Za-z0-9-._~]. */
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** Whether a token request's code_verifier answers the code's challenge (RFC 7636 §4.6). */
+export function pkceSatisfied(code: GrantCode, verifier: string | undefined): boolean {
+  if (!code.codeChallenge) return true;
+  if (verifier === undefined || !VERIFIER.test(verifier)) return false;
+  const derived = code.codeChallenge.method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+  const a = Buffer.from(derived);
+  const b = Buffer.from(code.codeChallenge.value);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export interface RefreshGrant {
@@ -79,7 +95,15 @@ export class AccountsState {
     readonly limits: AuthLimits,
   ) {}
 
-  mintCode(input: { clientId: string; scopes: string[]; dc: ZohoDc; redirectUri?: string; offline?: boolean; ttlMs?: number }): string {
+  mintCode(input: {
+    clientId: string;
+    scopes: string[];
+    dc: ZohoDc;
+    redirectUri?: string;
+    offline?: boolean;
+    ttlMs?: number;
+    codeChallenge?: GrantCode['codeChallenge'];
+  }): string {
     const code = `1000.${randomToken()}.${randomToken()}`;
     this.codes.set(code, {
       clientId: input.clientId,
@@ -89,6 +113,7 @@ export class AccountsState {
       redirectUri: input.redirectUri,
       offline: input.offline ?? true,
       userId: ADMIN.id,
+      ...(input.codeChallenge ? { codeChallenge: input.codeChallenge } : {}),
     });
     return code;
   }

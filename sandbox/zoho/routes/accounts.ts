@@ -2,7 +2,7 @@
 // revoke, consent (auto-approved) and user info. Parameters may come in the query string or the form
 // body, as Zoho accepts both.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DEMO_SELF_CLIENT } from '../auth';
+import { DEMO_SELF_CLIENT, pkceSatisfied } from '../auth';
 import { ADMIN, USERS } from '../store';
 import type { Sim } from '../context';
 import { satisfies } from '../scopes';
@@ -28,6 +28,9 @@ export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
       const code = sim.accounts.takeCode(p.code, client.clientId, dc);
       if (!code) return sendJson(reply, 200, { error: 'invalid_code' });
       if (code.redirectUri !== undefined && p.redirect_uri !== code.redirectUri) return sendJson(reply, 200, { error: 'invalid_redirect_uri' });
+      // PKCE (RFC 7636 §4.6): a code issued for a code_challenge is only exchanged with its verifier; the
+      // code is spent either way (taken above), as Zoho's codes are single use.
+      if (!pkceSatisfied(code, p.code_verifier)) return sendJson(reply, 200, { error: 'invalid_code' });
       const refresh = code.offline ? sim.accounts.issueRefresh(code) : undefined;
       const access = sim.accounts.issueAccess({ ...(refresh ? { refresh } : {}), clientId: client.clientId, scopes: code.scopes, dc, userId: code.userId });
       return sendJson(reply, 200, {
@@ -82,6 +85,11 @@ export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
     } catch {
       return reply.code(400).type('text/html').send('<!doctype html><p>Invalid redirect_uri.</p>');
     }
+    // PKCE (RFC 7636 §4.3): method defaults to plain; only S256 and plain exist.
+    const method = q.code_challenge_method ?? 'plain';
+    if (q.code_challenge !== undefined && (!/^[A-Za-z0-9\-._~]{43,128}$/.test(q.code_challenge) || (method !== 'S256' && method !== 'plain'))) {
+      return reply.code(400).type('text/html').send('<!doctype html><title>Zoho Accounts (sandbox)</title><p>Invalid OAuth request: code_challenge must be 43–128 characters and code_challenge_method S256 or plain.</p>');
+    }
     // The user's account lives in the org's home DC, whichever accounts server they started at.
     const home = sim.settings.homeDc;
     const code = sim.accounts.mintCode({
@@ -90,6 +98,7 @@ export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
       dc: home,
       redirectUri: q.redirect_uri,
       offline: q.access_type === 'offline',
+      ...(q.code_challenge !== undefined ? { codeChallenge: { value: q.code_challenge, method: method as 'S256' | 'plain' } } : {}),
     });
     target.searchParams.set('code', code);
     target.searchParams.set('location', home);
