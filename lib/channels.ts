@@ -1,7 +1,7 @@
 // Zoho notification channel tokens are sealed per tenant and channel: the same binding for the worker that
 // registers channels and the API that verifies callbacks.
 import type { SecretCipher } from './secrets/cipher';
-import { sealTo } from './tenant-clients';
+import { sealTo } from './secrets/columns';
 
 export function channelTokenColumn(channelId: string): string {
   return `zohoChannel.${channelId}.token`;

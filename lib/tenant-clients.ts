@@ -14,6 +14,8 @@ import {
 } from '../clients/zoho';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SecretCipher } from './secrets/cipher';
+import { openFrom, sealTo } from './secrets/columns';
+import { resealStale } from './secrets/reseal';
 
 /** Why a tenant cannot run automation right now; the message is safe to show to an admin. */
 export class TenantNotReadyError extends Error {
@@ -37,39 +39,16 @@ export interface TenantClientsOptions {
   zohoTimeoutMs?: number;
 }
 
-/** Seal/open helpers that bind each secret to its tenant and column, so a row copied elsewhere won't open. */
-export function secretContext(tenantId: string, column: string): string {
-  return `${tenantId}:${column}`;
-}
-
-/**
- * Secret columns of a user's grant (ZohoUserToken). The context binds each sealed value to tenant, column
- * and Jira account, so a row copied to another user or tenant does not open.
- */
-export const userTokenColumn = {
-  refresh: (accountId: string) => `zohoUser.${accountId}.refreshToken`,
-  access: (accountId: string) => `zohoUser.${accountId}.accessToken`,
-};
-
-/** The sealed column of a Providers sign-in's PKCE verifier (ZohoSignIn, bound to tenant and sign-in). */
-export function signInVerifierColumn(nonce: string): string {
-  return `zohoSignIn.${nonce}.codeVerifier`;
-}
-
-export function sealTo(cipher: SecretCipher, tenantId: string, column: string, value: string) {
-  return { ciphertext: Buffer.from(cipher.seal(value, secretContext(tenantId, column)), 'utf8'), keyId: cipher.keyId };
-}
-
-export function openFrom(cipher: SecretCipher, tenantId: string, column: string, value: Uint8Array | null): string | undefined {
-  if (!value) return undefined;
-  return cipher.open(Buffer.from(value).toString('utf8'), secretContext(tenantId, column));
-}
+// Seal/open helpers and the sealed columns' names live in lib/secrets/columns.ts (shared with the re-seal walk).
+export { openFrom, sealTo, secretContext, signInVerifierColumn, userTokenColumn } from './secrets/columns';
 
 /** A Zoho token store backed by the tenant's ZohoConnection row (App OAuth 2.0). */
 export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher, tenantId: string): ZohoTokenStore {
   return {
     async load(): Promise<ZohoTokens> {
       const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
+      // A value sealed under a previous key is re-sealed under the current one as it is read (key rotation).
+      if (c) await resealStale(prisma, cipher, 'ZohoConnection', c);
       const refreshToken = c && openFrom(cipher, tenantId, 'zoho.refreshToken', c.refreshTokenCiphertext);
       if (!c || !refreshToken || !c.apiDomain) {
         throw new TenantNotReadyError('not-connected', 'Zoho CRM is not connected for this Jira site.');
@@ -158,7 +137,8 @@ export class TenantClients {
     if (t.status === 'UNINSTALLED') throw new TenantNotReadyError('uninstalled', UNINSTALLED_MESSAGE);
     const systemToken = async () => {
       // Read on every call: the API refreshes the stored token whenever Forge hands it a newer one.
-      const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { forgeSystemTokenCiphertext: true } });
+      const row = await prisma.tenant.findUnique({ where: { id: tenantId } });
+      if (row) await resealStale(prisma, cipher, 'Tenant', row);
       const token = openFrom(cipher, tenantId, 'forge.systemToken', row?.forgeSystemTokenCiphertext ?? null);
       if (!token) throw new TenantNotReadyError('no-jira-token', 'No Jira app token stored yet for this site; open the admin page once.');
       return token;

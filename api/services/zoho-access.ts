@@ -2,6 +2,7 @@
 // App OAuth 2.0: the tenant's shared connection (lib/tenant-clients.ts). Providers: the requesting Jira
 // user's own grant, kept sealed in ZohoUserToken; without one the user sees "Zoho CRM login required".
 import { createZohoClient, zohoDcSchema, type ZohoClient, type ZohoTokens, type ZohoTokenStore } from '../../clients/zoho';
+import { resealStale } from '../../lib/secrets/reseal';
 import { openFrom, sealTo, TenantNotReadyError, userTokenColumn } from '../../lib/tenant-clients';
 import type { ZohoConnection } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
@@ -34,6 +35,8 @@ export function userTokenStore(deps: Deps, connection: ZohoConnection, accountId
   return {
     async load(): Promise<ZohoTokens> {
       const row = await prisma.zohoUserToken.findUnique({ where });
+      // A value sealed under a previous key is re-sealed under the current one as it is read (key rotation).
+      if (row) await resealStale(prisma, cipher, 'ZohoUserToken', row);
       const refreshToken = row && openFrom(cipher, tenantId, userTokenColumn.refresh(accountId), row.refreshTokenCiphertext);
       if (!row || !refreshToken) throw new TenantNotReadyError('not-connected', LOGIN_REQUIRED);
       const dc = zohoDcSchema.parse(connection.dataCenter);
@@ -99,6 +102,7 @@ export async function zohoAccess(deps: Deps, tenantId: string, accountId: string
   if (!row || !row.refreshTokenCiphertext || row.state !== 'CONNECTED') {
     return { state: 'login_required', mode: 'PROVIDERS', message: LOGIN_REQUIRED };
   }
+  await resealStale(deps.prisma, deps.cipher, 'ZohoConnection', connection);
   const clientSecret = openFrom(deps.cipher, tenantId, 'zoho.clientSecret', connection.clientSecretCiphertext);
   if (!connection.clientId || !clientSecret) return { state: 'auth_required', mode: 'PROVIDERS', message: AUTH_REQUIRED };
   const client = createZohoClient({

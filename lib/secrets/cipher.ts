@@ -35,6 +35,11 @@ export class SecretCipher {
     return this.current.id;
   }
 
+  /** Ids of every key in the ring, current first. */
+  get keyIds(): string[] {
+    return [...this.byId.keys()];
+  }
+
   /** `v1.<keyId>.<nonce>.<ciphertext>.<tag>`, all base64url. `context` binds the value to its owner (e.g. tenant + column). */
   seal(plaintext: string, context = ''): string {
     const nonce = randomBytes(12);

@@ -156,6 +156,10 @@ describe('R7 Providers sign-in state', () => {
   it('an expired state is refused, at begin and at the callback', async () => {
     await signOut();
     const realNow = t.deps.now;
+    const restore = () => {
+      if (realNow) t.deps.now = realNow;
+      else delete t.deps.now;
+    };
     try {
       // Past the state's 10 minutes at begin.
       const late = await startSignIn();
@@ -163,7 +167,7 @@ describe('R7 Providers sign-in state', () => {
       const atBegin = await t.app.inject({ method: 'GET', url: late });
       expect(atBegin.statusCode).toBe(400);
       expect(atBegin.body).toMatch(/expired\. Start the sign-in again from the Zoho CRM panel of a Jira issue/);
-      t.deps.now = realNow;
+      restore();
 
       // Begun in time, finished too late.
       const { cookie, consent } = await begin(await startSignIn());
@@ -172,7 +176,7 @@ describe('R7 Providers sign-in state', () => {
       const tooLate = await callback(back, cookie);
       expect(tooLate.statusCode).toBe(400);
       expect(tooLate.body).toMatch(/expired/);
-      t.deps.now = realNow;
+      restore();
 
       // The row's own expiry counts too (the state still in its window).
       const tenant = await t.tenant(site);
@@ -184,7 +188,7 @@ describe('R7 Providers sign-in state', () => {
       });
       expect((await callback(back2, b2.cookie)).statusCode).toBe(400);
     } finally {
-      t.deps.now = realNow;
+      restore();
     }
     expect(await tokensOf(starter.accountId)).toHaveLength(0);
     report('R7 expired state', { refused: true });
