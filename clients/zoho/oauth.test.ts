@@ -131,6 +131,24 @@ describe('authorization-code flow (Providers mode)', () => {
     expect(me.Email).toContain('@');
   });
 
+
+  it('carries a PKCE S256 challenge on the consent URL and the verifier on the exchange (RFC 7636 appendix B)', async () => {
+    const oauth = createZohoOAuth({ credentials: sim.demoWebClient, endpoints: sim.endpoints });
+    const redirectUri = 'http://127.0.0.1:3000/oauth/zoho/callback';
+    const url = new URL(
+      oauth.authorizationUrl({ dc: 'us', scopes: ['ZohoCRM.modules.ALL'], redirectUri, state: 'st-2', codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', codeChallengeMethod: 'S256' }),
+    );
+    expect(url.searchParams.get('code_challenge')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    const code = async () => new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+    await expect(oauth.exchangeGrantCode({ dc: 'us', code: await code(), redirectUri, codeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXX' })).rejects.toMatchObject({
+      code: 'invalid_code',
+    });
+    const tokens = await oauth.exchangeGrantCode({ dc: 'us', code: await code(), redirectUri, codeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' });
+    expect(tokens.refreshToken).toBeTruthy();
+    // Without a challenge there is no code_challenge on the URL.
+    expect(new URL(oauth.authorizationUrl({ dc: 'us', scopes: ['ZohoCRM.modules.ALL'], redirectUri, state: 's' })).searchParams.has('code_challenge')).toBe(false);
+  });
   it('refuses a redirect naming an accounts server that is not a configured Zoho DC', () => {
     const oauth = createZohoOAuth({ credentials: sim.demoWebClient, endpoints: sim.endpoints });
     expect(() => oauth.parseAuthorizationRedirect({ code: 'x', location: 'us', 'accounts-server': 'https://accounts.evil.example' })).toThrow(
