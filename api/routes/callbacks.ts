@@ -20,7 +20,7 @@ import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
 import { userTokenColumn } from '../services/zoho-access';
-import { exchangeCode, OAUTH_REDIRECT_PATH, oauthRedirectUri, publicBaseUrl } from './connection';
+import { exchangeCode, oauthRedirectUri, publicBaseUrl } from './connection';
 import { requiredScopes } from './connection-summary';
 import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from './oauth-state';
 
@@ -89,6 +89,8 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
   // Cookies only for the sign-in's browser binding (encapsulated in this plugin's routes).
   await fastify.register(fastifyCookie);
   const secureCookie = publicBaseUrl(deps.config).startsWith('https:');
+  // The cookie goes to the consent redirect only (and its begin route below it), under any PUBLIC_URL prefix.
+  const cookiePath = new URL(oauthRedirectUri(deps.config)).pathname;
 
   fastify.post(
     '/callbacks/zoho/notifications',
@@ -194,7 +196,7 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         httpOnly: true,
         secure: secureCookie,
         sameSite: 'lax',
-        path: OAUTH_REDIRECT_PATH,
+        path: cookiePath,
         maxAge: Math.max(1, Math.floor((row.expiresAt.getTime() - at.getTime()) / 1000)),
       });
       const dc = zohoDcSchema.catch(state.dc).parse(connection.dataCenter);
@@ -243,7 +245,7 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         data: { consumedAt: at },
       });
       const signIn = await deps.prisma.zohoSignIn.findUnique({ where: { id: opened.nonce } });
-      void reply.clearCookie(cookieName, { path: OAUTH_REDIRECT_PATH, httpOnly: true, secure: secureCookie, sameSite: 'lax' });
+      void reply.clearCookie(cookieName, { path: cookiePath, httpOnly: true, secure: secureCookie, sameSite: 'lax' });
       if (count !== 1 || !signIn) {
         if (signIn?.consumedAt) return html(409, 'Sign-in link already used', SIGN_IN_USED_MESSAGE);
         return html(400, 'Sign-in link expired', SIGN_IN_EXPIRED_MESSAGE);

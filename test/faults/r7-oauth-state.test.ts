@@ -224,4 +224,24 @@ describe('R7 Providers sign-in state', () => {
     expect(ok.refreshToken).toBeTruthy();
     report('R7 PKCE mismatch', { callbackStatus: refused.statusCode });
   });
+
+  it('behind an https PUBLIC_URL the cookie is Secure and its Path is the callback under that URL', async () => {
+    const h = await createTestApp({ env: { PUBLIC_URL: 'https://connector.example.com/base' } });
+    try {
+      const admin = { site: 'r7-https' };
+      await h.app.inject({ method: 'POST', url: '/api/v1/connection/mode', headers: await h.headers(admin), payload: { mode: 'PROVIDERS' } });
+      const web = h.zoho!.demoWebClient;
+      await h.app.inject({ method: 'PUT', url: '/api/v1/connection/providers/client', headers: await h.headers(admin), payload: { clientId: web.clientId, clientSecret: web.clientSecret } });
+      const start = await h.app.inject({ method: 'POST', url: '/api/v1/connection/providers/sign-in', headers: await h.headers({ site: 'r7-https', accountId: 'u-https', role: 'user' }) });
+      const u = new URL(start.json<{ authorizationUrl: string }>().authorizationUrl);
+      expect(`${u.origin}${u.pathname}`).toBe('https://connector.example.com/base/api/v1/callbacks/zoho/oauth/begin');
+      const begun = await h.app.inject({ method: 'GET', url: `${u.pathname.replace(/^\/base/, '')}${u.search}` });
+      expect(begun.statusCode).toBe(302);
+      const c = begun.cookies.find((x) => x.name.startsWith('zoho_signin_'))!;
+      expect(c).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/base/api/v1/callbacks/zoho/oauth' });
+      expect(new URL(begun.headers.location!).searchParams.get('redirect_uri')).toBe('https://connector.example.com/base/api/v1/callbacks/zoho/oauth');
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
