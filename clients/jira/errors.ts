@@ -1,6 +1,7 @@
 // Jira's failures as one typed error. Callers (activities, the API) branch on `status`, `retryable` and
 // `retryAfterMs`, never on message text, and nothing here ever carries a credential.
 import { z } from 'zod';
+import { DEFAULT_MAX_JSON_BYTES, describeLimit, readCappedText } from '../body-limit';
 
 /** Jira's error envelope (OpenAPI `ErrorCollection`). Both parts are optional in practice. */
 export const errorCollectionSchema = z.object({
@@ -20,7 +21,9 @@ export type JiraErrorKind =
   /** The caller's AbortSignal fired. */
   | 'aborted'
   /** Jira answered 2xx with a body that does not match what we expect. */
-  | 'schema';
+  | 'schema'
+  /** Jira's JSON answer was larger than the client reads (`maxJsonBytes`); reading stopped there. */
+  | 'too-large';
 
 export interface JiraErrorInit {
   kind: JiraErrorKind;
@@ -33,6 +36,8 @@ export interface JiraErrorInit {
   retryAfterMs?: number;
   /** `RateLimit-Reason` when Jira names which limit fired (burst, per-issue write, quota). */
   rateLimitReason?: string;
+  /** The cap a `too-large` answer went over, in bytes. */
+  limitBytes?: number;
   cause?: unknown;
 }
 
@@ -94,6 +99,8 @@ function describe(init: JiraErrorInit): string {
       return `Jira request aborted: ${where}`;
     case 'schema':
       return `Jira answered ${where} with an unexpected body`;
+    case 'too-large':
+      return `Jira sent an answer larger than the connector accepts (over ${describeLimit(init.limitBytes ?? 0)}) to ${where}`;
     case 'http': {
       const details = [
         ...(init.errorMessages ?? []),
@@ -101,6 +108,20 @@ function describe(init: JiraErrorInit): string {
       ];
       return `Jira answered ${init.status} to ${where}${details.length ? ` (${details.join('; ')})` : ''}`;
     }
+  }
+}
+
+/**
+ * Jira answered with a JSON body over the client's cap (default 32 MB): reading stopped so a hostile or
+ * broken answer cannot exhaust memory. Never retryable (`retryable` is false for every non-http kind):
+ * the same call would get the same answer.
+ */
+export class JiraResponseTooLargeError extends JiraError {
+  override name = 'JiraResponseTooLargeError';
+  readonly limitBytes: number;
+  constructor(init: Omit<JiraErrorInit, 'kind' | 'limitBytes'> & { limitBytes: number }) {
+    super({ ...init, kind: 'too-large' });
+    this.limitBytes = init.limitBytes;
   }
 }
 
@@ -124,10 +145,13 @@ export function retryAfterFromHeaders(headers: Headers, now: number = Date.now()
   return undefined;
 }
 
-/** Builds the typed error for a non-2xx response; the body is read as the JSON envelope if it is one. */
-export async function errorFromResponse(method: string, path: string, res: Response): Promise<JiraError> {
+/**
+ * Builds the typed error for a non-2xx response; the body is read as the JSON envelope if it is one (at most
+ * `maxBytes` of it: past that the status alone classifies the error, as for a body that is not JSON).
+ */
+export async function errorFromResponse(method: string, path: string, res: Response, maxBytes: number = DEFAULT_MAX_JSON_BYTES): Promise<JiraError> {
   let envelope: ErrorCollection = {};
-  const text = await res.text().catch(() => '');
+  const text = await readCappedText(res, maxBytes).catch(() => '');
   if (text) {
     try {
       const parsed = errorCollectionSchema.safeParse(JSON.parse(text));

@@ -1,7 +1,8 @@
 // The single door to Jira: every call goes through `request`/`requestRaw`, which own the base URL, the
 // credentials, the timeout, cancellation, error typing and response parsing. Nothing else calls fetch.
 import { z } from 'zod';
-import { JiraError, errorFromResponse } from './errors';
+import { BodyOverLimit, DEFAULT_MAX_JSON_BYTES, readCappedText } from '../body-limit';
+import { JiraError, JiraResponseTooLargeError, errorFromResponse } from './errors';
 
 export type TokenSource = string | (() => string | Promise<string>);
 
@@ -23,6 +24,11 @@ export interface JiraHttpOptions {
   userAgent?: string;
   /** For tests that count or observe calls; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Largest JSON body read (answers and error envelopes; default 32 MB). Past it `request` fails with a
+   * non-retryable JiraResponseTooLargeError. `requestRaw` (attachment downloads) hands the body back unread.
+   */
+  maxJsonBytes?: number;
 }
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -57,6 +63,7 @@ export function createJiraHttp(options: JiraHttpOptions): JiraHttp {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch;
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
 
   async function authorization(): Promise<string> {
     const auth = options.auth;
@@ -108,7 +115,7 @@ export function createJiraHttp(options: JiraHttpOptions): JiraHttp {
       // The budget covers waiting for the answer, not reading a long streamed body afterwards.
       clearTimeout(timer);
     }
-    if (!res.ok) throw await errorFromResponse(opts.method, opts.path, res);
+    if (!res.ok) throw await errorFromResponse(opts.method, opts.path, res, maxJsonBytes);
     return res;
   }
 
@@ -116,7 +123,17 @@ export function createJiraHttp(options: JiraHttpOptions): JiraHttp {
     baseUrl,
     async request(opts) {
       const res = await send(opts);
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await readCappedText(res, maxJsonBytes);
+      } catch (cause) {
+        if (cause instanceof BodyOverLimit) {
+          // No status on purpose: the failure is the size, not the 2xx (Temporal sees type `Jira.too-large`).
+          throw new JiraResponseTooLargeError({ method: opts.method, path: opts.path, limitBytes: cause.limitBytes });
+        }
+        const kind = opts.signal?.aborted ? 'aborted' : 'network';
+        throw new JiraError({ kind, status: res.status, method: opts.method, path: opts.path, cause: scrub(cause) });
+      }
       let data: unknown;
       try {
         data = text === '' ? undefined : JSON.parse(text);

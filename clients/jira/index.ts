@@ -96,7 +96,7 @@ export {
   type AdfMark,
   type AdfNode,
 } from './adf';
-export { JiraError, retryAfterFromHeaders, type JiraErrorKind, type ErrorCollection } from './errors';
+export { JiraError, JiraResponseTooLargeError, retryAfterFromHeaders, type JiraErrorKind, type ErrorCollection } from './errors';
 export { createJiraHttp, type JiraAuth, type JiraHttp, type JiraHttpOptions, type TokenSource } from './http';
 export { SUMMARY_MAX_LENGTH, truncateSummary } from './summary';
 export { BULK_CREATE_MAX } from './issues';

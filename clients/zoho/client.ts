@@ -22,6 +22,8 @@ export interface ZohoClientOptions {
   fetch?: typeof fetch;
   onCall?: (info: ZohoCallInfo) => void;
   now?: () => number;
+  /** Largest JSON answer read, in bytes (default 32 MB); see ZohoHttpOptions.maxJsonBytes. */
+  maxJsonBytes?: number;
 }
 
 export interface ZohoClient {
@@ -47,6 +49,7 @@ export function createZohoClient(opts: ZohoClientOptions): ZohoClient {
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onCall ? { onCall: opts.onCall } : {}),
+    ...(opts.maxJsonBytes !== undefined ? { maxJsonBytes: opts.maxJsonBytes } : {}),
     now,
   });
   const oauth = new ZohoOAuthClient(http, endpoints, opts.credentials, now);
@@ -74,11 +77,14 @@ export function createZohoClient(opts: ZohoClientOptions): ZohoClient {
  * OAuth only (no stored tokens yet): the admin page's "connect" step exchanges a pasted grant code,
  * and Providers mode builds consent URLs and reads the redirect.
  */
-export function createZohoOAuth(opts: Pick<ZohoClientOptions, 'credentials' | 'endpoints' | 'timeoutMs' | 'fetch' | 'now'>): ZohoOAuthClient {
+export function createZohoOAuth(
+  opts: Pick<ZohoClientOptions, 'credentials' | 'endpoints' | 'timeoutMs' | 'fetch' | 'now' | 'maxJsonBytes'>,
+): ZohoOAuthClient {
   const now = opts.now ?? Date.now;
   const http = new ZohoHttp({
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.maxJsonBytes !== undefined ? { maxJsonBytes: opts.maxJsonBytes } : {}),
     now,
   });
   return new ZohoOAuthClient(http, opts.endpoints ?? defaultZohoEndpoints, opts.credentials, now);

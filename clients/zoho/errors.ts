@@ -129,6 +129,18 @@ export class ZohoResponseError extends ZohoError {
   override readonly type: string = 'ZohoResponseError';
 }
 
+/**
+ * Zoho answered with a JSON body over the client's cap (`maxJsonBytes`, default 32 MB): reading stopped
+ * there so a hostile or broken answer cannot exhaust memory. Not retryable: the same call gets the same answer.
+ */
+export class ZohoResponseTooLargeError extends ZohoError {
+  override readonly type: string = 'ZohoResponseTooLargeError';
+  get limitBytes(): number | undefined {
+    const v = this.details.limitBytes;
+    return typeof v === 'number' ? v : undefined;
+  }
+}
+
 /** A response pointed us at a host that is not a configured Zoho domain. */
 export class ZohoUntrustedHostError extends ZohoError {
   override readonly type: string = 'ZohoUntrustedHostError';

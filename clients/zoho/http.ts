@@ -4,9 +4,11 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
+import { BodyOverLimit, DEFAULT_MAX_JSON_BYTES, describeLimit, readCappedText } from '../body-limit';
 import {
   ZohoError,
   ZohoResponseError,
+  ZohoResponseTooLargeError,
   ZohoUnavailableError,
   zohoErrorFromEnvelope,
   DEFAULT_RATE_LIMIT_DELAY_MS,
@@ -70,6 +72,11 @@ export interface ZohoHttpOptions {
   timeoutMs?: number;
   onCall?: (info: ZohoCallInfo) => void;
   now?: () => number;
+  /**
+   * Largest JSON body read (answers and error envelopes alike; default 32 MB). Past it the call fails with a
+   * non-retryable ZohoResponseTooLargeError. File downloads (`stream`) are not JSON and not capped here.
+   */
+  maxJsonBytes?: number;
 }
 
 const zohoEnvelopeSchema = z.object({
@@ -84,6 +91,7 @@ export class ZohoHttp {
   private readonly timeoutMs: number;
   private readonly onCall: ((info: ZohoCallInfo) => void) | undefined;
   private readonly now: () => number;
+  private readonly maxJsonBytes: number;
   private readonly counters: ZohoHttpStats = { calls: 0, byOperation: {}, creditsRemaining: undefined };
 
   constructor(opts: ZohoHttpOptions = {}) {
@@ -91,6 +99,7 @@ export class ZohoHttp {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.onCall = opts.onCall;
     this.now = opts.now ?? Date.now;
+    this.maxJsonBytes = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   }
 
   stats(): ZohoHttpStats {
@@ -106,7 +115,7 @@ export class ZohoHttp {
   async json(req: ZohoHttpRequest): Promise<ZohoJsonResponse> {
     const { res, done } = await this.send(req, { keepTimerForBody: true });
     try {
-      const text = await res.text();
+      const text = await this.readText(req, res);
       const body = parseJsonOrText(text, res.headers.get('content-type'));
       this.throwIfError(req, res, body);
       return { status: res.status, headers: res.headers, body };
@@ -123,7 +132,7 @@ export class ZohoHttp {
     done();
     const contentType = res.headers.get('content-type') ?? '';
     if (res.status >= 400 || contentType.includes('application/json')) {
-      const text = await res.text();
+      const text = await this.readText(req, res);
       const body = parseJsonOrText(text, contentType);
       this.throwIfError(req, res, body);
       throw new ZohoResponseError({
@@ -214,6 +223,24 @@ export class ZohoHttp {
     });
     if (!opts.keepTimerForBody) clearTimeout(timer);
     return { res, done: () => clearTimeout(timer) };
+  }
+
+  /** The body as text, at most maxJsonBytes of it (clients/body-limit.ts). */
+  private async readText(req: ZohoHttpRequest, res: Response): Promise<string> {
+    try {
+      return await readCappedText(res, this.maxJsonBytes);
+    } catch (e) {
+      if (!(e instanceof BodyOverLimit)) throw e;
+      throw new ZohoResponseTooLargeError({
+        code: 'RESPONSE_TOO_LARGE',
+        status: res.status,
+        retryable: false,
+        source: 'client',
+        message: `Zoho CRM sent an answer larger than the connector accepts (over ${describeLimit(e.limitBytes)}).`,
+        details: { limitBytes: e.limitBytes, ...(e.declaredBytes !== undefined ? { declaredBytes: e.declaredBytes } : {}) },
+        operation: req.operation,
+      });
+    }
   }
 
   private throwIfError(req: ZohoHttpRequest, res: Response, body: unknown): void {
