@@ -1,23 +1,33 @@
 // One durable workflow per Smart Connected Item (F12). It waits with `condition(…, pollInterval)` so that a
 // signal (Jira event, Zoho notification, sync now, config change, pause/resume) wakes it at once and the
-// poll runs otherwise. State that must survive continue-as-new travels in `carried`.
+// poll runs otherwise. State that must survive continue-as-new travels in `carried`, and stays small: the
+// queue is coalesced and capped, the overflow and the parked (poison) events wait in the database.
+//
+// A vendor that is unavailable (the activity's retries used up on 5xx, 429, timeouts, network) is waited
+// out here, with a backoff that grows to `maxBackoffMs`, for as long as it takes; nothing is parked for it.
+// Only an event that fails in a way no retry can fix is parked, with its reason, and retried on a timer.
 import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
+import { CoalescingQueue, splitEvent } from './event-queue';
 import {
   configChangedSignal,
   jiraEventSignal,
   jiraEventsSignal,
   pauseSignal,
   resumeSignal,
+  resyncUpdate,
   retryParkedSignal,
   statusQuery,
   syncNowSignal,
@@ -25,59 +35,80 @@ import {
   type CarriedState,
   type LastRun,
   type PendingEvent,
+  type ResyncRequest,
+  type SciLabel,
   type SciStatus,
   type SciWorkflowInput,
 } from './messages';
+import { SCI_SYNC_MODE, SCI_ZOHO_MODULE } from './search-attributes';
+
+/** Failure types that no retry can fix: automation waits for the admin (F6, R4). */
+const BLOCKING_FAILURES = ['ReauthRequired', 'AutomationUnavailable'];
 
 /** Sync activities heartbeat per record, so a dead worker is noticed within the heartbeat timeout. */
-function syncActivities(heartbeatTimeoutMs = 30_000) {
+function syncActivities(input: SciWorkflowInput) {
   return proxyActivities<SciActivities>({
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: heartbeatTimeoutMs,
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? 30_000,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '2 minutes',
-      maximumAttempts: 8,
-      nonRetryableErrorTypes: ['ReauthRequired', 'AutomationUnavailable'],
+      maximumAttempts: input.activityAttempts ?? 8,
+      nonRetryableErrorTypes: BLOCKING_FAILURES,
     },
   });
 }
 
 /** Events drained per activity call: keeps payloads small and progress visible. */
 const EVENT_BATCH = 100;
-/** A batch that fails this many runs in a row is parked, so one bad event cannot block the rest. */
-const MAX_BATCH_FAILURES = 3;
-/** Failure types that no retry can fix: automation waits for the admin (F6, R4). */
-const BLOCKING_FAILURES = new Set(['ReauthRequired', 'AutomationUnavailable']);
+const DEFAULT_QUEUE_CAP = 500;
+const DEFAULT_PARKED_RETRY_MS = 30 * 60_000;
+const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
+const FIRST_BACKOFF_MS = 15_000;
 
 export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
-  const acts = syncActivities(input.heartbeatTimeoutMs);
+  const acts = syncActivities(input);
+  const ids = { tenantId: input.tenantId, sciId: input.sciId };
+  const cap = input.queueCap ?? DEFAULT_QUEUE_CAP;
+  const carried = input.carried;
   const state: CarriedState = {
     cursor: null,
     pending: [],
-    parked: [],
+    stored: 0,
+    parked: 0,
     blocked: false,
-    paused: false,
+    paused: input.paused ?? false,
     runs: 0,
     lastRun: null,
     generation: 0,
-    ...input.carried,
+    ...carried,
   };
-  let syncRequested = input.carried === undefined; // first run of a new SCI syncs at once
+  const queue = new CoalescingQueue(state.pending);
+  /** Events that did not fit in the queue, on their way to the database (kept only until the next store). */
+  const overflow: PendingEvent[] = [];
+  // An older execution carried its parked events in state: they go to the database queue and are retried.
+  if (Array.isArray(state.parked)) {
+    overflow.push(...state.parked);
+    state.parked = 0;
+  }
+  let parkedCount = state.parked;
+  let syncRequested = carried === undefined; // first run of a new SCI syncs at once
   let wakeKind: LastRun['kind'] = 'manual';
   let phase: SciStatus['state'] = state.paused ? 'paused' : state.blocked ? 'blocked' : 'waiting';
   let lastError: string | null = state.lastRun?.error ?? null;
-  let batchFailures = 0;
   // F36 hook: after a Zoho budget pause, queued events wait for the next poll (or sync now), not a hot loop.
   let budgetHold = false;
-  const queued = new Set(state.pending.map(eventKey));
+  // While a vendor is unavailable: consecutive failed tries and when the next one is due.
+  let failedTries = 0;
+  let retryAt: number | null = null;
+  let parkedRetryDue = false;
+  let requeueParked = false;
+  let resync: { since: string; done: boolean } | null = null;
+  if (input.label) setCurrentDetails(details(input.label));
 
   const enqueue = (p: PendingEvent) => {
-    const key = eventKey(p);
-    if (queued.has(key)) return; // redelivered while still queued
-    queued.add(key);
-    state.pending.push(p);
+    for (const one of splitEvent(p)) if (!queue.offer(one, cap)) overflow.push(one);
   };
   const unblock = () => {
     if (state.blocked) {
@@ -90,8 +121,19 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   setHandler(syncNowSignal, () => {
     syncRequested = true;
     wakeKind = 'manual';
+    retryAt = null; // the admin asked: try now, even while waiting out an outage
   });
-  setHandler(configChangedSignal, unblock);
+  setHandler(configChangedSignal, (label?: SciLabel) => {
+    if (label) {
+      upsertSearchAttributes([
+        { key: SCI_SYNC_MODE, value: label.syncMode },
+        { key: SCI_ZOHO_MODULE, value: label.zohoModule },
+      ]);
+      setCurrentDetails(details(label));
+    }
+    unblock();
+    requeueParked = parkedCount > 0; // a fixed mapping or connection may be what parked them
+  });
   setHandler(pauseSignal, () => {
     state.paused = true;
     phase = 'paused';
@@ -102,79 +144,142 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     unblock();
   });
   setHandler(retryParkedSignal, () => {
-    for (const p of state.parked.splice(0)) enqueue(p);
+    requeueParked = true;
+    syncRequested = true;
+    retryAt = null;
   });
   setHandler(jiraEventSignal, (event) => enqueue({ source: 'jira', event }));
   setHandler(jiraEventsSignal, (events) => {
     for (const event of events) enqueue({ source: 'jira', event });
   });
   setHandler(zohoNotificationSignal, (event) => enqueue({ source: 'zoho', event }));
+  setHandler(
+    resyncUpdate,
+    async (request) => {
+      const mine = { since: request.since, done: false };
+      resync = mine;
+      await condition(() => mine.done);
+      return { cursor: mine.since };
+    },
+    {
+      validator: (request: ResyncRequest) => {
+        if (typeof request?.since !== 'string' || Number.isNaN(Date.parse(request.since))) throw new Error('A resync needs the date to re-read from.');
+      },
+    },
+  );
   setHandler(statusQuery, () => ({
     tenantId: input.tenantId,
     sciId: input.sciId,
     state: phase,
     cursor: state.cursor,
-    pendingEvents: state.pending.length,
-    parkedEvents: state.parked.length,
+    pendingEvents: queue.length + overflow.length + (state.stored ?? 0),
+    parkedEvents: parkedCount,
     runs: state.runs,
     lastRun: state.lastRun,
     lastError,
     generation: state.generation,
+    retryingAt: retryAt === null ? null : new Date(retryAt).toISOString(),
+    failedTries,
   }));
 
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
     (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   const runnable = () => !state.paused && !state.blocked;
+  const housekeeping = () => overflow.length > 0 || (resync !== null && !resync.done) || (requeueParked && parkedCount > 0);
+  const hasWork = () => syncRequested || parkedRetryDue || (!budgetHold && (queue.length > 0 || (state.stored ?? 0) > 0));
+
+  const parkedRetryMs = input.parkedRetryMs ?? DEFAULT_PARKED_RETRY_MS;
+  let nextParkedRetry: number | null = null;
 
   for (;;) {
-    const woke = await condition(
-      () => shouldContinueAsNew() || (runnable() && (syncRequested || (state.pending.length > 0 && !budgetHold))),
-      input.pollIntervalMs,
-    );
+    if (parkedCount > 0) {
+      nextParkedRetry ??= Date.now() + parkedRetryMs;
+      if (Date.now() >= nextParkedRetry) {
+        requeueParked = true;
+        nextParkedRetry = Date.now() + parkedRetryMs;
+      }
+    } else {
+      nextParkedRetry = null;
+    }
+    // Work that needs no vendor: always done, paused or not (it keeps the workflow's state small).
+    if (housekeeping()) {
+      await keepHouse();
+      continue;
+    }
+    let woke: boolean;
+    if (retryAt !== null && patched('outage-backoff')) {
+      // Waiting out a vendor outage: neither events nor the poll timer retry before it is due.
+      woke = await condition(() => shouldContinueAsNew() || housekeeping() || retryAt === null, Math.max(0, retryAt - Date.now()));
+      if (!woke) {
+        retryAt = null;
+        syncRequested = true;
+        wakeKind = 'manual';
+      }
+    } else {
+      const untilParkedRetry = nextParkedRetry === null ? Infinity : Math.max(0, nextParkedRetry - Date.now());
+      const parkedFirst = untilParkedRetry < input.pollIntervalMs;
+      woke = await condition(() => shouldContinueAsNew() || housekeeping() || (runnable() && hasWork()), parkedFirst ? untilParkedRetry : input.pollIntervalMs);
+      if (!woke && parkedFirst) continue; // the parked events' turn, not the poll's
+    }
     if (shouldContinueAsNew()) break;
+    if (housekeeping() || retryAt !== null) continue;
     if (!runnable()) {
       // Paused or blocked: no polling at all (no hot loop, R4) until a signal changes that.
-      await condition(() => runnable() || shouldContinueAsNew());
+      await condition(() => runnable() || housekeeping() || shouldContinueAsNew());
       continue;
     }
     const kind: LastRun['kind'] = !woke ? 'poll' : syncRequested ? wakeKind : 'event';
     syncRequested = false;
+    parkedRetryDue = false;
     phase = 'syncing';
     const startedAt = new Date().toISOString();
     const counts = { recordsSeen: 0, changed: 0, created: 0, skipped: 0 };
     const errors: string[] = [];
     try {
-      while (state.pending.length > 0) {
-        const batch = state.pending.slice(0, EVENT_BATCH);
-        try {
-          const applied = await acts['sync.applyPendingEvents']({ tenantId: input.tenantId, sciId: input.sciId, events: batch });
+      while (queue.length > 0 || (state.stored ?? 0) > 0) {
+        if (queue.length > 0) {
+          const batch = queue.head(EVENT_BATCH);
+          const applied = await applyOrPark(batch);
           add(counts, applied);
           errors.push(...applied.errors);
-          batchFailures = 0;
-        } catch (err) {
-          // F36 hook: a Zoho budget pause is not the batch's fault; its events wait in the queue, never parked.
-          if (isBlocking(err) || failureType(err) === 'BudgetExhausted' || ++batchFailures < MAX_BATCH_FAILURES) throw err;
-          state.parked.push(...batch); // kept, visible and retryable; the queue moves on
-          if (state.parked.length > 1000) state.parked.splice(0, state.parked.length - 1000);
-          errors.push(`${batch.length} event(s) parked after ${MAX_BATCH_FAILURES} failed runs: ${failureMessage(err)}`);
-          batchFailures = 0;
+          queue.remove(batch);
+        } else {
+          const applied = await acts['sync.applyStoredEvents']({ ...ids, limit: EVENT_BATCH });
+          add(counts, applied);
+          errors.push(...applied.errors);
+          parkedCount = applied.parkedTotal;
+          state.stored = applied.remaining;
         }
-        state.pending.splice(0, batch.length);
-        for (const p of batch) queued.delete(eventKey(p));
+        if (shouldContinueAsNew() || housekeeping()) break;
       }
-      const polled = await acts['sync.pollZohoChanges']({ tenantId: input.tenantId, sciId: input.sciId, cursor: state.cursor, kind });
-      state.cursor = polled.cursor;
-      add(counts, polled);
-      errors.push(...polled.errors);
+      for (;;) {
+        const polled = await acts['sync.pollZohoChanges']({ ...ids, cursor: state.cursor, kind });
+        state.cursor = polled.cursor;
+        add(counts, polled);
+        errors.push(...polled.errors);
+        // A traversal stops at its page cap; the next call carries on from the cursor it saved.
+        if (!polled.more) break;
+        if (shouldContinueAsNew() || housekeeping() || !runnable()) {
+          syncRequested = true;
+          break;
+        }
+      }
       lastError = errors[0] ?? null;
       state.lastRun = { kind, startedAt, endedAt: new Date().toISOString(), outcome: 'ok', ...counts };
       budgetHold = false;
+      failedTries = 0;
+      retryAt = null;
     } catch (err) {
       lastError = failureMessage(err);
       budgetHold = failureType(err) === 'BudgetExhausted';
       if (isBlocking(err)) {
         state.blocked = true;
+      } else if (!budgetHold && patched('outage-backoff')) {
+        // The activity's own retries are used up: wait, with a growing backoff, and try again; nothing queued is dropped.
+        failedTries += 1;
+        const max = input.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+        retryAt = Date.now() + Math.min(max, Math.min(FIRST_BACKOFF_MS, max) * 2 ** Math.min(failedTries - 1, 16));
       }
       state.lastRun = { kind, startedAt, endedAt: new Date().toISOString(), outcome: 'failed', ...counts, error: lastError };
     }
@@ -182,9 +287,73 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     phase = state.paused ? 'paused' : state.blocked ? 'blocked' : 'waiting';
   }
 
-  // Never continue-as-new with a signal handler mid-flight: its effect would be lost.
-  await condition(allHandlersFinished);
-  await continueAsNew<typeof sciWorkflow>({ ...input, carried: { ...state, generation: state.generation + 1 } });
+  // Never continue-as-new with a handler mid-flight (a resync waits for its reset) or with events not yet
+  // stored: their effect would be lost.
+  for (;;) {
+    if (housekeeping()) await keepHouse();
+    await condition(() => allHandlersFinished() || housekeeping());
+    if (allHandlersFinished() && !housekeeping()) break;
+  }
+  await continueAsNew<typeof sciWorkflow>({
+    ...input,
+    paused: state.paused,
+    carried: { ...state, pending: queue.items, parked: parkedCount, generation: state.generation + 1 },
+  });
+
+  /** Stores the overflow, applies a requested resync and puts parked events back in the queue. */
+  async function keepHouse(): Promise<void> {
+    while (overflow.length > 0) {
+      const chunk = overflow.splice(0, EVENT_BATCH * 5);
+      const stored = await acts['sync.storeEvents']({ ...ids, events: chunk });
+      state.stored = stored.queued;
+    }
+    const wanted = resync;
+    if (wanted && !wanted.done) {
+      const reset = await acts['sync.resetCursor']({ ...ids, since: wanted.since });
+      state.cursor = reset.cursor;
+      wanted.done = true;
+      syncRequested = true;
+      wakeKind = 'manual';
+    }
+    if (requeueParked) {
+      requeueParked = false;
+      const back = await acts['sync.requeueParked'](ids);
+      parkedCount = back.parked;
+      state.stored = back.queued;
+      if (back.requeued > 0) parkedRetryDue = true;
+    }
+  }
+
+  /**
+   * Applies a batch. A failure no retry can fix is narrowed down to the events that cause it, one by one, and
+   * only those are parked; everything else (outages, budget, blocked) is thrown to the loop, events kept.
+   */
+  async function applyOrPark(batch: PendingEvent[]): Promise<{ recordsSeen: number; changed: number; created: number; skipped: number; errors: string[] }> {
+    try {
+      const applied = await acts['sync.applyPendingEvents']({ ...ids, events: batch });
+      parkedCount = applied.parkedTotal ?? parkedCount;
+      return applied;
+    } catch (err) {
+      if (!isPoison(err)) throw err;
+      const total = { recordsSeen: 0, changed: 0, created: 0, skipped: 0, errors: [] as string[] };
+      if (batch.length === 1) {
+        const parked = await acts['sync.parkEvents']({ ...ids, events: batch, reason: failureMessage(err) });
+        parkedCount = parked.parkedTotal;
+        total.errors.push(`1 event parked: ${failureMessage(err)}`);
+        return total;
+      }
+      for (const one of batch) {
+        const applied = await applyOrPark([one]);
+        add(total, applied);
+        total.errors.push(...applied.errors);
+      }
+      return total;
+    }
+  }
+}
+
+function details(label: SciLabel): string {
+  return `SCI "${label.name}": Zoho ${label.zohoModule} ↔ Jira (${label.syncMode})`;
 }
 
 function failureType(err: unknown): string | undefined {
@@ -194,7 +363,15 @@ function failureType(err: unknown): string | undefined {
 
 function isBlocking(err: unknown): boolean {
   const type = failureType(err);
-  return type !== undefined && BLOCKING_FAILURES.has(type);
+  return type !== undefined && BLOCKING_FAILURES.includes(type);
+}
+
+/** Failed in a way that retrying cannot fix (a non-retryable vendor answer, a bad payload), not an outage. */
+function isPoison(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) return false;
+  const type = cause.type ?? '';
+  return !BLOCKING_FAILURES.includes(type) && type !== 'BudgetExhausted';
 }
 
 function failureMessage(err: unknown): string {
@@ -207,8 +384,4 @@ function add(into: { recordsSeen: number; changed: number; created: number; skip
   into.changed += from.changed;
   into.created += from.created;
   into.skipped += from.skipped;
-}
-
-function eventKey(p: PendingEvent): string {
-  return p.source === 'jira' ? `jira:${p.event.eventId}` : `zoho:${p.event.channelId}:${p.event.receivedAt}:${p.event.recordIds.join(',')}`;
 }

@@ -5,8 +5,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { budgetPauseMessage, type ZohoBudget, type ZohoBudgetStatus } from '../../lib/budget/zoho-budget';
 import type { PrismaClient, SyncRunKind } from '../../prisma/generated/client';
-import type { SciSync } from '../index';
-import type { ApplyEventsInput, PollInput, PollOutcome, RunCounts } from '../types';
+import type { ApplyEventsInput, ApplyOutcome, PollInput, PollOutcome, SciSync } from '../types';
 
 export const BUDGET_EXHAUSTED = 'BudgetExhausted';
 
@@ -66,7 +65,7 @@ export function budgetGuarded(sync: SciSync, guard: BudgetGuard): SciSync {
       await guard.check(input.tenantId, input.sciId, input.kind === 'manual' ? 'MANUAL' : 'POLL');
       return sync.pollZohoChanges(input);
     },
-    async applyPendingEvents(input: ApplyEventsInput): Promise<RunCounts> {
+    async applyPendingEvents(input: ApplyEventsInput): Promise<ApplyOutcome> {
       await guard.check(input.tenantId, input.sciId, 'EVENT');
       return sync.applyPendingEvents(input);
     },

@@ -1,17 +1,20 @@
-// The sync engine behind the SCI activities. `pollZohoChanges` reads records modified since the cursor
-// and applies them page by page; `applyPendingEvents` applies queued Jira events and Zoho notifications.
-// Every call writes one run-history row (F22). Automation runs only for 1 Way / 2 Way SCIs of tenants
-// connected with App OAuth 2.0 (F1, F9, F13).
+// The sync engine behind the SCI activities. `pollZohoChanges` reads records modified since the cursor and
+// applies them page by page, then looks for notes and attachments added to records that did not otherwise
+// change; `applyPendingEvents` applies queued Jira events and Zoho notifications. Every call writes one
+// run-history row (F22), holds the SCI's lease (one sync at a time) and stops when Temporal cancels it.
+// Automation runs only for 1 Way / 2 Way SCIs of tenants connected with App OAuth 2.0 (F1, F9, F13).
 import { Context } from '@temporalio/activity';
-import type { ZohoRecord } from '../../clients/zoho';
+import { ZohoError, type ZohoRecord } from '../../clients/zoho';
 import type { SyncRunKind } from '../../prisma/generated/client';
-import type { SciSync } from '../index';
-import type { ApplyEventsInput, PollInput, PollOutcome, RunCounts } from '../types';
+import type { ApplyEventsInput, ApplyOutcome, PollInput, PollOutcome, SciSync } from '../types';
 import { describeError, isRecordLevel } from '../errors';
 import { createIssueOnce, isNewRecord } from './auto-create';
 import { loadSciContext, MetadataCache, type SciContext, type SyncDeps } from './context';
 import { RunTally } from './counts';
+import { SciEventStore } from './event-store';
 import { applyJiraEvent } from './jira-to-zoho';
+import { activitySignal, SciLease } from './lease';
+import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
 
 /**
@@ -21,6 +24,31 @@ import { applyRecordToLink, zohoTime } from './zoho-to-jira';
  */
 const CURSOR_HOLDBACK_MS = 5_000;
 
+export interface EngineOptions {
+  /** Zoho pages one poll activity reads before it saves the cursor and hands back (default 50: 10,000 records). */
+  pagesPerCall?: number;
+  /**
+   * Linked records whose attachment list each poll reads when the SCI copies attachments (default 3; 0 turns
+   * it off). Zoho has no module-wide attachment listing and a new attachment does not change the record, so
+   * quiet records are swept, least recently checked first.
+   */
+  attachmentSweepPerPoll?: number;
+}
+
+/** What the poll keeps in the SCI row: the records cursor, the notes cursor, and whether Notes can be listed. */
+interface StoredCursor {
+  since?: string;
+  notesSince?: string;
+  notesUnsupported?: boolean;
+}
+
+/** Where a traversal stood at its last heartbeat: a retried attempt resumes there instead of from the start. */
+interface TraversalCheckpoint {
+  boundary: string;
+  page: number;
+  maxSeen: number;
+}
+
 function heartbeat(details: unknown): void {
   try {
     Context.current().heartbeat(details);
@@ -29,10 +57,28 @@ function heartbeat(details: unknown): void {
   }
 }
 
+function lastHeartbeat(): unknown {
+  try {
+    return Context.current().info.heartbeatDetails;
+  } catch {
+    return undefined;
+  }
+}
+
 export class SciSyncEngine implements SciSync {
   private readonly metadata = new MetadataCache();
+  private readonly events: SciEventStore;
+  private readonly pagesPerCall: number;
+  private readonly attachmentSweep: number;
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(
+    private readonly deps: SyncDeps,
+    opts: EngineOptions = {},
+  ) {
+    this.events = new SciEventStore(deps.prisma);
+    this.pagesPerCall = opts.pagesPerCall ?? 50;
+    this.attachmentSweep = opts.attachmentSweepPerPoll ?? 3;
+  }
 
   async pollZohoChanges(input: PollInput): Promise<PollOutcome> {
     const started = new Date();
@@ -41,55 +87,70 @@ export class SciSyncEngine implements SciSync {
     if (!ctx) return { cursor: input.cursor, ...tally.toJSON(), errors: ['This Smart Connected Item no longer exists.'] };
     if (ctx.def.syncMode === 'DISPLAY' || !ctx.sci.enabled) return { cursor: input.cursor, ...tally.toJSON() };
 
-    const since = input.cursor ?? (ctx.sci.cursor as { since?: string } | null)?.since ?? ctx.sci.createdAt.toISOString();
-    let cursor = since;
+    const stored = (ctx.sci.cursor as StoredCursor | null) ?? {};
+    const since = input.cursor ?? stored.since ?? ctx.sci.createdAt.toISOString();
+    const lease = await SciLease.acquire(this.deps.prisma, ctx.tenantId, ctx.sci.id);
+    let outcome: { cursor: string; more: boolean };
     try {
-      cursor = await this.traverse(ctx, since, started, tally);
+      outcome = await this.traverse(ctx, lease, since, started, tally);
+      const next: StoredCursor = { ...stored, since: outcome.cursor };
+      if (!outcome.more) {
+        Object.assign(next, await this.pollQuietNotes(ctx, lease, stored, started, tally));
+        await this.sweepAttachments(ctx, lease, tally);
+      }
+      await this.deps.prisma.smartConnectedItem.update({ where: { id: ctx.sci.id }, data: { cursor: { ...next }, lastSyncedAt: new Date() } });
     } catch (err) {
       await this.recordRun(ctx, input.kind ?? 'poll', started, tally, err);
       throw err;
+    } finally {
+      await lease.release();
     }
-    await this.deps.prisma.smartConnectedItem.update({
-      where: { id: ctx.sci.id },
-      data: { cursor: { since: cursor }, lastSyncedAt: new Date() },
-    });
     await this.recordRun(ctx, input.kind ?? 'poll', started, tally);
-    return { cursor, ...tally.toJSON() };
+    return { cursor: outcome.cursor, ...tally.toJSON(), ...(outcome.more ? { more: true } : {}) };
   }
 
   /**
    * Pages through records modified after `since`, oldest first. Each next page is asked for by moving
    * If-Modified-Since up to the last time seen (keyset paging), so records edited during a long traversal
    * are not skipped the way shifting page numbers would skip them; ids already applied at the same instant
-   * are not applied twice.
+   * are not applied twice. After `pagesPerCall` pages it stops with `more`, its cursor one second before the
+   * last time seen (records of that second may not all be read yet; re-reading them is harmless).
    */
-  private async traverse(ctx: SciContext, since: string, started: Date, tally: RunTally): Promise<string> {
+  private async traverse(ctx: SciContext, lease: SciLease, since: string, started: Date, tally: RunTally): Promise<{ cursor: string; more: boolean }> {
     const zoho = await ctx.zoho();
     const applied = new Map<string, string>();
-    let boundary = since;
-    let maxSeen = Date.parse(since);
-    let page = 1;
-    for (let guard = 0; guard < 10_000; guard++) {
-      const firstRequest = guard === 0;
+    const resumed = resumePoint(lastHeartbeat(), since);
+    let boundary = resumed?.boundary ?? since;
+    let maxSeen = resumed?.maxSeen ?? Date.parse(since);
+    let page = resumed?.page ?? 1;
+    let firstRequest = resumed === undefined;
+    for (let pages = 0; ; pages++) {
+      if (pages >= this.pagesPerCall) {
+        const partial = Math.max(Date.parse(since), Math.min(maxSeen - 1000, started.getTime() - CURSOR_HOLDBACK_MS));
+        return { cursor: new Date(partial).toISOString(), more: true };
+      }
+      lease.check();
       // After the first page, ask from one second before the boundary: Zoho's "after" is strict.
       const ifModifiedSince = firstRequest ? boundary : new Date(Date.parse(boundary) - 1000).toISOString();
+      firstRequest = false;
       const result = await zoho.records.list(ctx.module, {
         fields: ctx.recordFields,
         sortBy: 'Modified_Time',
         sortOrder: 'asc',
         ifModifiedSince: toZohoTime(ifModifiedSince),
         page,
+        ...signalOption(),
       });
       if (result.notModified || result.records.length === 0) break;
       const fresh = result.records.filter((r) => applied.get(r.id) !== r.Modified_Time);
       for (const record of fresh) {
-        heartbeat({ boundary, page, applied: applied.size });
+        lease.check();
+        heartbeat({ boundary, page, maxSeen } satisfies TraversalCheckpoint);
         await this.applyRecord(ctx, record, tally);
         applied.set(record.id, String(record.Modified_Time));
         const t = zohoTime(record)?.getTime();
         if (t !== undefined && t > maxSeen) maxSeen = t;
       }
-      heartbeat({ boundary, page, applied: applied.size });
       if (!result.moreRecords) break;
       const nextBoundary = new Date(maxSeen).toISOString();
       if (Date.parse(nextBoundary) > Date.parse(boundary)) {
@@ -98,9 +159,80 @@ export class SciSyncEngine implements SciSync {
       } else {
         page += 1; // a page full of one instant: step through it by number
       }
+      heartbeat({ boundary, page, maxSeen } satisfies TraversalCheckpoint);
     }
     const held = Math.min(maxSeen, started.getTime() - CURSOR_HOLDBACK_MS);
-    return new Date(Math.max(held, Date.parse(since))).toISOString();
+    return { cursor: new Date(Math.max(held, Date.parse(since))).toISOString(), more: false };
+  }
+
+  /**
+   * Notes added to records that did not otherwise change (F18): one call lists the org's notes changed since
+   * the notes cursor (304 when none), and the linked records of this SCI's module among their parents get
+   * their notes mirrored. Zoho lets only administrators list Notes; without that, notes still follow their
+   * record's changes, and the run history says so once.
+   */
+  private async pollQuietNotes(ctx: SciContext, lease: SciLease, stored: StoredCursor, started: Date, tally: RunTally): Promise<StoredCursor> {
+    if (!ctx.def.options.notesSync || stored.notesUnsupported) return {};
+    const since = stored.notesSince ?? stored.since ?? ctx.sci.createdAt.toISOString();
+    const zoho = await ctx.zoho();
+    const parents = new Set<string>();
+    let maxSeen = Date.parse(since);
+    try {
+      for (let page = 1; page <= this.pagesPerCall; page++) {
+        lease.check();
+        const res = await zoho.notes.listModified({ ifModifiedSince: toZohoTime(since), page, ...signalOption() });
+        if (res.notModified || res.notes.length === 0) break;
+        for (const note of res.notes) {
+          const parent = note.Parent_Id;
+          if (parent?.id && parent.module?.api_name === ctx.module) parents.add(parent.id);
+          const t = note.Modified_Time ? Date.parse(note.Modified_Time) : NaN;
+          if (!Number.isNaN(t) && t > maxSeen) maxSeen = t;
+        }
+        if (!res.moreRecords) break;
+      }
+    } catch (err) {
+      if (err instanceof ZohoError && err.code === 'NOT_SUPPORTED') {
+        tally.error('Notes added to a CRM record that did not otherwise change are not copied: listing Zoho notes needs an administrator profile.');
+        return { notesUnsupported: true };
+      }
+      throw err;
+    }
+    if (parents.size > 0) {
+      const links = await this.deps.prisma.recordLink.findMany({ where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, zohoRecordId: { in: [...parents] } } });
+      for (const link of links) {
+        lease.check();
+        heartbeat({ notes: link.zohoRecordId });
+        try {
+          if (await mirrorZohoNotes(ctx, link.zohoRecordId, link)) tally.changed += 1;
+        } catch (err) {
+          if (!isRecordLevel(err)) throw err;
+          tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: notes not copied: ${describeError(err)}`);
+        }
+      }
+    }
+    const held = Math.min(maxSeen, started.getTime() - CURSOR_HOLDBACK_MS);
+    return { notesSince: new Date(Math.max(held, Date.parse(since))).toISOString() };
+  }
+
+  /** Attachments added to quiet records (F19): a few links per poll, least recently checked first. */
+  private async sweepAttachments(ctx: SciContext, lease: SciLease, tally: RunTally): Promise<void> {
+    if (!ctx.def.options.attachmentSync || this.attachmentSweep <= 0) return;
+    const links = await this.deps.prisma.recordLink.findMany({
+      where: { tenantId: ctx.tenantId, sciId: ctx.sci.id },
+      orderBy: [{ attachmentsCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
+      take: this.attachmentSweep,
+    });
+    for (const link of links) {
+      lease.check();
+      heartbeat({ attachments: link.zohoRecordId });
+      try {
+        if (await mirrorZohoAttachments(ctx, link.zohoRecordId, link, tally)) tally.changed += 1;
+      } catch (err) {
+        if (!isRecordLevel(err)) throw err;
+        tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: attachments not copied: ${describeError(err)}`);
+      }
+      await this.deps.prisma.recordLink.update({ where: { id: link.id }, data: { attachmentsCheckedAt: ctx.now() } });
+    }
   }
 
   private async applyRecord(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<void> {
@@ -125,38 +257,58 @@ export class SciSyncEngine implements SciSync {
     for (const link of links) await applyRecordToLink(ctx, record, link, tally);
   }
 
-  async applyPendingEvents(input: ApplyEventsInput): Promise<RunCounts> {
+  /**
+   * Applies queued events. A Jira event that fails in a way no retry can fix (a vendor's 4xx, a value the
+   * mapping cannot convert) is parked with its reason and the rest go on; anything else (an outage) fails
+   * the call, and the workflow keeps every event of the batch queued.
+   */
+  async applyPendingEvents(input: ApplyEventsInput): Promise<ApplyOutcome> {
     const started = new Date();
     const tally = new RunTally();
     const ctx = await loadSciContext(this.deps, this.metadata, input.tenantId, input.sciId);
-    if (!ctx || ctx.def.syncMode === 'DISPLAY' || !ctx.sci.enabled) return tally.toJSON();
+    if (!ctx || ctx.def.syncMode === 'DISPLAY' || !ctx.sci.enabled) return { ...tally.toJSON(), parkedTotal: 0 };
+    const lease = await SciLease.acquire(this.deps.prisma, ctx.tenantId, ctx.sci.id);
+    let parkedTotal: number | undefined;
     try {
       const zohoRecordIds = new Set<string>();
       for (const pending of input.events) {
+        lease.check();
         heartbeat({ event: pending.source === 'jira' ? pending.event.eventId : pending.event.channelId });
         if (pending.source === 'jira') {
-          if (await this.alreadyProcessed(ctx.tenantId, 'JIRA', `${ctx.sci.id}:${pending.event.eventId}`)) continue;
-          await applyJiraEvent(ctx, pending.event, tally);
-          await this.markProcessed(ctx.tenantId, 'JIRA', `${ctx.sci.id}:${pending.event.eventId}`);
+          const key = `${ctx.sci.id}:${pending.event.eventId}`;
+          if (await this.alreadyProcessed(ctx.tenantId, 'JIRA', key)) continue;
+          const poison = await applyJiraEvent(ctx, pending.event, tally);
+          if (poison) {
+            parkedTotal = (await this.events.park({ ...input, events: [pending], reason: poison })).parkedTotal;
+            tally.error(`${pending.event.issueKey ?? pending.event.issueId}: event parked: ${poison}`);
+            continue;
+          }
+          await this.markProcessed(ctx.tenantId, 'JIRA', key);
         } else {
           for (const id of pending.event.recordIds) zohoRecordIds.add(id);
         }
       }
-      if (zohoRecordIds.size > 0) await this.applyNotifiedRecords(ctx, [...zohoRecordIds], tally);
+      if (zohoRecordIds.size > 0) await this.applyNotifiedRecords(ctx, lease, [...zohoRecordIds], tally);
     } catch (err) {
       await this.recordRun(ctx, 'event', started, tally, err);
       throw err;
+    } finally {
+      await lease.release();
     }
     await this.recordRun(ctx, 'event', started, tally);
-    return tally.toJSON();
+    return { ...tally.toJSON(), parkedTotal: parkedTotal ?? (await this.events.counts(input)).parked };
   }
 
   /** Records named by Zoho notifications (F33): read by id, 100 at a time, and applied like polled ones. */
-  private async applyNotifiedRecords(ctx: SciContext, ids: string[], tally: RunTally): Promise<void> {
+  private async applyNotifiedRecords(ctx: SciContext, lease: SciLease, ids: string[], tally: RunTally): Promise<void> {
     const zoho = await ctx.zoho();
     for (let i = 0; i < ids.length; i += 100) {
-      const page = await zoho.records.list(ctx.module, { fields: ctx.recordFields, ids: ids.slice(i, i + 100) });
-      for (const record of page.records) await this.applyRecord(ctx, record, tally);
+      lease.check();
+      const page = await zoho.records.list(ctx.module, { fields: ctx.recordFields, ids: ids.slice(i, i + 100), ...signalOption() });
+      for (const record of page.records) {
+        lease.check();
+        await this.applyRecord(ctx, record, tally);
+      }
     }
   }
 
@@ -202,8 +354,21 @@ export class SciSyncEngine implements SciSync {
   }
 }
 
+/** The activity's cancellation signal for vendor calls, when running as an activity. */
+function signalOption(): { signal?: AbortSignal } {
+  const signal = activitySignal();
+  return signal ? { signal } : {};
+}
+
+/** A previous attempt's checkpoint, if it belongs to this traversal (same or later than `since`). */
+function resumePoint(details: unknown, since: string): TraversalCheckpoint | undefined {
+  const d = details as Partial<TraversalCheckpoint> | undefined;
+  if (!d || typeof d.boundary !== 'string' || typeof d.page !== 'number' || typeof d.maxSeen !== 'number') return undefined;
+  if (Number.isNaN(Date.parse(d.boundary)) || Date.parse(d.boundary) < Date.parse(since)) return undefined;
+  return { boundary: d.boundary, page: d.page, maxSeen: d.maxSeen };
+}
+
 /** Zoho wants seconds and an offset, no milliseconds. */
 function toZohoTime(iso: string): string {
   return new Date(Date.parse(iso)).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
-

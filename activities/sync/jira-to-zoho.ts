@@ -12,19 +12,25 @@ import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
 import { jiraTime, recordFingerprint, zohoTime } from './zoho-to-jira';
 
-export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, tally: RunTally): Promise<void> {
+/**
+ * Applies one Jira event to its linked records. Returns why it cannot be applied when that is something no
+ * retry fixes (the vendor refused the write, a value the mapping cannot convert): the caller parks the event
+ * with that reason. What could be applied was applied; re-applying later writes only what still differs.
+ */
+export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, tally: RunTally): Promise<string | undefined> {
   const links = await ctx.deps.prisma.recordLink.findMany({
     where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, jiraIssueId: event.issueId },
   });
   tally.recordsSeen += 1;
   if (links.length === 0 || ctx.def.syncMode !== 'TWO_WAY') {
     tally.skipped += 1;
-    return;
+    return undefined;
   }
+  const problems: string[] = [];
   for (const link of links) {
     try {
       let changed = false;
-      if (event.kind === 'issue_created' || event.kind === 'issue_updated') changed = await pushIssueFields(ctx, link, tally);
+      if (event.kind === 'issue_created' || event.kind === 'issue_updated') changed = await pushIssueFields(ctx, link, tally, problems);
       else if (event.kind === 'comment_created' && event.commentId && ctx.def.options.notesSync) changed = await mirrorJiraComment(ctx, link, event.commentId, tally);
       else if (event.kind === 'attachment_created' && event.attachmentId && ctx.def.options.attachmentSync) {
         changed = await mirrorJiraAttachment(ctx, link, event.attachmentId, tally);
@@ -33,12 +39,13 @@ export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, ta
       else tally.skipped += 1;
     } catch (err) {
       if (!isRecordLevel(err)) throw err;
-      tally.error(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${describeError(err)}`);
+      problems.push(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${describeError(err)}`);
     }
   }
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
-async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTally): Promise<boolean> {
+async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTally, problems: string[]): Promise<boolean> {
   // Every mapping is looked at: a Zoho-owned field edited in Jira is put back (F35).
   const mappings = ctx.def.fieldMappings;
   const statusSync = ctx.def.options.statusSync;
@@ -76,7 +83,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
       const jiraValue = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
       const converted = jiraToZoho(jiraValue, jf, zf);
       if (!converted.ok) {
-        tally.error(`${link.jiraIssueKey}: ${converted.reason}`);
+        problems.push(`${link.jiraIssueKey}: ${converted.reason}`);
         continue;
       }
       if (sameValue(record[m.zohoField], converted.value)) continue;
@@ -111,7 +118,8 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   }
   const [outcome] = await zoho.records.update(ctx.module, [{ id: link.zohoRecordId, ...update }]);
   if (!outcome?.ok) {
-    tally.error(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${outcome ? describeError(outcome.error) : 'no result'}`);
+    // Zoho refused the row (a bad value, a validation rule): retrying the same write cannot help.
+    problems.push(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${outcome ? describeError(outcome.error) : 'no result'}`);
     return false;
   }
   const written = typeof outcome.details.Modified_Time === 'string' ? new Date(Date.parse(outcome.details.Modified_Time)) : ctx.now();

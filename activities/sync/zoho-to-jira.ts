@@ -130,6 +130,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
         // Our own edit moved Jira's `updated`; remember "now" so that edit is not mistaken for a user's.
         lastJiraUpdatedAt: changedSomething ? ctx.now() : (issueUpdated ?? link.lastJiraUpdatedAt),
         lastSyncedAt: ctx.now(),
+        ...(ctx.def.options.attachmentSync ? { attachmentsCheckedAt: ctx.now() } : {}),
       },
     });
     if (changedSomething) tally.changed += 1;

@@ -1,6 +1,6 @@
 // The API's only door into Temporal: start, signal, query and stop SCI workflows. Everything goes through
 // signal-with-start, so a signal never finds "no workflow" and a missing workflow is (re)created on the spot.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { sciWorkflowId, temporalUiWorkflowUrl } from '../../workflows/ids';
 import {
@@ -8,6 +8,7 @@ import {
   jiraEventsSignal,
   pauseSignal,
   resumeSignal,
+  resyncUpdate,
   retryParkedSignal,
   statusQuery,
   syncNowSignal,
@@ -31,6 +32,8 @@ export interface SciRef {
   name: string;
   zohoModule: string;
   syncMode: string;
+  /** The row's paused flag: a workflow started by a signal-with-start starts paused if the SCI is. */
+  paused?: boolean;
 }
 
 export interface SciWorkflowsOptions {
@@ -75,8 +78,17 @@ export class SciWorkflows {
     return {
       taskQueue: this.opts.taskQueue,
       workflowId: this.workflowId(sci),
-      args: [{ tenantId: sci.tenantId, sciId: sci.id, pollIntervalMs: this.opts.pollIntervalMs }] as Parameters<typeof sciWorkflow>,
-      staticSummary: `SCI "${sci.name}": Zoho ${sci.zohoModule} ↔ Jira (${sci.syncMode})`,
+      args: [
+        {
+          tenantId: sci.tenantId,
+          sciId: sci.id,
+          pollIntervalMs: this.opts.pollIntervalMs,
+          paused: sci.paused ?? false,
+          label: { name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode },
+        },
+      ] as Parameters<typeof sciWorkflow>,
+      // The summary is fixed at start; the workflow's current details and search attributes follow changes.
+      staticSummary: `SCI "${sci.name}" (Zoho ${sci.zohoModule} ↔ Jira, as started)`,
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SCI_TENANT, value: sci.tenantId },
         { key: SCI_ID, value: sci.id },
@@ -86,10 +98,23 @@ export class SciWorkflows {
     };
   }
 
-  /** Ensures the workflow runs and tells it to re-read its configuration. */
+  /** Ensures the workflow runs and tells it to re-read its configuration (and its new name and mode). */
   async ensureRunning(sci: SciRef): Promise<void> {
-    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: configChangedSignal, signalArgs: [] });
+    await this.client.workflow.signalWithStart(sciWorkflow, {
+      ...this.startOptions(sci),
+      signal: configChangedSignal,
+      signalArgs: [{ name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode }],
+    });
     await this.reconcileChannels(sci.tenantId);
+  }
+
+  /**
+   * Resets the poll cursor inside the workflow (an update, started first if it is not running) and resolves
+   * once the reset is stored. Nothing queued in the workflow is dropped.
+   */
+  async resync(sci: SciRef, since: Date): Promise<{ cursor: string }> {
+    const start = new WithStartWorkflowOperation(sciWorkflow, { ...this.startOptions(sci), workflowIdConflictPolicy: 'USE_EXISTING' });
+    return this.client.workflow.executeUpdateWithStart(resyncUpdate, { args: [{ since: since.toISOString() }], startWorkflowOperation: start });
   }
 
   /** Tells the tenant's channel keeper that the set of synced modules may have changed (F33). */

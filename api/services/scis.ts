@@ -97,7 +97,7 @@ export function isAutomated(sci: Pick<SmartConnectedItem, 'enabled' | 'syncMode'
 }
 
 export function sciRef(sci: SmartConnectedItem): SciRef {
-  return { id: sci.id, tenantId: sci.tenantId, name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode };
+  return { id: sci.id, tenantId: sci.tenantId, name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode, paused: sci.paused };
 }
 
 const storedErrorSchema = z.array(z.looseObject({ message: z.string(), recordId: z.string().optional(), at: z.string().optional() }));
@@ -349,7 +349,8 @@ export async function updateSci(deps: Deps, prev: SmartConnectedItem, body: SciB
 }
 
 async function restore(deps: Deps, prev: SmartConnectedItem): Promise<void> {
-  const { id, tenantId: _t, createdAt: _c, updatedAt: _u, ...rest } = prev;
+  // The sync lease belongs to whichever activity holds it now, not to the configuration being restored.
+  const { id, tenantId: _t, createdAt: _c, updatedAt: _u, syncLeaseOwner: _lo, syncLeaseUntil: _lu, ...rest } = prev;
   await deps.prisma.smartConnectedItem.update({
     where: { id },
     data: {
@@ -423,38 +424,15 @@ export async function resyncLink(deps: Deps, sci: SmartConnectedItem, linkId: st
 }
 
 /**
- * Re-reads the whole module from `since`. The workflow carries its cursor in its own state and prefers it
- * to the stored one, so the cursor is reset by restarting the workflow on the stored cursor. To lose
- * nothing, this is refused while a sync runs or events wait in the workflow (pending or parked).
+ * Re-reads the whole module from `since`: the workflow resets its cursor and every link's memory of what it
+ * last applied (an update handled inside the running workflow), then syncs. Queued and parked events stay.
  */
 export async function resyncSci(deps: Deps, sci: SmartConnectedItem, since: Date): Promise<void> {
   requireAutomated(sci);
-  let status: SciStatus | null;
   try {
-    status = await withTimeout(deps.workflows.status(sci, STATUS_TIMEOUT_MS), STATUS_TIMEOUT_MS + 500);
+    await deps.workflows.resync(sciRef(sci), since);
   } catch (err) {
     throw wrapTemporal(err, 'Nothing changed.');
-  }
-  if (status?.state === 'syncing') throw conflict('A sync is running right now; try the resync again in a moment.');
-  if (status && status.pendingEvents + status.parkedEvents > 0) {
-    throw conflict(
-      `The workflow still holds ${status.pendingEvents} pending and ${status.parkedEvents} parked event(s); retry the parked events and let them finish before a full resync.`,
-    );
-  }
-  try {
-    await deps.workflows.stop(sci, `Full resync from ${since.toISOString()} requested`);
-  } catch (err) {
-    throw wrapTemporal(err, 'Nothing changed.');
-  }
-  await deps.prisma.$transaction([
-    deps.prisma.smartConnectedItem.update({ where: { id: sci.id }, data: { cursor: { since: since.toISOString() } } }),
-    deps.prisma.recordLink.updateMany({ where: { sciId: sci.id, tenantId: sci.tenantId }, data: { lastZohoModifiedAt: null } }),
-  ]);
-  try {
-    await applyWorkflowState(deps, sci, 'resync');
-  } catch (err) {
-    // The row is right; the reconciler (or the next change) starts the workflow again.
-    throw wrapTemporal(err, 'The cursor was reset but the workflow could not be restarted; it restarts at the next API start.');
   }
 }
 

@@ -2,6 +2,7 @@
 // through the related-list route. Docs: https://www.zoho.com/crm/developer/docs/api/v8/get-notes.html,
 // create-notes.html, update-notes.html, delete-notes.html.
 import type { ZohoApi } from './api';
+import { toZohoDateTime } from './records';
 import { assertBatchSize, toRowOutcomes, type RowOutcome } from './rows';
 import { noteListSchema, rowResultsSchema, type ZohoNote, type ZohoListInfo } from './schemas';
 
@@ -42,6 +43,36 @@ export class ZohoNotes {
     if (res.status === 204 || res.body === undefined) return { notes: [], info: undefined, moreRecords: false };
     const body = this.api.parse(noteListSchema, res.body, operation);
     return { notes: body.data, info: body.info, moreRecords: body.info?.more_records ?? false };
+  }
+
+  /**
+   * Notes of every record, oldest change first, changed after `ifModifiedSince` (304 → `notModified`). Zoho
+   * lets only administrators list the Notes module (403 NOT_SUPPORTED otherwise). This is how a note added
+   * to a record that did not otherwise change is found: the record's own Modified_Time does not move.
+   */
+  async listModified(
+    opts: { ifModifiedSince: Date | string; fields?: readonly string[]; page?: number; perPage?: number; signal?: AbortSignal },
+  ): Promise<{ notModified: boolean; notes: ZohoNote[]; moreRecords: boolean }> {
+    const operation = 'notes.listModified';
+    const res = await this.api.json({
+      operation,
+      method: 'GET',
+      path: '/Notes',
+      query: {
+        fields: (opts.fields ?? DEFAULT_NOTE_FIELDS).join(','),
+        page: opts.page ?? 1,
+        per_page: opts.perPage ?? 200,
+        sort_by: 'Modified_Time',
+        sort_order: 'asc',
+      },
+      headers: { 'If-Modified-Since': toZohoDateTime(opts.ifModifiedSince) },
+      scopes: noteScopes,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (res.status === 304) return { notModified: true, notes: [], moreRecords: false };
+    if (res.status === 204 || res.body === undefined) return { notModified: false, notes: [], moreRecords: false };
+    const body = this.api.parse(noteListSchema, res.body, operation);
+    return { notModified: false, notes: body.data, moreRecords: body.info?.more_records ?? false };
   }
 
   /** Creates up to 100 notes, each attached to its parent record. */
