@@ -205,20 +205,25 @@ describe('workflow control', () => {
     expect(events[0]).toMatchObject({ source: 'zoho', event: { recordIds: ['5000000000200'], operation: 'update' } });
   });
 
-  it('resync of the whole item resets the cursor and restarts the workflow on it', async () => {
+  it('resync of the whole item resets the cursor inside the running workflow (no restart) and polls from it', async () => {
     const sci = await seedSci(t, main, { cursor: { since: '2026-06-01T00:00:00.000Z' } });
     await running(sci);
     await eventually(() => t.deps.workflows.status(sci), (s) => s?.state === 'waiting' && s.runs >= 1);
     const firstRun = (await t.temporal.client.workflow.getHandle(sciWorkflowId(main.id, sci.id)).describe()).runId;
+    await t.db.prisma.recordLink.create({
+      data: { tenantId: main.id, sciId: sci.id, jiraIssueId: '777', jiraIssueKey: 'DEMO-777', zohoModule: 'Deals', zohoRecordId: '5000000000777', lastZohoModifiedAt: new Date() },
+    });
     const res = await as('main', 'POST', `/scis/${sci.id}/resync`, { since: '2026-01-15T00:00:00Z' });
     expect(res.statusCode).toBe(202);
     const row = await t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: sci.id } });
-    expect(row.cursor).toEqual({ since: '2026-01-15T00:00:00.000Z' });
+    expect(row.cursor).toMatchObject({ since: '2026-01-15T00:00:00.000Z' });
+    const link = await t.db.prisma.recordLink.findFirstOrThrow({ where: { sciId: sci.id } });
+    expect(link.lastZohoModifiedAt).toBeNull();
     const d = await t.temporal.client.workflow.getHandle(sciWorkflowId(main.id, sci.id)).describe();
-    expect(d.runId).not.toBe(firstRun);
+    expect(d.runId).toBe(firstRun);
     expect(d.status.name).toBe('RUNNING');
-    // The new run polls from the stored cursor (null in the workflow → the engine reads the row's).
-    await eventually(() => suite.sync.pollsOf(sci.id).filter((p) => p.cursor === null).length, (n) => n >= 2);
+    // The workflow's next poll starts from the reset cursor.
+    await eventually(() => suite.sync.pollsOf(sci.id).filter((p) => p.cursor === '2026-01-15T00:00:00.000Z').length, (n) => n >= 1);
 
     const future = await as('main', 'POST', `/scis/${sci.id}/resync`, { since: '2999-01-01T00:00:00Z' });
     expect(future.statusCode).toBe(400);

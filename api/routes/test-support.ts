@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type SciSync } from '../../activities';
+import { SciEventStore } from '../../activities/sync/event-store';
 import { createZohoOAuth, ZOHO_APP_SCOPES } from '../../clients/zoho';
 import { startZohoSimulator, type ZohoSimulator } from '../../sandbox/zoho';
 import type { ApplyEventsInput, PollInput } from '../../activities/types';
@@ -61,7 +62,7 @@ export async function startRouteSuite(opts: TestAppOptions & { zoho?: boolean } 
       connection: t.temporal.nativeConnection,
       namespace: 'default',
       taskQueue: t.temporal.taskQueue,
-      activities: createActivities({ sync }),
+      activities: createActivities({ sync, queue: new SciEventStore(t.db.prisma) }),
     });
     running = worker.run();
   } catch (err) {
