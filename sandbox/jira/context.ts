@@ -31,6 +31,22 @@ interface ActiveFault extends FaultSpec {
   pathRe?: RegExp;
 }
 
+/** A site-wide outage of the REST API (a test control; Jira Cloud has incidents, see README). */
+export interface OutageSpec {
+  /** How long every REST call fails, from now. */
+  durationMs: number;
+  /** Status to answer; default 503; 0 drops the connection without an answer. */
+  status?: number;
+  /** `Retry-After` seconds to send with the failures (Jira may send one with a 503). Default none. */
+  retryAfterSeconds?: number;
+}
+
+export interface ActiveOutage {
+  untilMs: number;
+  status: number;
+  retryAfterSeconds?: number;
+}
+
 export interface BasicCredential {
   email: string;
   apiToken: string;
@@ -51,6 +67,7 @@ export class SimContext {
   readonly siteAliases = new Set<string>();
   stats: Stats = { total: 0, byEndpoint: {}, bytesReceived: 0, bytesSent: 0 };
   rateLimit: { perSecond: number; burst: number; tokens: number; last: number } | undefined;
+  private outageState: ActiveOutage | undefined;
   private systemTokens = new Map<string, number>();
   private currentToken = '';
 
@@ -120,6 +137,27 @@ export class SimContext {
     const f = this.faults[i]!;
     if (--f.remaining <= 0) this.faults.splice(i, 1);
     return f;
+  }
+
+  setOutage(spec: OutageSpec): ActiveOutage {
+    const status = spec.status ?? 503;
+    if (!Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) throw new Error('outage status must be 0 or 400..599');
+    this.outageState = {
+      untilMs: Date.now() + Math.max(0, spec.durationMs),
+      status,
+      ...(spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: spec.retryAfterSeconds } : {}),
+    };
+    return this.outageState;
+  }
+
+  clearOutage(): void {
+    this.outageState = undefined;
+  }
+
+  /** The outage in force now, if any (an ended one is forgotten). */
+  get outage(): ActiveOutage | undefined {
+    if (this.outageState && this.outageState.untilMs <= Date.now()) this.outageState = undefined;
+    return this.outageState;
   }
 
   /** Token bucket; returns seconds to wait when empty. */

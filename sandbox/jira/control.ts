@@ -35,6 +35,14 @@ const userSchema = z.object({
   browseProjects: z.array(z.string().min(1).max(20)).optional(),
 });
 
+const outageSchema = z.object({
+  durationMs: z.number().int().min(0),
+  /** 0 drops the connection; default 503. */
+  status: z.union([z.literal(0), z.number().int().min(400).max(599)]).optional(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+});
+const lagSchema = z.object({ ms: z.number().int().min(0) });
+
 const rateLimitSchema = z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() });
 
 const createSchema = z.object({
@@ -96,6 +104,29 @@ export function controlRoutes(ctx: SimContext, resetAll: () => Promise<void>) {
     app.delete('/faults', async (_req, reply) => {
       ctx.faults.length = 0;
       return reply.code(204).send();
+    });
+
+    app.get('/outage', async () => ({ outage: ctx.outage ?? null }));
+    app.post('/outage', async (req: Req) => {
+      const o = parse(outageSchema, req.body);
+      return {
+        outage: ctx.setOutage({
+          durationMs: o.durationMs,
+          ...(o.status !== undefined ? { status: o.status } : {}),
+          ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}),
+        }),
+      };
+    });
+    app.delete('/outage', async (_req, reply) => {
+      ctx.clearOutage();
+      return reply.code(204).send();
+    });
+
+    app.get('/search-index-lag', async () => ({ ms: store.searchIndex.lagMs }));
+    app.post('/search-index-lag', async (req: Req) => {
+      const { ms } = parse(lagSchema, req.body);
+      store.setSearchIndexLag(ms);
+      return { ms: store.searchIndex.lagMs };
     });
 
     app.put('/rate-limit', async (req: Req) => {

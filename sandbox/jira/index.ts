@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
 import type { ExchangeHook } from '../shared/exchange';
-import { SimContext, type BasicCredential, type FaultSpec, type Stats } from './context';
+import { SimContext, type ActiveOutage, type BasicCredential, type FaultSpec, type OutageSpec, type Stats } from './context';
 import { controlRoutes } from './control';
 import { DEFAULT_APP_ID, fitClaimsFor, ForgeDelivery, sandboxJwks, signForgeInvocationToken, type DeliveryRecord, type FitClaims, type InstallationInfo, type SignFitOptions } from './forge';
 import { restRoutes } from './rest';
@@ -41,6 +41,13 @@ export interface JiraSimulatorOptions {
   rateLimit?: { perSecond: number; burst?: number };
   /** Pino logging of the simulator's own server; off by default. */
   logger?: boolean;
+  /**
+   * JQL search sees creates, edits and issue-property writes only this long after they happened (Jira's
+   * search index is eventually consistent); reads by id stay immediate. Default 0 (no lag).
+   */
+  searchIndexLagMs?: number;
+  /** Start in an outage: every REST call fails for `durationMs` (see `setOutage`). */
+  outage?: OutageSpec;
 }
 
 export interface JiraSimulator {
@@ -73,7 +80,15 @@ export interface JiraSimulator {
   addSiteAlias(cloudId: string): void;
   /** Signs a FIT for this installation (claims merged over the defaults). */
   signFit(overrides?: Partial<FitClaims>, opts?: SignFitOptions): Promise<string>;
-  /** Back to seed data; clears faults, stats, rate limit and deliveries. */
+  /** Search-index lag in ms (0: search sees every write at once). Applies to writes already made too. */
+  setSearchIndexLag(ms: number): void;
+  readonly searchIndexLagMs: number;
+  /** Every REST call (`/rest/...`, `/ex/jira/...`) fails with `status` (default 503; 0 drops the connection) for `durationMs`. */
+  setOutage(outage: OutageSpec): void;
+  clearOutage(): void;
+  /** The outage in force, if any. */
+  outage(): ActiveOutage | undefined;
+  /** Back to seed data; clears faults, outage, stats, rate limit and deliveries (keeps the index lag). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -112,6 +127,8 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
   const basic = opts.basicAuth ?? [{ ...DEFAULT_BASIC_AUTH, accountId: USERS[0]!.accountId }];
   ctx = new SimContext(store, delivery, basic, installation, attachmentDir, opts.attachmentMaxBytes ?? 100 * 1024 * 1024);
   const context = ctx;
+  if (opts.searchIndexLagMs) store.setSearchIndexLag(opts.searchIndexLagMs);
+  if (opts.outage) context.setOutage(opts.outage);
   if (opts.rateLimit) {
     const burst = opts.rateLimit.burst ?? Math.max(1, Math.ceil(opts.rateLimit.perSecond));
     context.rateLimit = { perSecond: opts.rateLimit.perSecond, burst, tokens: burst, last: Date.now() };
@@ -178,6 +195,7 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
   const resetAll = async () => {
     delivery.clear();
     context.faults.length = 0;
+    context.clearOutage();
     context.rateLimit = undefined;
     context.resetStats();
     for (const a of store.attachments.values()) await rm(a.path, { force: true });
@@ -226,6 +244,13 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
     addUser: (u) => store.addUser(u),
     addSiteAlias: (id) => void context.siteAliases.add(id),
     signFit: (overrides, signOpts) => signForgeInvocationToken(fitClaimsFor(installation(), overrides), signOpts),
+    setSearchIndexLag: (ms) => store.setSearchIndexLag(ms),
+    get searchIndexLagMs() {
+      return store.searchIndex.lagMs;
+    },
+    setOutage: (o) => void context.setOutage(o),
+    clearOutage: () => context.clearOutage(),
+    outage: () => context.outage,
     reset: resetAll,
     async close() {
       delivery.close();
@@ -237,6 +262,6 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
 
 export { signForgeInvocationToken, sandboxJwks, fitClaimsFor, FIT_ISSUER, DEFAULT_APP_ID } from './forge';
 export type { FitClaims, FitApp, SignFitOptions, InstallationInfo, DeliveryRecord, DeliveryAttempt, RetryReason } from './forge';
-export type { FaultSpec, Stats, BasicCredential } from './context';
+export type { FaultSpec, Stats, BasicCredential, OutageSpec, ActiveOutage } from './context';
 export * from './events';
 export { APP_USER, USERS as SEED_USERS, HUMAN as SANDBOX_HUMAN } from './seed';

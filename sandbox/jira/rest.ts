@@ -64,6 +64,15 @@ export function restRoutes(ctx: SimContext) {
       }
       const route = req.routeOptions.url ?? req.url;
       ctx.count(`${req.method} ${route.replace(/^\/ex\/jira\/:cloudId/, '')}`);
+      const outage = ctx.outage;
+      if (outage) {
+        if (outage.status === 0) {
+          req.raw.socket.destroy();
+          return reply;
+        }
+        const headers: Record<string, string> = outage.retryAfterSeconds !== undefined ? { 'retry-after': String(outage.retryAfterSeconds) } : {};
+        return reply.code(outage.status).headers(headers).send({ errorMessages: ['The Jira sandbox is having an outage (injected); try again later.'], errors: {} });
+      }
       const path = req.url.split('?')[0]!.replace(/^\/ex\/jira\/[^/]+/, '');
       const fault = ctx.takeFault(req.method, path);
       if (fault) {
@@ -434,6 +443,28 @@ export function restRoutes(ctx: SimContext) {
     app.get('/search', removed);
     app.post('/search', removed);
 
+    /**
+     * The issues JQL is evaluated on. Without an index lag: the live issues (narrowed by the store's indexes).
+     * With one: the versions indexed so far (the live indexes would leak fresh writes), except the issues named
+     * in `reconcileIssues`, which are read as they are now (Jira's read-after-write consistency, ≤ 50 ids).
+     */
+    const searchPool = (candidates: ReadonlySet<string> | undefined, reconcile: string[]): SimIssue[] => {
+      if (!store.searchIndex.active) {
+        return candidates
+          ? [...candidates].map((id) => store.issues.get(id)).filter((i): i is SimIssue => i !== undefined)
+          : [...store.issues.values()];
+      }
+      const pool = store.searchIndex.visible();
+      if (!reconcile.length) return pool;
+      const fresh = new Set(reconcile);
+      const out = pool.filter((i) => !fresh.has(i.id));
+      for (const id of fresh) {
+        const live = store.issues.get(id);
+        if (live) out.push(live);
+      }
+      return out;
+    };
+
     const search = (req: Req, params: SearchParams) => {
       const jql = (params.jql ?? '').trim();
       const compiled = compileJql(jql, store, Date.now(), req.actorId);
@@ -455,9 +486,7 @@ export function restRoutes(ctx: SimContext) {
         }
       }
       const where = compiled.where;
-      const pool = compiled.candidates
-        ? [...compiled.candidates].map((id) => store.issues.get(id)).filter((i): i is SimIssue => i !== undefined)
-        : [...store.issues.values()];
+      const pool = searchPool(compiled.candidates, params.reconcileIssues);
       const matched = sortIssues(pool.filter((i) => where(i)), compiled.orderBy, store);
       const page = matched.slice(offset, offset + maxResults);
       const next = offset + page.length;
@@ -481,8 +510,21 @@ export function restRoutes(ctx: SimContext) {
         fields: list(req.query.fields),
         expand: one(req.query.expand),
         properties: list(req.query.properties),
+        reconcileIssues: list(req.query.reconcileIssues),
       }),
     );
+
+    // An estimate of the number of matches, from the same (possibly lagging) index as search.
+    app.post('/search/approximate-count', async (req: Req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const jql = (typeof b.jql === 'string' ? b.jql : '').trim();
+      const compiled = compileJql(jql, store, Date.now(), req.actorId);
+      if (!compiled.where) {
+        throw new JiraApiError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+      }
+      const where = compiled.where;
+      return { count: searchPool(compiled.candidates, []).filter((i) => where(i)).length };
+    });
 
     app.post('/search/jql', async (req: Req) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -491,7 +533,13 @@ export function restRoutes(ctx: SimContext) {
         throw new JiraApiError(400, ['maxResults must be an integer.']);
       }
       if (strings(b.properties).length > 5) throw new JiraApiError(400, ['At most 5 properties can be requested.']);
+      const reconcile = b.reconcileIssues;
+      if (reconcile !== undefined && (!Array.isArray(reconcile) || !reconcile.every((x) => typeof x === 'number' && Number.isInteger(x)))) {
+        throw new JiraApiError(400, ['reconcileIssues must be an array of issue ids (integers).']);
+      }
+      if (Array.isArray(reconcile) && reconcile.length > 50) throw new JiraApiError(400, ['At most 50 issues can be reconciled.']);
       return search(req, {
+        reconcileIssues: Array.isArray(reconcile) ? reconcile.map(String) : [],
         jql: typeof b.jql === 'string' ? b.jql : undefined,
         nextPageToken: typeof b.nextPageToken === 'string' ? b.nextPageToken : undefined,
         maxResults: typeof b.maxResults === 'number' ? b.maxResults : undefined,
@@ -510,6 +558,8 @@ interface SearchParams {
   fields: string[];
   expand: string | undefined;
   properties: string[];
+  /** Issue ids read as they are now rather than as indexed. */
+  reconcileIssues: string[];
 }
 
 export function rateLimitHeaders(retryAfterSeconds: number, reason: string): Record<string, string> {

@@ -2,6 +2,7 @@
 // memory. Writes validate like Jira (field errors in `errors`, general ones in `errorMessages`) and report
 // what changed, so the server can answer and the Forge side can publish the matching event.
 import { adfPlainText, adfProblem } from './adf-validate';
+import { SearchIndex } from './search-index';
 import {
   APP_USER,
   FIELDS,
@@ -124,6 +125,8 @@ export class JiraStore {
   private readonly counters = new Map<string, number>();
   /** A clock that never goes backwards and never repeats, so `updated` orders every write. */
   private lastNow = 0;
+  /** What JQL search sees: the live issues, or (with a lag) the versions indexed so far. */
+  readonly searchIndex = new SearchIndex(() => this.clock());
 
   constructor(private readonly clock: () => number = Date.now) {
     this.reset();
@@ -188,6 +191,12 @@ export class JiraStore {
       }
     }
     this.lastNow = Math.max(this.lastNow, start);
+    if (this.searchIndex.active) this.searchIndex.reindexAll(this.issues.values());
+  }
+
+  /** Sets the search-index lag (0: search sees every write at once). */
+  setSearchIndexLag(ms: number): void {
+    this.searchIndex.setLag(ms, this.issues.values());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -257,12 +266,15 @@ export class JiraStore {
       if (!ids) byValue.set(leaf, (ids = new Set()));
       ids.add(issue.id);
     }
+    this.searchIndex.written(issue);
   }
 
   /** Deletes an entity property; false when it did not exist. */
   deleteProperty(issue: SimIssue, key: string): boolean {
     this.unindex(issue, key);
-    return issue.properties.delete(key);
+    const existed = issue.properties.delete(key);
+    if (existed) this.searchIndex.written(issue);
+    return existed;
   }
 
   private unindex(issue: SimIssue, key: string): void {
@@ -334,6 +346,7 @@ export class JiraStore {
     const properties = this.parseProperties(body.properties);
     const issue = this.insertIssue(project!, issueTypeId!, values, actorId, this.now());
     for (const [k, v] of properties) this.setProperty(issue, k, v);
+    this.searchIndex.written(issue);
     return issue;
   }
 
@@ -478,7 +491,9 @@ export class JiraStore {
     }
     for (const [k, v] of properties) this.setProperty(issue, k, v);
     issue.values = next;
-    return this.recordChange(issue, items.map((i) => this.describeItem(i)), actorId);
+    const entry = this.recordChange(issue, items.map((i) => this.describeItem(i)), actorId);
+    this.searchIndex.written(issue);
+    return entry;
   }
 
   private recordChange(issue: SimIssue, items: ChangeItem[], actorId: string): ChangelogEntry | undefined {
@@ -554,6 +569,7 @@ export class JiraStore {
     const entry = this.recordChange(issue, items, actorId);
     if (fromCategory !== target.category) issue.statusCategoryChanged = issue.updated;
     issue.resolutionDate = next.resolution ? issue.updated : null;
+    this.searchIndex.written(issue);
     return entry;
   }
 
@@ -585,6 +601,7 @@ export class JiraStore {
     }
     issue.comments.push(comment);
     issue.updated = at;
+    this.searchIndex.written(issue);
     return comment;
   }
 
@@ -598,6 +615,7 @@ export class JiraStore {
     comment.updateAuthorId = actorId;
     comment.updated = this.now();
     issue.updated = comment.updated;
+    this.searchIndex.written(issue);
     return comment;
   }
 
@@ -606,6 +624,7 @@ export class JiraStore {
     if (i < 0) throw new JiraApiError(404, ['Can not find a comment for the id: ' + commentId + '.']);
     issue.comments.splice(i, 1);
     issue.updated = this.now();
+    this.searchIndex.written(issue);
   }
 
   addAttachment(issue: SimIssue, file: Omit<SimAttachment, 'id' | 'issueId' | 'created'>): SimAttachment {
@@ -615,6 +634,7 @@ export class JiraStore {
     this.attachments.set(attachment.id, attachment);
     const item: ChangeItem = { field: 'Attachment', fieldtype: 'jira', fieldId: 'attachment', from: null, fromString: null, to: attachment.id, toString: attachment.filename };
     this.recordChange(issue, [item], file.authorId);
+    this.searchIndex.written(issue);
     return attachment;
   }
 
@@ -624,6 +644,7 @@ export class JiraStore {
     for (const key of [...issue.properties.keys()]) this.deleteProperty(issue, key);
     this.byKey.delete(issue.key);
     for (const a of issue.attachments) this.attachments.delete(a.id);
+    this.searchIndex.deleted(issue);
     return issue.attachments;
   }
 
