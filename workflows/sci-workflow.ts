@@ -85,11 +85,11 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
     ...carried,
   };
   const queue = new CoalescingQueue(state.pending);
-  /** Events that did not fit in the queue, on their way to the database (kept only until the next store). */
-  const overflow: PendingEvent[] = [];
+  /** Events that did not fit in the queue, on their way to the database (coalesced too, until stored). */
+  const overflow = new CoalescingQueue([]);
   // An older execution carried its parked events in state: they go to the database queue and are retried.
   if (Array.isArray(state.parked)) {
-    overflow.push(...state.parked);
+    for (const p of state.parked) overflow.offer(p, Infinity);
     state.parked = 0;
   }
   let parkedCount = state.parked;
@@ -108,7 +108,7 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   if (input.label) setCurrentDetails(details(input.label));
 
   const enqueue = (p: PendingEvent) => {
-    for (const one of splitEvent(p)) if (!queue.offer(one, cap)) overflow.push(one);
+    for (const one of splitEvent(p)) if (!queue.offer(one, cap)) overflow.offer(one, Infinity);
   };
   const unblock = () => {
     if (state.blocked) {
@@ -303,8 +303,9 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   /** Stores the overflow, applies a requested resync and puts parked events back in the queue. */
   async function keepHouse(): Promise<void> {
     while (overflow.length > 0) {
-      const chunk = overflow.splice(0, EVENT_BATCH * 5);
+      const chunk = overflow.head(EVENT_BATCH * 5);
       const stored = await acts['sync.storeEvents']({ ...ids, events: chunk });
+      overflow.remove(chunk);
       state.stored = stored.queued;
     }
     const wanted = resync;
