@@ -89,6 +89,12 @@ export const configSchema = z.object({
 
   // Sync engine
   SCI_POLL_INTERVAL: duration.default(300_000),
+  /**
+   * Linked records whose attachment list each poll reads, least recently checked first (F19): Zoho has no
+   * org-wide attachment listing and a new attachment leaves its record's Modified_Time alone. Each costs one
+   * Zoho call per poll; 0 turns the sweep off (attachments then follow their record's changes only).
+   */
+  ZOHO_ATTACHMENT_SWEEP_PER_POLL: z.coerce.number().int().min(0).max(100).default(3),
   /** Lifetime of Zoho notification channels (F33); renewed at three quarters. Zoho allows about a week. */
   ZOHO_CHANNEL_TTL: duration.default(3_600_000),
   /** Register Zoho notification channels (needs PUBLIC_URL reachable by Zoho, or the sandbox). */

@@ -37,6 +37,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
       log: deps.log,
       zohoBudget: { dailyCredits: deps.config.ZOHO_DAILY_CREDITS, pauseShare: deps.config.ZOHO_BUDGET_PAUSE_SHARE },
       retention: { tenantRetentionDays: deps.config.TENANT_RETENTION_DAYS, runHistoryRetentionDays: deps.config.RUN_HISTORY_RETENTION_DAYS },
+      engine: { attachmentSweepPerPoll: deps.config.ZOHO_ATTACHMENT_SWEEP_PER_POLL },
     }),
   });
   const done = worker.run();
