@@ -4,11 +4,12 @@
 // entity property, and before creating we look those keys up, so a chunk redone after a crash links the
 // issues it already made instead of making them again.
 import pLimit from 'p-limit';
-import { BULK_CREATE_MAX, JiraError, type CreateIssueInput } from '../../clients/jira';
+import { BULK_CREATE_MAX, JiraError, jqlAnd, jqlEq, jqlIn, jqlIssueProperty, type CreateIssueInput } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import { describeError, isRecordLevel } from '../errors';
 import { createIssueOnce, defaultSummary, LINK_PROPERTY, linkKey, mappedFieldsForCreate } from '../sync/auto-create';
 import type { SciContext } from '../sync/context';
+import { activitySignal, heartbeat, throwIfCancelled } from '../sync/intents';
 import { RunTally } from '../sync/counts';
 import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
 import type { PageTally } from './tally';
@@ -103,16 +104,22 @@ async function findIssuesByLinkKeys(ctx: SciContext, chunk: ZohoRecord[]): Promi
   const out = new Map<string, IssueRef>();
   if (chunk.length === 0) return out;
   const jira = await ctx.jira();
-  const keys = chunk.map((r) => `"${linkKey(ctx.sci.id, r.id)}"`).join(', ');
-  const page = await jira.issues.search({
-    jql: `project = "${ctx.def.jiraProjectId}" AND issue.property[${LINK_PROPERTY}].key in (${keys})`,
+  const signal = activitySignal();
+  const keys = chunk.map((r) => linkKey(ctx.sci.id, r.id));
+  let pages = 0;
+  for await (const page of jira.issues.searchPages({
+    jql: jqlAnd(jqlEq('project', ctx.def.jiraProjectId), jqlIn(jqlIssueProperty(LINK_PROPERTY, 'key'), keys)),
     fields: ['summary'],
     properties: [LINK_PROPERTY],
     maxResults: BULK_CREATE_MAX * 2,
-  });
-  for (const issue of page.issues) {
-    const prop = issue.properties?.[LINK_PROPERTY] as { recordId?: unknown } | undefined;
-    if (typeof prop?.recordId === 'string' && !out.has(prop.recordId)) out.set(prop.recordId, { id: issue.id, key: issue.key ?? issue.id });
+    ...(signal ? { signal } : {}),
+  })) {
+    throwIfCancelled();
+    heartbeat({ linkKeyLookup: { records: chunk.length, pages: ++pages } });
+    for (const issue of page.issues) {
+      const prop = issue.properties?.[LINK_PROPERTY] as { recordId?: unknown } | undefined;
+      if (typeof prop?.recordId === 'string' && !out.has(prop.recordId)) out.set(prop.recordId, { id: issue.id, key: issue.key ?? issue.id });
+    }
   }
   return out;
 }

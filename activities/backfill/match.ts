@@ -3,8 +3,10 @@
 // issues are read once per run and worker into an index (JQL cannot compare text fields for equality); a
 // value held by several issues is ambiguous and left for a person. Links are exactly once by the RecordLink
 // unique keys; matched records are then synced like any linked record.
+import { jqlEq, jqlOrderBy } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import type { SciContext } from '../sync/context';
+import { activitySignal, heartbeat, throwIfCancelled } from '../sync/intents';
 import { existedBeforeSci, followUpLinks } from './import';
 import type { PageTally } from './tally';
 
@@ -49,12 +51,22 @@ async function buildIndex(ctx: SciContext): Promise<MatchIndex> {
   const field = ctx.def.options.backfill.matchJiraField!;
   const jira = await ctx.jira();
   const byValue = new Map<string, { id: string; key: string }[]>();
+  const signal = activitySignal();
+  let pages = 0;
+  let issues = 0;
   for await (const page of jira.issues.searchPages({
-    jql: `project = "${ctx.def.jiraProjectId}" ORDER BY id ASC`,
+    jql: jqlOrderBy(jqlEq('project', ctx.def.jiraProjectId), { field: 'id' }),
     fields: [field],
     maxResults: SEARCH_PAGE,
     maxPages: 10_000,
+    ...(signal ? { signal } : {}),
   })) {
+    // A large project takes many pages: report progress so the attempt is not declared dead meanwhile, and
+    // stop reading once Temporal has given up on it.
+    throwIfCancelled();
+    pages += 1;
+    issues += page.issues.length;
+    heartbeat({ matchIndex: { pages, issues } });
     for (const issue of page.issues) {
       const v = matchValue((issue.fields as Record<string, unknown> | undefined)?.[field]);
       if (v === undefined) continue;

@@ -1,13 +1,15 @@
 // Auto-create (F16): a new CRM record becomes exactly one Jira issue, linked as auto-managed. Exactly once
-// under retries, worker crashes and replays: the issue is created with an entity property carrying a
-// deterministic key (SCI + record), and before any create we look for that property — so a crash between
-// "issue created" and "link stored" finds the issue on the next attempt instead of making a second one.
+// under retries, worker crashes and replays by the write-intent rule (./intents.ts): the intent is recorded
+// before the create and the issue's id right after it; an attempt that finds an intent without an id looks
+// for the issue by its entity property (a deterministic key: SCI + record), waiting out Jira's search-index
+// lag, before it may create.
 import type { ZohoRecord } from '../../clients/zoho';
-import { truncateSummary } from '../../clients/jira';
+import { jqlAnd, jqlEq, jqlIssueProperty, truncateSummary } from '../../clients/jira';
 import { zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
+import { createOnce, isUniqueViolation } from './intents';
 import { zohoTime } from './zoho-to-jira';
 
 export const LINK_PROPERTY = 'zohoCrmLink';
@@ -22,12 +24,13 @@ export function isNewRecord(ctx: SciContext, record: ZohoRecord): boolean {
   return created !== null && created >= ctx.sci.createdAt;
 }
 
-async function findIssueByLinkKey(ctx: SciContext, key: string): Promise<{ id: string; key: string } | undefined> {
+async function findIssueByLinkKey(ctx: SciContext, key: string, signal: AbortSignal | undefined): Promise<{ id: string; key: string } | undefined> {
   const jira = await ctx.jira();
   const page = await jira.issues.search({
-    jql: `project = "${ctx.def.jiraProjectId}" AND issue.property[${LINK_PROPERTY}].key = "${key}"`,
+    jql: jqlAnd(jqlEq('project', ctx.def.jiraProjectId), jqlEq(jqlIssueProperty(LINK_PROPERTY, 'key'), key)),
     fields: ['summary'],
     maxResults: 1,
+    ...(signal ? { signal } : {}),
   });
   const hit = page.issues[0];
   return hit ? { id: hit.id, key: hit.key ?? hit.id } : undefined;
@@ -35,41 +38,66 @@ async function findIssueByLinkKey(ctx: SciContext, key: string): Promise<{ id: s
 
 export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<RecordLink | null> {
   const { prisma } = ctx.deps;
-  const existing = await prisma.recordLink.findUnique({ where: { sciId_zohoRecordId: { sciId: ctx.sci.id, zohoRecordId: record.id } } });
+  const where = { sciId_zohoRecordId: { sciId: ctx.sci.id, zohoRecordId: record.id } };
+  const existing = await prisma.recordLink.findUnique({ where });
   if (existing) return existing;
 
   const key = linkKey(ctx.sci.id, record.id);
-  let issue = await findIssueByLinkKey(ctx, key);
-  if (!issue) {
-    const jira = await ctx.jira();
-    const fields = await mappedFieldsForCreate(ctx, record, tally);
-    const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
-    delete fields.summary;
-    const created = await jira.issues.create({
-      project: { id: ctx.def.jiraProjectId },
-      issueType: { id: ctx.def.jiraIssueTypeId },
-      summary,
-      fields,
-      properties: [{ key: LINK_PROPERTY, value: { key, sciId: ctx.sci.id, module: ctx.module, recordId: record.id } }],
-    });
-    issue = { id: created.id, key: created.key };
-    tally.created += 1;
-  }
-  // Two unique keys (sci+record, sci+issue) make a concurrent second insert fail rather than duplicate.
-  const link = await prisma.recordLink.upsert({
-    where: { sciId_zohoRecordId: { sciId: ctx.sci.id, zohoRecordId: record.id } },
-    create: {
-      tenantId: ctx.tenantId,
-      sciId: ctx.sci.id,
-      jiraIssueId: issue.id,
-      jiraIssueKey: issue.key,
-      zohoModule: ctx.module,
-      zohoRecordId: record.id,
-      managed: 'AUTO',
+  const jira = await ctx.jira();
+  // The key is known only after the create or the search; the intent keeps the id, so remember the key here.
+  let issueKey: string | undefined;
+  const outcome = await createOnce(ctx, {
+    kind: 'JIRA_ISSUE',
+    sourceId: record.id,
+    targetId: ctx.def.jiraProjectId,
+    marker: key,
+    searchIndexed: true,
+    find: async (signal) => {
+      const hit = await findIssueByLinkKey(ctx, key, signal);
+      issueKey = hit?.key;
+      return hit?.id;
     },
-    update: {},
+    create: async (signal) => {
+      const fields = await mappedFieldsForCreate(ctx, record, tally);
+      const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
+      delete fields.summary;
+      const created = await jira.issues.create(
+        {
+          project: { id: ctx.def.jiraProjectId },
+          issueType: { id: ctx.def.jiraIssueTypeId },
+          summary,
+          fields,
+          properties: [{ key: LINK_PROPERTY, value: { key, sciId: ctx.sci.id, module: ctx.module, recordId: record.id } }],
+        },
+        signal ? { signal } : {},
+      );
+      issueKey = created.key;
+      return created.id;
+    },
   });
-  return link;
+  if (!outcome) return null;
+  if (outcome.created) tally.created += 1;
+  // Reading the issue is a direct read (not the lagging search): the key for a link made from a stored intent.
+  issueKey ??= (await jira.issues.get(outcome.id, { fields: ['summary'] })).key;
+  // Two unique keys (sci+record, sci+issue) make a concurrent second insert fail rather than duplicate.
+  try {
+    return await prisma.recordLink.upsert({
+      where,
+      create: {
+        tenantId: ctx.tenantId,
+        sciId: ctx.sci.id,
+        jiraIssueId: outcome.id,
+        jiraIssueKey: issueKey ?? outcome.id,
+        zohoModule: ctx.module,
+        zohoRecordId: record.id,
+        managed: 'AUTO',
+      },
+      update: {},
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return prisma.recordLink.findUnique({ where });
+  }
 }
 
 export function defaultSummary(ctx: SciContext, record: ZohoRecord): string {

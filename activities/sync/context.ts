@@ -13,6 +13,8 @@ export interface SyncDeps {
   clients: TenantClients;
   log: Logger;
   now?: () => Date;
+  /** How long Jira's search index may lag behind a create (activities/sync/intents.ts); default 15 s. */
+  indexLagBudgetMs?: number;
 }
 
 /** Field metadata changes rarely; a short cache keeps it off the hot path without going stale for long. */
