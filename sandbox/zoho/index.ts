@@ -23,8 +23,8 @@ import { webRoutes } from './routes/web';
 import { requireScopes } from './scopes';
 import { seedDemoOrg } from './seed';
 import { OrgStore } from './store';
-import { Traffic, type FaultsInput, type EndpointStats } from './traffic';
-import { WatchHub } from './watch';
+import { Traffic, type ActiveOutage, type FaultsInput, type EndpointStats, type OutageInput } from './traffic';
+import { WatchHub, type NotificationDelivery, type NotificationDeliveryInput } from './watch';
 
 export interface ZohoSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -51,6 +51,12 @@ export interface ZohoSimulatorOptions {
   homeDc?: ZohoDc;
   logger?: Logger;
   now?: () => number;
+  /** Start in an outage: every /crm/... call fails for `durationMs` (see `setOutage`). */
+  outage?: OutageInput;
+  /** Watch callbacks late, reordered, lost or silenced (see `setNotificationDelivery`); default prompt and complete. */
+  notificationDelivery?: NotificationDeliveryInput;
+  /** Dice for notification dropRate and jitter (default Math.random); a test control. */
+  random?: () => number;
 }
 
 export interface ZohoSimulator {
@@ -64,8 +70,19 @@ export interface ZohoSimulator {
   stats(): EndpointStats;
   resetStats(): void;
   setFaults(faults: FaultsInput): void;
-  /** Resolves when every watch callback sent so far has been answered (or failed). */
+  /** Resolves when every watch callback sent or scheduled so far has been answered (or failed). */
   settleNotifications(): Promise<void>;
+  /**
+   * Every API call (`/api/{dc}/crm/...`) answers `status` (default 503; 0 drops the connection) for
+   * `durationMs`; the accounts (OAuth token) servers too with `includeAccounts: true`.
+   */
+  setOutage(outage: OutageInput): ActiveOutage;
+  clearOutage(): void;
+  /** The outage in force, if any. */
+  outage(): ActiveOutage | undefined;
+  /** Changes the given watch-callback delivery settings (the others stay) and returns them all. */
+  setNotificationDelivery(settings: NotificationDeliveryInput): NotificationDelivery;
+  notificationDelivery(): NotificationDelivery;
   /** Internal state, for tests that need to look behind the API. */
   sim: Sim;
   close(): Promise<void>;
@@ -88,7 +105,7 @@ export async function startZohoSimulator(opts: ZohoSimulatorOptions = {}): Promi
       refreshesPer10Min: opts.refreshesPer10Min ?? 10,
     }),
     traffic: new Traffic(now, opts.creditsPerDay ?? 100_000, opts.concurrencyLimit ?? 20),
-    watch: new WatchHub(now, () => `${baseUrl}/api/${opts.homeDc ?? 'us'}`),
+    watch: new WatchHub(now, () => `${baseUrl}/api/${opts.homeDc ?? 'us'}`, 10_000, opts.random ?? Math.random),
     settings: {
       attachmentMaxBytes: opts.attachmentMaxBytes ?? 20 * 1024 * 1024,
       channelMaxExpiryMs: opts.channelMaxExpiryMs ?? 7 * 86_400_000,
@@ -109,6 +126,8 @@ export async function startZohoSimulator(opts: ZohoSimulatorOptions = {}): Promi
     if (opts.seed ?? true) seedDemoOrg(store, now());
   };
   resetData();
+  if (opts.outage) sim.traffic.setOutage(opts.outage);
+  if (opts.notificationDelivery) sim.watch.setDelivery(opts.notificationDelivery);
 
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
@@ -139,6 +158,11 @@ export async function startZohoSimulator(opts: ZohoSimulatorOptions = {}): Promi
     resetStats: () => sim.traffic.resetStats(),
     setFaults: (f) => sim.traffic.setFaults(f),
     settleNotifications: () => sim.watch.settle(),
+    setOutage: (o) => sim.traffic.setOutage(o),
+    clearOutage: () => sim.traffic.clearOutage(),
+    outage: () => sim.traffic.outage(),
+    setNotificationDelivery: (d) => sim.watch.setDelivery(d),
+    notificationDelivery: () => sim.watch.delivery(),
     sim,
     close: async () => {
       await sim.watch.close();
@@ -227,7 +251,7 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
   // Accounts, one per DC.
   void app.register(
     (accounts, _o, done) => {
-      accounts.addHook('onRequest', (req, _reply, next) => {
+      accounts.addHook('onRequest', (req, reply, next) => {
         const dc = (req.params as { dc?: string }).dc as ZohoDc;
         if (!ZOHO_DC_IDS.includes(dc)) {
           next(new SimZohoError(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'));
@@ -235,6 +259,11 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
         }
         req.zoho.dc = dc;
         sim.traffic.count('accounts', `${req.method} ${(req.routeOptions.url ?? '').replace('/accounts/:dc', '')}`, dc);
+        const outage = sim.traffic.outageFor('accounts');
+        if (outage) {
+          outageAnswer(req, reply, outage, JSON.stringify({ error: 'Service Unavailable' }));
+          return;
+        }
         next();
       });
       accountsRoutes(accounts, sim);
@@ -252,6 +281,11 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
         req.zoho.dc = dc;
         const endpoint = `${req.method} ${(req.routeOptions.url ?? '').replace('/api/:dc', '')}`;
         sim.traffic.count('api', endpoint, dc);
+        const outage = sim.traffic.outageFor('api');
+        if (outage) {
+          outageAnswer(req, reply, outage, JSON.stringify(new SimZohoError(outage.status, 'INTERNAL_ERROR', 'Internal server error occurred.').envelope()));
+          return reply;
+        }
         const storm = sim.traffic.stormHit();
         if (storm) throw zerr.tooManyRequests('too many requests', storm.retryAfterSeconds);
         const fault = sim.traffic.faultFor(endpoint, req.url.replace(/^\/api\/[a-z]{2}/, '').split('?')[0] ?? '');
@@ -314,6 +348,16 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
   app.get('/', (_req, reply) => reply.redirect('/__sandbox/', 302));
 }
 
+/** An outage's answer: the status with a body, or (status 0) a connection dropped without one. */
+function outageAnswer(req: FastifyRequest, reply: FastifyReply, outage: ActiveOutage, body: string): void {
+  if (outage.status === 0) {
+    reply.hijack();
+    req.raw.socket.destroy();
+    return;
+  }
+  void reply.code(outage.status).type('application/json;charset=UTF-8').send(body);
+}
+
 function sendError(reply: FastifyReply, err: SimZohoError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
   return reply.code(err.httpStatus).type('application/json;charset=UTF-8').send(JSON.stringify(err.envelope()));
@@ -321,4 +365,5 @@ function sendError(reply: FastifyReply, err: SimZohoError): FastifyReply {
 
 export { DEMO_SELF_CLIENT, DEMO_WEB_CLIENT, type SimClient };
 export { sandboxZohoEndpoints } from '../../clients/zoho/datacenters';
-export type { FaultsInput, EndpointStats } from './traffic';
+export type { FaultsInput, EndpointStats, OutageInput, ActiveOutage } from './traffic';
+export type { NotificationDelivery, NotificationDeliveryInput } from './watch';

@@ -29,6 +29,21 @@ export const faultsSchema = z.object({
 });
 export type FaultsInput = z.input<typeof faultsSchema>;
 
+export const outageSchema = z.object({
+  /** How long, from now, every call fails. */
+  durationMs: z.number().int().min(0),
+  /** HTTP status of the failures (default 503); 0 drops the connection without an answer. */
+  status: z.union([z.literal(0), z.number().int().min(400).max(599)]).default(503),
+  /** Also fail the accounts (OAuth token) servers; default false (only /crm/... calls). */
+  includeAccounts: z.boolean().default(false),
+});
+export type OutageInput = z.input<typeof outageSchema>;
+export interface ActiveOutage {
+  untilMs: number;
+  status: number;
+  includeAccounts: boolean;
+}
+
 export interface EndpointStats {
   total: number;
   api: number;
@@ -44,6 +59,7 @@ export class Traffic {
   errors: FaultRule[] = [];
   storm: { remaining?: number; untilMs?: number; retryAfterSeconds?: number } | undefined;
   stats: EndpointStats;
+  private outageState: ActiveOutage | undefined;
   private creditLog: { t: number; cost: number }[] = [];
   inFlight = 0;
 
@@ -67,6 +83,29 @@ export class Traffic {
     this.latencyMs = 0;
     this.errors = [];
     this.storm = undefined;
+    this.outageState = undefined;
+  }
+
+  setOutage(input: OutageInput): ActiveOutage {
+    const o = outageSchema.parse(input);
+    this.outageState = { untilMs: this.now() + o.durationMs, status: o.status, includeAccounts: o.includeAccounts };
+    return this.outageState;
+  }
+
+  clearOutage(): void {
+    this.outageState = undefined;
+  }
+
+  /** The outage in force now, if any (an ended one is forgotten). */
+  outage(): ActiveOutage | undefined {
+    if (this.outageState && this.outageState.untilMs <= this.now()) this.outageState = undefined;
+    return this.outageState;
+  }
+
+  /** The outage that hits a call of this kind now, if any. */
+  outageFor(kind: 'api' | 'accounts'): ActiveOutage | undefined {
+    const o = this.outage();
+    return o && (kind === 'api' || o.includeAccounts) ? o : undefined;
   }
 
   resetCredits(): void {
@@ -87,7 +126,7 @@ export class Traffic {
   }
 
   describeFaults(): Record<string, unknown> {
-    return { latencyMs: this.latencyMs, errors: this.errors, rateLimitStorm: this.storm ?? null };
+    return { latencyMs: this.latencyMs, errors: this.errors, rateLimitStorm: this.storm ?? null, outage: this.outage() ?? null };
   }
 
   count(kind: 'api' | 'accounts', endpoint: string, dc: string): void {

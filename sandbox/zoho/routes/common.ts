@@ -5,6 +5,7 @@ import { moduleDef, type ModuleDef } from '../catalog';
 import { SimZohoError, zerr } from '../errors';
 import type { Sim } from '../context';
 import { textOf } from '../text';
+import { parseZohoDateTime } from '../time';
 
 export type Query = Record<string, string | undefined>;
 
@@ -33,6 +34,15 @@ export function intParam(q: Query, name: string, def: number, min: number, max: 
   const n = Number(raw);
   if (n < min || n > max) throw zerr.invalidParam(name, { maximum_length: max });
   return n;
+}
+
+/** The `If-Modified-Since` header as an instant (Zoho's ISO form with offset), if sent. */
+export function ifModifiedSince(req: FastifyRequest): number | undefined {
+  const h = req.headers['if-modified-since'];
+  if (typeof h !== 'string' || h === '') return undefined;
+  const ms = parseZohoDateTime(h);
+  if (ms === undefined) throw new SimZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'If-Modified-Since', expected_data_type: 'datetime' });
+  return ms;
 }
 
 export function fieldsParam(q: Query, required: boolean): string[] | undefined {

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ZOHO_DC_IDS, zohoDcSchema } from '../../../clients/zoho/datacenters';
 import { DEMO_SELF_CLIENT, DEMO_WEB_CLIENT } from '../auth';
 import { moduleDef, MODULES } from '../catalog';
-import { faultsSchema } from '../traffic';
+import { faultsSchema, outageSchema } from '../traffic';
+import { notificationDeliverySchema } from '../watch';
 import { ADMIN, type RecordChange } from '../store';
 import type { Sim } from '../context';
 import { params, sendJson } from './common';
@@ -63,6 +64,8 @@ export function controlRoutes(app: FastifyInstance, sim: Sim, hooks: ControlHook
         'POST /__sandbox/records/:module/bulk',
         'GET|PATCH|DELETE /__sandbox/records/:module/:id',
         'GET /__sandbox/notifications',
+        'GET|POST /__sandbox/notifications/delivery',
+        'GET|POST|DELETE /__sandbox/outage',
       ],
     }),
   );
@@ -95,7 +98,10 @@ export function controlRoutes(app: FastifyInstance, sim: Sim, hooks: ControlHook
     if (!r.success) return bad(reply, 'expected { what?: ("stats"|"faults"|"data"|"channels"|"credits"|"tokens")[] }');
     const what = new Set(r.data.what);
     if (what.has('stats')) sim.traffic.resetStats();
-    if (what.has('faults')) sim.traffic.resetFaults();
+    if (what.has('faults')) {
+      sim.traffic.resetFaults();
+      sim.watch.resetDelivery();
+    }
     if (what.has('credits')) sim.traffic.resetCredits();
     if (what.has('channels')) sim.watch.channels.clear();
     if (what.has('tokens')) sim.accounts.revokeAll();
@@ -113,6 +119,25 @@ export function controlRoutes(app: FastifyInstance, sim: Sim, hooks: ControlHook
   app.delete('/faults', (_req, reply) => {
     sim.traffic.resetFaults();
     return sendJson(reply, 200, sim.traffic.describeFaults());
+  });
+
+  app.get('/outage', (_req, reply) => sendJson(reply, 200, { outage: outageView(sim) }));
+  app.post('/outage', (req, reply) => {
+    const r = outageSchema.safeParse(req.body ?? {});
+    if (!r.success) return bad(reply, 'expected { durationMs, status?: 0 | 400..599 (default 503), includeAccounts?: boolean }');
+    sim.traffic.setOutage(r.data);
+    return sendJson(reply, 200, { outage: outageView(sim) });
+  });
+  app.delete('/outage', (_req, reply) => {
+    sim.traffic.clearOutage();
+    return sendJson(reply, 200, { outage: null });
+  });
+
+  app.get('/notifications/delivery', (_req, reply) => sendJson(reply, 200, sim.watch.delivery()));
+  app.post('/notifications/delivery', (req, reply) => {
+    const r = notificationDeliverySchema.safeParse(req.body ?? {});
+    if (!r.success) return bad(reply, 'expected { delayMs?, jitterMs?, dropRate?: 0..1, silenceForMs? }');
+    return sendJson(reply, 200, sim.watch.setDelivery(r.data));
   });
 
   app.post('/tokens/revoke', (req, reply) => {
@@ -234,6 +259,11 @@ export function controlRoutes(app: FastifyInstance, sim: Sim, hooks: ControlHook
       deliveries: sim.watch.deliveries,
     }),
   );
+}
+
+function outageView(sim: Sim): Record<string, unknown> | null {
+  const o = sim.traffic.outage();
+  return o ? { status: o.status, includeAccounts: o.includeAccounts, until: new Date(o.untilMs).toISOString() } : null;
 }
 
 function currentSettings(sim: Sim): Record<string, unknown> {

@@ -4,9 +4,50 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { moduleDef } from '../catalog';
 import { rowError, SimZohoError, zerr } from '../errors';
 import { moduleScope, opForMethod } from '../scopes';
-import { userRef, moduleId, type StoredNote } from '../store';
+import { randomToken, userRef, moduleId, USERS, type StoredNote } from '../store';
 import { zohoDateTime } from '../time';
-import { actor, bulkStatus, dataRows, fieldsParam, idsParam, intParam, noContent, paginate, params, query, requireModule, sendJson, type Sim } from './common';
+import {
+  actor,
+  bulkStatus,
+  dataRows,
+  fieldsParam,
+  idsParam,
+  ifModifiedSince,
+  intParam,
+  noContent,
+  paginate,
+  params,
+  query,
+  requireModule,
+  sendJson,
+  type Query,
+  type Sim,
+} from './common';
+import { prunePageTokens } from './records';
+
+const PAGE_TOKEN_TTL_MS = 24 * 3_600_000;
+const DISCRETE_LIMIT = 2000;
+const TOKEN_LIMIT = 100_000;
+
+/** sort_by id|Created_Time|Modified_Time, sort_order asc|desc; default oldest first (get-notes doc). */
+function noteOrder(q: Query): { sortBy: string; sortOrder: string } {
+  const sortBy = q.sort_by ?? 'Created_Time';
+  if (!['id', 'Created_Time', 'Modified_Time'].includes(sortBy)) throw zerr.invalidParam('sort_by');
+  const sortOrder = q.sort_order ?? 'asc';
+  if (!['asc', 'desc'].includes(sortOrder)) throw zerr.invalidParam('sort_order');
+  return { sortBy, sortOrder };
+}
+
+function sortNotes(notes: readonly StoredNote[], sortBy: string, sortOrder: string): StoredNote[] {
+  const key = (n: StoredNote): number | bigint => (sortBy === 'Modified_Time' ? n.modifiedMs : sortBy === 'Created_Time' ? n.createdMs : BigInt(n.id));
+  const dir = sortOrder === 'asc' ? 1 : -1;
+  return [...notes].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka !== kb) return (ka < kb ? -1 : 1) * dir;
+    return (BigInt(a.id) < BigInt(b.id) ? -1 : 1) * dir;
+  });
+}
 
 const noteScope = (req: FastifyRequest): string[] => [`ZohoCRM.modules.notes.${opForMethod(req.method)}`];
 const perRecordScopes = (req: FastifyRequest) => [moduleScope(params(req).module ?? '', opForMethod(req.method) === 'READ' ? 'READ' : 'UPDATE'), noteScope(req)];
@@ -53,9 +94,9 @@ export function noteRoutes(app: FastifyInstance, sim: Sim): void {
   const listNotes = (notes: StoredNote[], req: FastifyRequest) => {
     const q = query(req);
     fieldsParam(q, true);
-    const order = q.sort_order ?? 'asc';
-    const sorted = [...notes].sort((a, b) => (order === 'desc' ? b.modifiedMs - a.modifiedMs : a.createdMs - b.createdMs));
-    return paginate(sorted, intParam(q, 'page', 1, 1, 100_000), intParam(q, 'per_page', 200, 1, 200));
+    const { sortBy, sortOrder } = noteOrder(q);
+    const { slice, info } = paginate(sortNotes(notes, sortBy, sortOrder), intParam(q, 'page', 1, 1, 100_000), intParam(q, 'per_page', 200, 1, 200));
+    return { slice, info: { ...info, sort_by: sortBy, sort_order: sortOrder } };
   };
 
   const create = (rows: unknown[], req: FastifyRequest, parentFromPath?: { module: string; id: string }) => {
@@ -125,14 +166,63 @@ export function noteRoutes(app: FastifyInstance, sim: Sim): void {
     return sendJson(reply, r.status, r.body);
   });
 
-  // Notes module.
+  // Notes module: every note of the org (administrators only, reference §2.1/§4). A module list like any
+  // other: fields mandatory, sort_by/sort_order, page/per_page (first 2,000), page_token beyond, and
+  // If-Modified-Since → only notes modified after it, 304 when none.
   app.get('/Notes', { config: { scopes: notesScopes } }, (req, reply) => {
     const q = query(req);
+    const user = actor(req);
+    if ((USERS.find((u) => u.id === user)?.profile ?? 'Administrator') !== 'Administrator') {
+      throw new SimZohoError(403, 'NOT_SUPPORTED', 'The Notes module cannot be listed by a non-admin user', {});
+    }
+    const fields = fieldsParam(q, true)!;
+    const perPage = intParam(q, 'per_page', 200, 1, 200);
+    const { sortBy, sortOrder } = noteOrder(q);
+    const ims = ifModifiedSince(req);
     const ids = q.ids ? idsParam(q) : undefined;
-    const notes = [...sim.store.notes.values()].filter((n) => !ids || ids.includes(n.id));
+    const bind = JSON.stringify(['Notes', fields, perPage, sortBy, sortOrder, ids ?? null, ims ?? null]);
+    let offset: number;
+    if (q.page_token !== undefined) {
+      if (q.page !== undefined) throw new SimZohoError(400, 'AMBIGUITY_DURING_PROCESSING', 'page and page_token cannot be given together', { param_names: ['page', 'page_token'] });
+      const state = sim.pageTokens.get(q.page_token);
+      if (!state || state.userId !== user) throw zerr.invalidParam('page_token');
+      if (state.expiresMs < sim.now()) throw new SimZohoError(400, 'EXPIRED_VALUE', 'the page_token has expired', { param: 'page_token' });
+      if (state.bind !== bind) throw new SimZohoError(400, 'TOKEN_BOUND_DATA_MISMATCH', 'the request parameters do not match the page_token', { param: 'page_token' });
+      offset = state.offset;
+      if (offset >= TOKEN_LIMIT) throw new SimZohoError(400, 'PAGINATION_LIMIT_EXCEEDED', 'pagination limit exceeded', { limit: TOKEN_LIMIT });
+    } else {
+      const page = intParam(q, 'page', 1, 1, 100_000);
+      offset = (page - 1) * perPage;
+      if (offset + perPage > DISCRETE_LIMIT) {
+        throw new SimZohoError(400, 'DISCRETE_PAGINATION_LIMIT_EXCEEDED', 'page and per_page reach only the first 2000 records; use page_token', { limit: DISCRETE_LIMIT });
+      }
+    }
+    let notes = [...sim.store.notes.values()].filter((n) => !ids || ids.includes(n.id));
+    if (ims !== undefined) {
+      notes = notes.filter((n) => n.modifiedMs > ims);
+      if (notes.length === 0) return noContent(reply, 304);
+    }
     if (notes.length === 0) return noContent(reply);
-    const { slice, info } = listNotes(notes, req);
+    const sorted = sortNotes(notes, sortBy, sortOrder);
+    const slice = sorted.slice(offset, offset + perPage);
     if (slice.length === 0) return noContent(reply);
+    const more = offset + perPage < sorted.length;
+    const info: Record<string, unknown> = {
+      per_page: perPage,
+      count: slice.length,
+      sort_by: sortBy,
+      page: Math.floor(offset / perPage) + 1,
+      sort_order: sortOrder,
+      more_records: more,
+    };
+    if (more) {
+      prunePageTokens(sim);
+      const token = randomToken(12);
+      const expiresMs = sim.now() + PAGE_TOKEN_TTL_MS;
+      sim.pageTokens.set(token, { bind, offset: offset + perPage, expiresMs, userId: user });
+      info.next_page_token = token;
+      info.page_token_expiry = zohoDateTime(expiresMs);
+    }
     return sendJson(reply, 200, { data: slice.map((n) => renderNote(sim, n)), info });
   });
 

@@ -7,7 +7,7 @@ import { SimZohoError, rowError, zerr, type ZohoEnvelope } from '../errors';
 import { matches, parseCriteria } from '../search';
 import { moduleScope } from '../scopes';
 import { randomToken, userRef, type RecordChange, type StoredRecord } from '../store';
-import { parseZohoDateTime, zohoDateTime } from '../time';
+import { zohoDateTime } from '../time';
 import { textOf } from '../text';
 import {
   actor,
@@ -15,6 +15,7 @@ import {
   dataRows,
   fieldsParam,
   idsParam,
+  ifModifiedSince,
   intParam,
   noContent,
   paginate,
@@ -36,14 +37,6 @@ const writeCredits = (req: FastifyRequest): number => {
   const data = (req.body as { data?: unknown } | undefined)?.data;
   return Array.isArray(data) ? Math.max(1, Math.ceil(data.length / 10)) : 1;
 };
-
-function ifModifiedSince(req: FastifyRequest): number | undefined {
-  const h = req.headers['if-modified-since'];
-  if (typeof h !== 'string' || h === '') return undefined;
-  const ms = parseZohoDateTime(h);
-  if (ms === undefined) throw new SimZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'If-Modified-Since', expected_data_type: 'datetime' });
-  return ms;
-}
 
 function sortRecords(list: StoredRecord[], sortBy: string, order: string): StoredRecord[] {
   const key = (r: StoredRecord): number | bigint =>
@@ -357,7 +350,7 @@ export function recordRoutes(app: FastifyInstance, sim: Sim): void {
 }
 
 /** Page tokens live 24 h; drop expired ones and keep the map bounded for long-running sandboxes. */
-function prunePageTokens(sim: Sim): void {
+export function prunePageTokens(sim: Sim): void {
   if (sim.pageTokens.size < 1000) return;
   const now = sim.now();
   for (const [k, v] of sim.pageTokens) if (v.expiresMs < now) sim.pageTokens.delete(k);
