@@ -24,7 +24,8 @@ import { connectTestTemporal, type TestTemporal } from '../test/support/temporal
 import { createSciWorker } from '../worker/create-worker';
 import { eventKey } from './event-queue';
 import { sciWorkflowId } from './ids';
-import { jiraEventsSignal, pauseSignal, resumeSignal, resyncUpdate, retryParkedSignal, statusQuery, type JiraEventSignal, type PendingEvent, type SciStatus } from './messages';
+import { SCI_SYNC_MODE, SCI_ZOHO_MODULE } from './search-attributes';
+import { configChangedSignal, jiraEventsSignal, pauseSignal, resumeSignal, resyncUpdate, retryParkedSignal, statusQuery, type JiraEventSignal, type PendingEvent, type SciStatus } from './messages';
 import { sciWorkflow } from './sci-workflow';
 
 /** Per SCI: what was applied, what fails, and whether the "vendor" is down. */
@@ -253,6 +254,21 @@ describe('SCI workflow queue', () => {
     );
     expect((await handle.describe()).runId).toBe(runId);
     await expect(handle.executeUpdate(resyncUpdate, { args: [{ since: 'yesterday' }] })).rejects.toThrow();
+    await handle.terminate('test done');
+  });
+
+  it('follows a configuration change in its search attributes and current details', async () => {
+    const sciId = `label-${randomUUID().slice(0, 6)}`;
+    const { handle } = await start(sciId, { label: { name: 'Deals', zohoModule: 'Deals', syncMode: 'ONE_WAY' } });
+    await handle.signal(configChangedSignal, { name: 'Deals both ways', zohoModule: 'Deals', syncMode: 'TWO_WAY' });
+    const described = await eventually(
+      () => handle.describe(),
+      (d) => d.typedSearchAttributes.get(SCI_SYNC_MODE) === 'TWO_WAY',
+    );
+    expect(described.typedSearchAttributes.get(SCI_ZOHO_MODULE)).toBe('Deals');
+    // The Temporal UI shows the current details from the built-in metadata query.
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toBe('SCI "Deals both ways": Zoho Deals ↔ Jira (TWO_WAY)');
     await handle.terminate('test done');
   });
 
