@@ -23,6 +23,11 @@ export interface FaultSpec {
   body?: unknown;
   /** `RateLimit-Reason` header for 429s (e.g. jira-burst-based, jira-per-issue-on-write). */
   rateLimitReason?: string;
+  /**
+   * Not a refusal: the request is carried out and its real answer held back this long (`status` is not
+   * used) — a write the caller gave up waiting for that still happened.
+   */
+  delayMs?: number;
 }
 
 interface ActiveFault extends FaultSpec {

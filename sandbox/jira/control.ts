@@ -23,6 +23,7 @@ const faultSchema = z.object({
   retryAfterSeconds: z.number().int().min(0).optional(),
   body: z.unknown().optional(),
   rateLimitReason: z.string().optional(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 const fitSchema = z.object({ accountId: z.string().min(1).max(200), moduleKey: z.string().min(1).max(100) });

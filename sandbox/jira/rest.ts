@@ -57,6 +57,13 @@ export function restRoutes(ctx: SimContext) {
       throwFileSizeLimit: true,
     });
 
+    // Faults with `delayMs`: the request ran; its answer leaves only after the delay.
+    const heldAnswers = new WeakMap<object, number>();
+    app.addHook('onSend', async (req) => {
+      const ms = heldAnswers.get(req.raw);
+      if (ms !== undefined) await new Promise((r) => setTimeout(r, ms));
+    });
+
     app.addHook('onRequest', async (req: Req, reply) => {
       const cloudId = req.params.cloudId;
       if (cloudId !== undefined && cloudId !== ctx.installation().cloudId && !ctx.siteAliases.has(cloudId)) {
@@ -75,7 +82,8 @@ export function restRoutes(ctx: SimContext) {
       }
       const path = req.url.split('?')[0]!.replace(/^\/ex\/jira\/[^/]+/, '');
       const fault = ctx.takeFault(req.method, path);
-      if (fault) {
+      if (fault?.delayMs !== undefined) heldAnswers.set(req.raw, fault.delayMs);
+      else if (fault) {
         if (fault.status === 0) {
           req.raw.socket.destroy();
           return reply;
