@@ -15,6 +15,8 @@ export interface MaintenanceTotals {
   tenantsDeleted: number;
   syncRunsDeleted: number;
   processedEventsDeleted: number;
+  signInsDeleted?: number;
+  writeIntentsDeleted?: number;
   /** Work was left for the next run (the round limit was reached). */
   more: boolean;
 }
@@ -31,6 +33,8 @@ export async function maintenanceWorkflow(input: { maxRounds?: number } = {}): P
     totals.tenantsDeleted += last.tenantsDeleted;
     totals.syncRunsDeleted += last.syncRunsDeleted;
     totals.processedEventsDeleted += last.processedEventsDeleted;
+    totals.signInsDeleted = (totals.signInsDeleted ?? 0) + (last.signInsDeleted ?? 0);
+    totals.writeIntentsDeleted = (totals.writeIntentsDeleted ?? 0) + (last.writeIntentsDeleted ?? 0);
   } while (last.more && totals.rounds < maxRounds);
   totals.more = last.more;
   return totals;

@@ -89,4 +89,35 @@ describe('purgeExpiredData', () => {
     const events = await db.prisma.processedEvent.findMany({ where: { tenantId: t.id }, orderBy: { eventKey: 'asc' } });
     expect(events.map((e) => e.eventKey)).toEqual(['live', 'no-expiry']);
   });
+
+  it('purges sign-ins nobody finished and write intents resolved more than 30 days ago; keeps unresolved intents', async () => {
+    const t = await tenant('ACTIVE', null);
+    const s = await sci(t.id);
+    await db.prisma.zohoSignIn.createMany({
+      data: [
+        { id: `expired-${randomUUID()}`, tenantId: t.id, jiraAccountId: 'a', expiresAt: daysAgo(1) },
+        { id: `live-${randomUUID()}`, tenantId: t.id, jiraAccountId: 'a', expiresAt: new Date(NOW.getTime() + 600_000) },
+      ],
+    });
+    const intent = (sourceId: string, createdId: string | null, updatedAt: Date) => ({
+      tenantId: t.id,
+      sciId: s.id,
+      kind: 'JIRA_COMMENT' as const,
+      sourceId,
+      targetId: '10001',
+      marker: sourceId,
+      createdId,
+      updatedAt,
+    });
+    await db.prisma.writeIntent.createMany({
+      data: [intent('old-done', '900', daysAgo(31)), intent('recent-done', '901', daysAgo(29)), intent('old-unresolved', null, daysAgo(40))],
+    });
+
+    const result = await purgeExpiredData(db.prisma, settings, { now: () => NOW });
+
+    expect(result).toMatchObject({ signInsDeleted: 1, writeIntentsDeleted: 1 });
+    expect((await db.prisma.zohoSignIn.findMany({ where: { tenantId: t.id } })).map((r) => r.id.split('-')[0])).toEqual(['live']);
+    // An intent without a created id may still be resolved by a later attempt: it stays.
+    expect((await db.prisma.writeIntent.findMany({ where: { sciId: s.id }, orderBy: { sourceId: 'asc' } })).map((r) => r.sourceId)).toEqual(['old-unresolved', 'recent-done']);
+  });
 });

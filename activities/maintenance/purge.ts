@@ -2,12 +2,16 @@
 //   - UNINSTALLED tenants whose uninstalledAt is older than TENANT_RETENTION_DAYS, with all their data
 //     (every table references Tenant with ON DELETE CASCADE);
 //   - SyncRun rows started longer than RUN_HISTORY_RETENTION_DAYS ago;
-//   - ProcessedEvent rows past their expiresAt (the deduplication window is over).
+//   - ProcessedEvent rows past their expiresAt (the deduplication window is over);
+//   - ZohoSignIn rows past their expiresAt (a sign-in nobody finished);
+//   - WriteIntent rows resolved (created id known) more than 30 days ago: by then the link or mirrored-item
+//     row is what tells a later attempt the item exists, and no attempt of that write is still running.
 // Work goes in bounded batches (ids read with LIMIT, then deleted by id), so one call never holds a long
 // transaction or deletes an unbounded number of rows; `more` says a further call has work left.
 import type { PrismaClient } from '../../prisma/generated/client';
 
 const DAY_MS = 86_400_000;
+const WRITE_INTENT_RETENTION_DAYS = 30;
 
 export interface RetentionSettings {
   /** TENANT_RETENTION_DAYS */
@@ -35,6 +39,8 @@ export interface PurgeResult {
   tenantsDeleted: number;
   syncRunsDeleted: number;
   processedEventsDeleted: number;
+  signInsDeleted: number;
+  writeIntentsDeleted: number;
   /** True when a batch limit was reached: call again. */
   more: boolean;
 }
@@ -44,7 +50,7 @@ export async function purgeExpiredData(prisma: PrismaClient, settings: Retention
   const batchSize = opts.batchSize ?? 1000;
   const tenantBatchSize = opts.tenantBatchSize ?? 10;
   const maxBatches = opts.maxBatches ?? 20;
-  const result: PurgeResult = { tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, more: false };
+  const result: PurgeResult = { tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, signInsDeleted: 0, writeIntentsDeleted: 0, more: false };
   const tenantCutoff = new Date(now.getTime() - settings.tenantRetentionDays * DAY_MS);
   const runCutoff = new Date(now.getTime() - settings.runHistoryRetentionDays * DAY_MS);
 
@@ -63,24 +69,43 @@ export async function purgeExpiredData(prisma: PrismaClient, settings: Retention
   }
   if (tenants.length === tenantBatchSize) result.more = true;
 
-  // 2. Run history older than the window (the startedAt index).
-  for (let i = 0; i < maxBatches; i++) {
-    const ids = (await prisma.syncRun.findMany({ where: { startedAt: { lt: runCutoff } }, select: { id: true }, take: batchSize })).map((r) => r.id);
-    if (ids.length === 0) break;
-    result.syncRunsDeleted += (await prisma.syncRun.deleteMany({ where: { id: { in: ids } } })).count;
-    opts.onProgress?.(result);
-    if (ids.length < batchSize) break;
-    if (i === maxBatches - 1) result.more = true;
-  }
+  /** Deletes what `find` names, a batch at a time, up to maxBatches; counts into `key`. */
+  const inBatches = async (key: 'syncRunsDeleted' | 'processedEventsDeleted' | 'signInsDeleted' | 'writeIntentsDeleted', find: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>) => {
+    for (let i = 0; i < maxBatches; i++) {
+      const ids = await find();
+      if (ids.length === 0) break;
+      result[key] += await remove(ids);
+      opts.onProgress?.(result);
+      if (ids.length < batchSize) break;
+      if (i === maxBatches - 1) result.more = true;
+    }
+  };
+  const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
 
+  // 2. Run history older than the window (the startedAt index).
+  await inBatches(
+    'syncRunsDeleted',
+    async () => ids(await prisma.syncRun.findMany({ where: { startedAt: { lt: runCutoff } }, select: { id: true }, take: batchSize })),
+    async (batch) => (await prisma.syncRun.deleteMany({ where: { id: { in: batch } } })).count,
+  );
   // 3. Event identities past their deduplication window (the expiresAt index).
-  for (let i = 0; i < maxBatches; i++) {
-    const ids = (await prisma.processedEvent.findMany({ where: { expiresAt: { lt: now } }, select: { id: true }, take: batchSize })).map((r) => r.id);
-    if (ids.length === 0) break;
-    result.processedEventsDeleted += (await prisma.processedEvent.deleteMany({ where: { id: { in: ids } } })).count;
-    opts.onProgress?.(result);
-    if (ids.length < batchSize) break;
-    if (i === maxBatches - 1) result.more = true;
-  }
+  await inBatches(
+    'processedEventsDeleted',
+    async () => ids(await prisma.processedEvent.findMany({ where: { expiresAt: { lt: now } }, select: { id: true }, take: batchSize })),
+    async (batch) => (await prisma.processedEvent.deleteMany({ where: { id: { in: batch } } })).count,
+  );
+  // 4. Sign-ins nobody finished (the expiresAt index).
+  await inBatches(
+    'signInsDeleted',
+    async () => ids(await prisma.zohoSignIn.findMany({ where: { expiresAt: { lt: now } }, select: { id: true }, take: batchSize })),
+    async (batch) => (await prisma.zohoSignIn.deleteMany({ where: { id: { in: batch } } })).count,
+  );
+  // 5. Resolved write intents past the window (the updatedAt index).
+  const intentCutoff = new Date(now.getTime() - WRITE_INTENT_RETENTION_DAYS * DAY_MS);
+  await inBatches(
+    'writeIntentsDeleted',
+    async () => ids(await prisma.writeIntent.findMany({ where: { updatedAt: { lt: intentCutoff }, createdId: { not: null } }, select: { id: true }, take: batchSize })),
+    async (batch) => (await prisma.writeIntent.deleteMany({ where: { id: { in: batch }, createdId: { not: null } } })).count,
+  );
   return result;
 }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "WriteIntent_updatedAt_idx" ON "WriteIntent"("updatedAt");
