@@ -148,6 +148,19 @@ describe('auto-create (JIRA_ISSUE) retried within the search-index lag', () => {
   });
 });
 
+describe('a create the vendor refused', () => {
+  it('leaves no intent behind: the next attempt creates at once, without waiting out the index', async () => {
+    const record = await newDeal(`Refused once ${randomUUID().slice(0, 8)}`);
+    s.t.jira.addFault({ method: 'POST', path: '^/rest/api/3/issue$', status: 400, body: { errorMessages: [], errors: { summary: 'refused (injected)' } } });
+    await expect(createIssueOnce(ctx, record, new RunTally())).rejects.toThrow();
+    expect(await s.t.db.prisma.writeIntent.count({ where: { sciId: sci.id, sourceId: record.id } })).toBe(0);
+    const started = Date.now();
+    const link = await createIssueOnce(ctx, record, new RunTally());
+    expect(Date.now() - started).toBeLessThan(BUDGET_MS);
+    expect(await issuesWithLinkKey(record.id)).toEqual([link!.jiraIssueId]);
+  });
+});
+
 describe('Jira → Zoho retried after Zoho accepted the write', () => {
   for (const lost of ['MirroredItem', 'createdId'] as const) {
     it(`a comment becomes one note (lost: ${lost})`, async () => {

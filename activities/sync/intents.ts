@@ -9,9 +9,12 @@
 //    target is searched for the item's deterministic marker first. Lists (comments, notes, attachments) are
 //    read-after-write, so one full read decides. Jira's issue search is not: its index lags by seconds, so
 //    the search is repeated until the index budget has passed since the earlier attempt could have created.
-// 4. Only then, unless Temporal has given up on this attempt, the create; its id is stored at once.
+// 4. Only then, unless Temporal has given up on this attempt, the create; its id is stored at once. A
+//    create the vendor refused outright leaves no intent behind (nothing was made).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
+import { JiraError } from '../../clients/jira';
+import { ZohoError } from '../../clients/zoho';
 import { Prisma, type WriteIntent, type WriteIntentKind } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 
@@ -75,8 +78,20 @@ export async function createOnce(ctx: SciContext, intent: CreateIntent): Promise
   }
 
   throwIfCancelled();
-  const createdId = await intent.create(signal);
-  if (!createdId) return undefined;
+  // A refusal the vendor answered is proof nothing was made: the intent goes, so a later attempt (the next
+  // poll of a record Jira keeps refusing) creates straight away instead of waiting out the index again.
+  const forget = () => prisma.writeIntent.deleteMany({ where: { sciId: ctx.sci.id, kind: intent.kind, sourceId: intent.sourceId, createdId: null } });
+  let createdId: string | undefined;
+  try {
+    createdId = await intent.create(signal);
+  } catch (err) {
+    if (answeredRefusal(err)) await forget();
+    throw err;
+  }
+  if (!createdId) {
+    await forget();
+    return undefined;
+  }
   await prisma.writeIntent.update({ where, data: { createdId } });
   heartbeat({ intent: intent.kind, sourceId: intent.sourceId, createdId });
   return { id: createdId, created: true };
@@ -156,6 +171,16 @@ export function heartbeat(details: unknown): void {
   } catch {
     // outside an activity: nothing to report to
   }
+}
+
+/**
+ * A 4xx the vendor answered (not a timeout, conflict or rate limit): the write was refused, not lost. A
+ * timeout or a dropped connection proves nothing either way and keeps the intent.
+ */
+function answeredRefusal(err: unknown): boolean {
+  if (!(err instanceof JiraError) && !(err instanceof ZohoError)) return false;
+  const status = err.status ?? 0;
+  return !err.retryable && status >= 400 && status < 500 && ![408, 409, 429].includes(status);
 }
 
 export function isUniqueViolation(err: unknown): boolean {
