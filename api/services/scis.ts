@@ -39,6 +39,8 @@ export const workflowStatusDto = z.object({
   lastError: z.string().nullable(),
   cursor: z.string().nullable(),
   runs: z.number().int(),
+  /** While Zoho or Jira is unavailable: when the workflow tries again on its own (ISO), else null. */
+  retryingAt: z.string().nullable(),
 });
 
 export const sciDto = z.object({
@@ -185,6 +187,7 @@ export async function workflowView(deps: Deps, sci: SmartConnectedItem): Promise
       lastError: status.lastError,
       cursor: status.cursor,
       runs: status.runs,
+      retryingAt: status.retryingAt ?? null,
     },
     workflowQuery: 'ok',
   };

@@ -183,7 +183,9 @@ export const sciSchema = z.object({
   temporalUiUrl: z.string().nullable(),
   latestRun: syncRunSchema.nullable(),
   /** The workflow's own view (waiting, syncing, paused, blocked), or null when none runs or it did not answer. */
-  workflow: z.object({ state: z.string(), pendingEvents: z.number(), parkedEvents: z.number(), lastError: z.string().nullable() }).nullable(),
+  workflow: z
+    .object({ state: z.string(), pendingEvents: z.number(), parkedEvents: z.number(), lastError: z.string().nullable(), retryingAt: z.string().nullable().optional() })
+    .nullable(),
   workflowQuery: z.string(),
 });
 export type Sci = z.infer<typeof sciSchema>;

@@ -69,6 +69,11 @@ function SyncState({ sci }: { sci: Sci }) {
       ) : (
         <Subtle>Waiting for the first run</Subtle>
       )}
+      {wf?.retryingAt && (
+        <Subtle>
+          Zoho CRM or Jira is not answering; {wf.pendingEvents} change(s) wait and are retried on their own at {formatTime(wf.retryingAt)}.
+        </Subtle>
+      )}
       {wf && wf.parkedEvents > 0 && <Subtle>{wf.parkedEvents} parked events: see Run history.</Subtle>}
       {sci.options.backfill.mode !== 'NONE' && <BackfillState sci={sci} />}
     </Stack>
