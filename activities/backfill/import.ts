@@ -1,15 +1,15 @@
 // IMPORT backfill (F34): every record that existed when the SCI was created becomes one Jira issue, linked
 // as auto-managed. Fast by working in chunks of Jira's bulk-create size, several at once; exactly once by
-// the same rule as auto-create (activities/sync/auto-create.ts): each issue carries its link key as an
-// entity property, and before creating we look those keys up, so a chunk redone after a crash links the
-// issues it already made instead of making them again.
+// the same rule as auto-create (the write intents of ../sync/intents.ts): each issue carries its link key as
+// an entity property and its id is stored right after the bulk create, so a chunk redone after a crash
+// links the issues it already made instead of making them again, even before Jira's search index has them.
 import pLimit from 'p-limit';
 import { BULK_CREATE_MAX, JiraError, jqlAnd, jqlEq, jqlIn, jqlIssueProperty, type CreateIssueInput } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import { describeError, isRecordLevel } from '../errors';
 import { createIssueOnce, defaultSummary, LINK_PROPERTY, linkKey, mappedFieldsForCreate } from '../sync/auto-create';
 import type { SciContext } from '../sync/context';
-import { activitySignal, heartbeat, throwIfCancelled } from '../sync/intents';
+import { activitySignal, createManyOnce, heartbeat, throwIfCancelled } from '../sync/intents';
 import { RunTally } from '../sync/counts';
 import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
 import type { PageTally } from './tally';
@@ -71,8 +71,11 @@ async function importChunk(ctx: SciContext, chunk: ZohoRecord[], tally: PageTall
 
   const toCreate = chunk.filter((r) => !found.has(r.id));
   const created = await createChunk(ctx, toCreate, tally);
-  for (const [recordId, issue] of created) issues.set(recordId, issue);
-  tally.created += created.size;
+  for (const [recordId, issue] of created) {
+    issues.set(recordId, { id: issue.id, key: issue.key });
+    if (issue.created) tally.created += 1;
+    else tally.linked += 1;
+  }
   if (issues.size === 0) return;
 
   const followUp = needsFollowUp(ctx);
@@ -140,32 +143,65 @@ async function createInput(ctx: SciContext, record: ZohoRecord, tally: PageTally
   };
 }
 
-/** One bulk create for the chunk; failed elements are reported per record and the rest go on. */
-async function createChunk(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<Map<string, IssueRef>> {
-  const out = new Map<string, IssueRef>();
+/**
+ * One bulk create for the chunk under the write-intent rule (../sync/intents.ts): an earlier attempt's
+ * issues are taken from their stored ids, or found by link key once Jira's search index has caught up,
+ * before anything is created. Failed elements are reported per record and the rest go on.
+ */
+async function createChunk(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<Map<string, IssueRef & { created: boolean }>> {
+  const out = new Map<string, IssueRef & { created: boolean }>();
   if (records.length === 0) return out;
   const jira = await ctx.jira();
-  const inputs = await Promise.all(records.map((r) => createInput(ctx, r, tally)));
-  let result;
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const keys = new Map<string, string>(); // issue id → key, where the create or the search told it
+  let outcomes;
   try {
-    result = await jira.issues.createMany(inputs);
+    outcomes = await createManyOnce(ctx, {
+      kind: 'JIRA_ISSUE',
+      items: records.map((r) => ({ sourceId: r.id, targetId: ctx.def.jiraProjectId, marker: linkKey(ctx.sci.id, r.id) })),
+      searchIndexed: true,
+      find: async (ids) => {
+        const found = await findIssuesByLinkKeys(ctx, ids.map((id) => byId.get(id)!));
+        for (const ref of found.values()) keys.set(ref.id, ref.key);
+        return new Map([...found].map(([recordId, ref]) => [recordId, ref.id]));
+      },
+      create: async (ids, signal) => {
+        const batch = ids.map((id) => byId.get(id)!);
+        const inputs = await Promise.all(batch.map((r) => createInput(ctx, r, tally)));
+        const result = await jira.issues.createMany(inputs, signal ? { signal } : {});
+        const failed = new Map(result.errors.map((e) => [e.failedElementNumber, e]));
+        const created = new Map<string, string>();
+        const refused: string[] = [];
+        let next = 0;
+        batch.forEach((record, index) => {
+          const failure = failed.get(index);
+          if (failure) {
+            const why = [...(failure.elementErrors?.errorMessages ?? []), ...Object.entries(failure.elementErrors?.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
+            tally.fail(`record ${record.id}: issue not created: Jira ${failure.status ?? 400}: ${why || 'refused'}`);
+            refused.push(record.id);
+            return;
+          }
+          const issue = result.issues[next++];
+          if (!issue) return;
+          created.set(record.id, issue.id);
+          keys.set(issue.id, issue.key);
+        });
+        return { created, refused };
+      },
+    });
   } catch (err) {
     // Jira answers 400 when every element failed; one at a time tells which record failed and why.
-    if (err instanceof JiraError && err.status === 400) return createOneByOne(ctx, records, tally);
+    if (err instanceof JiraError && err.status === 400) {
+      const one = await createOneByOne(ctx, records, tally);
+      return new Map([...one].map(([recordId, ref]) => [recordId, { ...ref, created: true }]));
+    }
     throw err;
   }
-  const failed = new Map(result.errors.map((e) => [e.failedElementNumber, e]));
-  let next = 0;
-  records.forEach((record, index) => {
-    const failure = failed.get(index);
-    if (failure) {
-      const why = [...(failure.elementErrors?.errorMessages ?? []), ...Object.entries(failure.elementErrors?.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
-      tally.fail(`record ${record.id}: issue not created: Jira ${failure.status ?? 400}: ${why || 'refused'}`);
-      return;
-    }
-    const issue = result.issues[next++];
-    if (issue) out.set(record.id, { id: issue.id, key: issue.key });
-  });
+  for (const [recordId, outcome] of outcomes) {
+    // Ids kept from an earlier attempt come without their key; a read by id is immediate (not the index).
+    const key = keys.get(outcome.id) ?? (await jira.issues.get(outcome.id, { fields: ['summary'] })).key;
+    out.set(recordId, { id: outcome.id, key, created: outcome.created });
+  }
   return out;
 }
 

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jqlAnd, jqlEq, jqlIssueProperty } from '../../clients/jira';
+import { importRecords } from '../backfill/import';
+import { PageTally } from '../backfill/tally';
 import type { ZohoRecord } from '../../clients/zoho';
 import { createLogger } from '../../lib/logger';
 import { definitionOf, sciDefinitionSchema } from '../../lib/sci/definition';
-import type { PrismaClient, RecordLink, SmartConnectedItem } from '../../prisma/generated/client';
+import type { Prisma, PrismaClient, RecordLink, SmartConnectedItem } from '../../prisma/generated/client';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { createIssueOnce, LINK_PROPERTY, linkKey } from './auto-create';
 import { MetadataCache, SciContext } from './context';
@@ -23,6 +25,7 @@ const BUDGET_MS = 3_000;
 let s: SyncStack;
 let sci: SmartConnectedItem;
 let ctx: SciContext;
+let sciRow: () => Prisma.SmartConnectedItemUncheckedCreateInput;
 
 interface Injected {
   model: string;
@@ -65,21 +68,19 @@ beforeAll(async () => {
     options: { autoCreate: true, notesSync: true, attachmentSync: true, attachmentMaxBytes: 64 * 1024 },
   });
   const project = await s.jira.metadata.getProject(def.jiraProjectId);
-  sci = await s.t.db.prisma.smartConnectedItem.create({
-    data: {
-      tenantId: s.tenant.id,
-      name: def.name,
-      syncMode: def.syncMode,
-      jiraProjectId: def.jiraProjectId,
-      jiraProjectKey: project.key,
-      jiraIssueTypeId: def.jiraIssueTypeId,
-      zohoModule: def.zohoModule,
-      displayFields: def.displayFields,
-      fieldMappings: def.fieldMappings,
-      options: def.options,
-      createdAt: new Date(Date.now() - 1000),
-    },
+  sciRow = () => ({
+    tenantId: s.tenant.id,
+    name: def.name,
+    syncMode: def.syncMode,
+    jiraProjectId: def.jiraProjectId,
+    jiraProjectKey: project.key,
+    jiraIssueTypeId: def.jiraIssueTypeId,
+    zohoModule: def.zohoModule,
+    displayFields: def.displayFields,
+    fieldMappings: def.fieldMappings,
+    options: def.options,
   });
+  sci = await s.t.db.prisma.smartConnectedItem.create({ data: { ...sciRow(), createdAt: new Date(Date.now() - 1000) } });
   ctx = new SciContext(
     { prisma, clients: s.t.deps.clients, log: createLogger('silent'), indexLagBudgetMs: BUDGET_MS },
     sci,
@@ -145,6 +146,33 @@ describe('auto-create (JIRA_ISSUE) retried within the search-index lag', () => {
     expect(await issuesWithLinkKey(record.id)).toEqual([link!.jiraIssueId]);
     const intent = await s.t.db.prisma.writeIntent.findUnique({ where: { sciId_kind_sourceId: { sciId: sci.id, kind: 'JIRA_ISSUE', sourceId: record.id } } });
     expect(intent).toMatchObject({ createdId: link!.jiraIssueId, attempts: 2 });
+  });
+});
+
+describe('IMPORT backfill (bulk JIRA_ISSUE creates) redone within the search-index lag', () => {
+  it.each(['RecordLink.createMany', 'WriteIntent.update(createdId)'] as const)('a chunk whose bookkeeping failed (%s) is redone: one issue per record', async (lost) => {
+    // A SCI created "later" than the records: they are backfill's to import.
+    const importSci = await s.t.db.prisma.smartConnectedItem.create({
+      data: { ...sciRow(), name: `import-${randomUUID().slice(0, 6)}`, syncMode: 'ONE_WAY', createdAt: new Date(Date.now() + 3_600_000) },
+    });
+    const importCtx = new SciContext(ctx.deps, importSci, definitionOf(importSci), new MetadataCache());
+    const records = await Promise.all([1, 2, 3].map((i) => newDeal(`Import ${i} ${randomUUID().slice(0, 6)}`)));
+    if (lost === 'RecordLink.createMany') failOnce('RecordLink', 'createMany');
+    else failOnce('WriteIntent', 'update', storesCreatedId); // the ids of the bulk create are never stored
+    await expect(importRecords(importCtx, records, new PageTally(), async () => undefined)).rejects.toThrow(/injected/);
+    const tally = new PageTally();
+    await importRecords(importCtx, records, tally, async () => undefined);
+    expect(tally.created).toBe(0);
+    expect(tally.linked).toBe(3);
+    await new Promise((r) => setTimeout(r, LAG_MS + 200));
+    for (const r of records) {
+      const page = await s.jira.issues.search({
+        jql: jqlAnd(jqlEq('project', '10000'), jqlEq(jqlIssueProperty(LINK_PROPERTY, 'key'), linkKey(importSci.id, r.id))),
+        fields: ['summary'],
+      });
+      expect(page.issues).toHaveLength(1);
+    }
+    expect(await s.t.db.prisma.recordLink.count({ where: { sciId: importSci.id } })).toBe(3);
   });
 });
 

@@ -118,6 +118,94 @@ async function recordIntent(ctx: SciContext, intent: CreateIntent): Promise<{ ro
   return { row, earlier: { createdAt: previous.createdAt, touchedAt: previous.updatedAt } };
 }
 
+export interface BatchItem {
+  sourceId: string;
+  targetId: string;
+  marker: string;
+}
+
+export interface CreateManyIntent {
+  kind: WriteIntentKind;
+  items: readonly BatchItem[];
+  /** Looks the items up by their markers: source id → created id. */
+  find(sourceIds: string[], signal: AbortSignal | undefined): Promise<Map<string, string>>;
+  searchIndexed?: boolean;
+  /** One vendor call for these items: what it made, and the items it answered it would not make. */
+  create(sourceIds: string[], signal: AbortSignal | undefined): Promise<{ created: Map<string, string>; refused: string[] }>;
+}
+
+/** The same rule for creates made many at once (IMPORT's bulk create): per item, with one vendor call. */
+export async function createManyOnce(ctx: SciContext, intent: CreateManyIntent): Promise<Map<string, IntentOutcome>> {
+  const prisma = ctx.deps.prisma;
+  const out = new Map<string, IntentOutcome>();
+  if (intent.items.length === 0) return out;
+  const signal = activitySignal();
+  const scope = { sciId: ctx.sci.id, kind: intent.kind };
+  const ids = intent.items.map((i) => i.sourceId);
+
+  const before = await prisma.writeIntent.findMany({ where: { ...scope, sourceId: { in: ids } } });
+  const known = new Set(before.map((r) => r.sourceId));
+  const inserted = await prisma.writeIntent.createManyAndReturn({
+    data: intent.items
+      .filter((i) => !known.has(i.sourceId))
+      .map((i) => ({ tenantId: ctx.tenantId, ...scope, sourceId: i.sourceId, targetId: i.targetId, marker: i.marker })),
+    skipDuplicates: true,
+    select: { sourceId: true },
+  });
+  const fresh = new Set(inserted.map((r) => r.sourceId));
+  // Rows another attempt recorded between our read and our insert are earlier attempts too.
+  const earlierRows = fresh.size + before.length === ids.length ? before : await prisma.writeIntent.findMany({ where: { ...scope, sourceId: { in: ids.filter((id) => !fresh.has(id)) } } });
+  if (earlierRows.length > 0) await prisma.writeIntent.updateMany({ where: { ...scope, sourceId: { in: earlierRows.map((r) => r.sourceId) } }, data: { attempts: { increment: 1 } } });
+
+  const pending: WriteIntent[] = [];
+  for (const row of earlierRows) {
+    if (row.createdId) out.set(row.sourceId, { id: row.createdId, created: false });
+    else pending.push(row);
+  }
+  if (pending.length > 0) {
+    const budget = intent.searchIndexed ? (ctx.deps.indexLagBudgetMs ?? DEFAULT_INDEX_LAG_BUDGET_MS) : 0;
+    const settledAt = Math.max(...pending.map((r) => r.updatedAt.getTime())) + budget;
+    let open = pending.map((r) => r.sourceId);
+    for (;;) {
+      const found = await intent.find(open, signal);
+      for (const [sourceId, id] of found) out.set(sourceId, { id, created: false });
+      await storeCreated(ctx, intent.kind, found);
+      open = open.filter((id) => !found.has(id));
+      const left = settledAt - Date.now();
+      if (open.length === 0 || left <= 0) break;
+      heartbeat({ intent: intent.kind, open: open.length, waitingForSearchIndexMs: left });
+      await sleep(Math.min(SEARCH_INTERVAL_MS, left), undefined, signal ? { signal } : {});
+    }
+    if (open.length > 0) await prisma.writeIntent.updateMany({ where: { ...scope, sourceId: { in: open }, createdId: null }, data: { updatedAt: new Date() } });
+  }
+
+  const toCreate = ids.filter((id) => !out.has(id));
+  if (toCreate.length === 0) return out;
+  throwIfCancelled();
+  const forget = (sourceIds: string[]) => prisma.writeIntent.deleteMany({ where: { ...scope, sourceId: { in: sourceIds }, createdId: null } });
+  let result: Awaited<ReturnType<CreateManyIntent['create']>>;
+  try {
+    result = await intent.create(toCreate, signal);
+  } catch (err) {
+    if (answeredRefusal(err)) await forget(toCreate);
+    throw err;
+  }
+  await storeCreated(ctx, intent.kind, result.created);
+  if (result.refused.length > 0) await forget(result.refused);
+  for (const [sourceId, id] of result.created) out.set(sourceId, { id, created: true });
+  heartbeat({ intent: intent.kind, created: result.created.size });
+  return out;
+}
+
+async function storeCreated(ctx: SciContext, kind: WriteIntentKind, created: Map<string, string>): Promise<void> {
+  if (created.size === 0) return;
+  await ctx.deps.prisma.$transaction(
+    [...created].map(([sourceId, createdId]) =>
+      ctx.deps.prisma.writeIntent.update({ where: { sciId_kind_sourceId: { sciId: ctx.sci.id, kind, sourceId } }, data: { createdId } }),
+    ),
+  );
+}
+
 /**
  * Repeats the marker search until the index budget has passed since the earlier attempt could have created:
  * an empty answer before that proves nothing, because a fresh issue is not yet searchable.
