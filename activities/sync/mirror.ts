@@ -41,7 +41,7 @@ async function remember(
 export async function mirrorZohoNotes(ctx: SciContext, recordId: string, link: RecordLink): Promise<boolean> {
   const zoho = await ctx.zoho();
   const jira = await ctx.jira();
-  const { notes } = await zoho.notes.listForRecord(ctx.module, recordId);
+  const notes = await allNotes(zoho, ctx.module, recordId, activitySignal());
   let wrote = false;
   for (const note of notes) {
     if (await mirrored(ctx, 'NOTE_COMMENT', 'zohoId', note.id)) continue;
@@ -87,7 +87,7 @@ export async function mirrorZohoAttachments(ctx: SciContext, recordId: string, l
   const zoho = await ctx.zoho();
   const jira = await ctx.jira();
   const limit = ctx.def.options.attachmentMaxBytes;
-  const { attachments } = await zoho.attachments.list(ctx.module, recordId);
+  const attachments = await allAttachments(zoho, ctx.module, recordId, activitySignal());
   let wrote = false;
   for (const a of attachments) {
     if (a.$link_url) continue; // a link, not a file
