@@ -4,6 +4,7 @@
 // Prisma query extension, so the vendor calls and everything else run for real. After the retry there is
 // exactly one copy on the vendor's side.
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jqlAnd, jqlEq, jqlIssueProperty } from '../../clients/jira';
 import { importRecords } from '../backfill/import';
@@ -31,6 +32,8 @@ interface Injected {
   model: string;
   operation: string;
   when?: (args: unknown) => boolean;
+  /** Instead of failing the query: run this, then the query. */
+  before?: () => void;
 }
 let injected: Injected[] = [];
 
@@ -49,8 +52,9 @@ beforeAll(async () => {
         async $allOperations({ model, operation, args, query }) {
           const i = injected.findIndex((f) => f.model === model && f.operation === operation && (!f.when || f.when(args)));
           if (i >= 0) {
-            injected.splice(i, 1);
-            throw new Error(`injected failure: ${model}.${operation}`);
+            const [hit] = injected.splice(i, 1);
+            if (!hit!.before) throw new Error(`injected failure: ${model}.${operation}`);
+            hit!.before();
           }
           return query(args);
         },
@@ -232,4 +236,29 @@ describe('Zoho → Jira note retried after Jira accepted the comment', () => {
     expect(ours).toHaveLength(1);
     expect(await s.t.db.prisma.mirroredItem.findFirst({ where: { sciId: sci.id, zohoId: note!.ok ? note!.id : '' } })).toMatchObject({ jiraId: ours[0]!.id });
   }, 60_000);
+});
+
+describe('inside an activity', () => {
+  it('an attachment transfer heartbeats bytes so far, and the create reports its id', async () => {
+    const { link, issueKey } = await linkedPair();
+    const [file] = await s.jira.attachments.upload(issueKey, { filename: 'big.bin', data: [Buffer.alloc(48 * 1024, 7)] });
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    expect(await env.run(() => mirrorJiraAttachment(ctx, link, file!.id, new RunTally()))).toBe(true);
+    expect(beats).toContainEqual({ attachment: file!.id, bytes: expect.any(Number) as number });
+    expect(beats).toContainEqual({ intent: 'ZOHO_ATTACHMENT', sourceId: file!.id, createdId: expect.any(String) as string });
+  });
+
+  it('an attempt cancelled before its create makes no vendor write', async () => {
+    const { link, dealId, issueKey } = await linkedPair();
+    const comment = await s.jira.comments.add(issueKey, { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Too late' }] }] });
+    const env = new MockActivityEnvironment();
+    // Temporal gives up on the attempt after it recorded its intent, just before the create.
+    injected.push({ model: 'WriteIntent', operation: 'create', before: () => env.cancel() });
+    await expect(env.run(() => mirrorJiraComment(ctx, link, comment.id, new RunTally()))).rejects.toThrow();
+    expect(injected).toEqual([]);
+    const { notes } = await s.zoho.notes.listForRecord('Deals', dealId);
+    expect(notes).toHaveLength(0);
+  });
 });
