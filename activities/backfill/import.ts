@@ -154,6 +154,8 @@ async function createChunk(ctx: SciContext, records: ZohoRecord[], tally: PageTa
   const jira = await ctx.jira();
   const byId = new Map(records.map((r) => [r.id, r]));
   const keys = new Map<string, string>(); // issue id → key, where the create or the search told it
+  // Prepared before the intents: a failure here is then no "earlier attempt" that waits out the index.
+  const inputs = new Map(await Promise.all(records.map(async (r) => [r.id, await createInput(ctx, r, tally)] as const)));
   let outcomes;
   try {
     outcomes = await createManyOnce(ctx, {
@@ -167,8 +169,7 @@ async function createChunk(ctx: SciContext, records: ZohoRecord[], tally: PageTa
       },
       create: async (ids, signal) => {
         const batch = ids.map((id) => byId.get(id)!);
-        const inputs = await Promise.all(batch.map((r) => createInput(ctx, r, tally)));
-        const result = await jira.issues.createMany(inputs, signal ? { signal } : {});
+        const result = await jira.issues.createMany(batch.map((r) => inputs.get(r.id)!), signal ? { signal } : {});
         const failed = new Map(result.errors.map((e) => [e.failedElementNumber, e]));
         const created = new Map<string, string>();
         const refused: string[] = [];

@@ -46,6 +46,11 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
   const jira = await ctx.jira();
   // The key is known only after the create or the search; the intent keeps the id, so remember the key here.
   let issueKey: string | undefined;
+  // Prepared before the intent: a failure here (metadata unreachable) is then no "earlier attempt" that
+  // makes the retry wait out the search index.
+  const fields = await mappedFieldsForCreate(ctx, record, tally);
+  const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
+  delete fields.summary;
   const outcome = await createOnce(ctx, {
     kind: 'JIRA_ISSUE',
     sourceId: record.id,
@@ -58,9 +63,6 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
       return hit?.id;
     },
     create: async (signal) => {
-      const fields = await mappedFieldsForCreate(ctx, record, tally);
-      const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
-      delete fields.summary;
       const created = await jira.issues.create(
         {
           project: { id: ctx.def.jiraProjectId },
