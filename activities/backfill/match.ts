@@ -6,7 +6,7 @@
 import { jqlEq, jqlOrderBy } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import type { SciContext } from '../sync/context';
-import { activitySignal, heartbeat, throwIfCancelled } from '../sync/intents';
+import { activitySignal, heartbeat, throwIfCancelled } from '../activity-context';
 import { existedBeforeSci, followUpLinks } from './import';
 import type { PageTally } from './tally';
 

@@ -3,7 +3,8 @@
 // a worker killed mid-page redoes only that page, which is harmless — IMPORT finds the issues it already
 // made by their link property and MATCH relies on the RecordLink unique keys (exactly once per record).
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { heartbeat, throwIfCancelled } from '../activity-context';
 import { z } from 'zod';
 import { ZohoError, type ZohoRecord } from '../../clients/zoho';
 import { budgetPauseMessage, type ZohoBudget } from '../../lib/budget/zoho-budget';
@@ -40,24 +41,6 @@ export const BACKFILL_BUSY = 'BackfillBusy';
  */
 const LEASE_MS = 20_000;
 
-/** Stops work as soon as Temporal has given up on this attempt (it then runs a retry elsewhere). */
-function throwIfCancelled(): void {
-  let signal: AbortSignal;
-  try {
-    signal = Context.current().cancellationSignal;
-  } catch {
-    return; // outside an activity (direct calls from scripts)
-  }
-  signal.throwIfAborted();
-}
-
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // outside an activity (direct calls from scripts)
-  }
-}
 
 function countsOf(row: BackfillRun): BackfillCounts {
   return { done: row.done, created: row.created, linked: row.linked, skipped: row.skipped, failed: row.failed };

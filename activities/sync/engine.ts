@@ -3,7 +3,6 @@
 // change; `applyPendingEvents` applies queued Jira events and Zoho notifications. Every call writes one
 // run-history row (F22), holds the SCI's lease (one sync at a time) and stops when Temporal cancels it.
 // Automation runs only for 1 Way / 2 Way SCIs of tenants connected with App OAuth 2.0 (F1, F9, F13).
-import { Context } from '@temporalio/activity';
 import { ZohoError, type ZohoRecord } from '../../clients/zoho';
 import type { SyncRunKind } from '../../prisma/generated/client';
 import type { ApplyEventsInput, ApplyOutcome, PollInput, PollOutcome, SciSync } from '../types';
@@ -13,7 +12,8 @@ import { loadSciContext, MetadataCache, type SciContext, type SyncDeps } from '.
 import { RunTally } from './counts';
 import { SciEventStore } from './event-store';
 import { applyJiraEvent } from './jira-to-zoho';
-import { activitySignal, SciLease } from './lease';
+import { activityInfo, heartbeat, lastHeartbeat, signalOption } from '../activity-context';
+import { SciLease } from './lease';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
 
@@ -47,22 +47,6 @@ interface TraversalCheckpoint {
   boundary: string;
   page: number;
   maxSeen: number;
-}
-
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // outside an activity (direct calls from scripts): nothing to report to
-  }
-}
-
-function lastHeartbeat(): unknown {
-  try {
-    return Context.current().info.heartbeatDetails;
-  } catch {
-    return undefined;
-  }
 }
 
 export class SciSyncEngine implements SciSync {
@@ -148,6 +132,8 @@ export class SciSyncEngine implements SciSync {
         heartbeat({ boundary, page, maxSeen } satisfies TraversalCheckpoint);
         await this.applyRecord(ctx, record, tally);
         applied.set(record.id, String(record.Modified_Time));
+        // A record's own writes heartbeat their details (intents); the checkpoint goes back on top after it.
+        heartbeat({ boundary, page, maxSeen } satisfies TraversalCheckpoint);
         const t = zohoTime(record)?.getTime();
         if (t !== undefined && t > maxSeen) maxSeen = t;
       }
@@ -328,13 +314,7 @@ export class SciSyncEngine implements SciSync {
   private async recordRun(ctx: SciContext, kind: 'poll' | 'event' | 'manual', started: Date, tally: RunTally, failure?: unknown): Promise<void> {
     const kinds: Record<typeof kind, SyncRunKind> = { poll: 'POLL', event: 'EVENT', manual: 'MANUAL' };
     const errors = failure ? [...tally.errors, describeError(failure)] : tally.errors;
-    const info = (() => {
-      try {
-        return Context.current().info;
-      } catch {
-        return undefined;
-      }
-    })();
+    const info = activityInfo();
     await this.deps.prisma.syncRun.create({
       data: {
         tenantId: ctx.tenantId,
@@ -352,12 +332,6 @@ export class SciSyncEngine implements SciSync {
       },
     });
   }
-}
-
-/** The activity's cancellation signal for vendor calls, when running as an activity. */
-function signalOption(): { signal?: AbortSignal } {
-  const signal = activitySignal();
-  return signal ? { signal } : {};
 }
 
 /** A previous attempt's checkpoint, if it belongs to this traversal (same or later than `since`). */

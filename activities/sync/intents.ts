@@ -12,7 +12,7 @@
 // 4. Only then, unless Temporal has given up on this attempt, the create; its id is stored at once. A
 //    create the vendor refused outright leaves no intent behind (nothing was made).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Context } from '@temporalio/activity';
+import { activitySignal, heartbeat, throwIfCancelled } from '../activity-context';
 import { JiraError } from '../../clients/jira';
 import { ZohoError } from '../../clients/zoho';
 import { Prisma, type WriteIntent, type WriteIntentKind } from '../../prisma/generated/client';
@@ -239,36 +239,16 @@ export function looksLikeOurFile(
   return Number.isFinite(created) && created >= earlier.createdAt.getTime() - 2_000;
 }
 
-/** The running activity's cancellation (Temporal gave up on this attempt, or the worker shuts down), if any. */
-export function activitySignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined; // outside an activity (scripts, unit tests)
-  }
-}
-
-/** Stops before a vendor write once Temporal has given up on this attempt (its retry may be running). */
-export function throwIfCancelled(): void {
-  activitySignal()?.throwIfAborted();
-}
-
-export function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // outside an activity: nothing to report to
-  }
-}
 
 /**
- * A 4xx the vendor answered (not a timeout, conflict or rate limit): the write was refused, not lost. A
- * timeout or a dropped connection proves nothing either way and keeps the intent.
+ * A 4xx the vendor answered: the write was refused, not lost. That includes 429, which both vendors answer
+ * before doing the work (a rate-limited request is rejected, not queued). A request timeout (408), a conflict
+ * (409), a 5xx or a dropped connection proves nothing either way and keeps the intent.
  */
 function answeredRefusal(err: unknown): boolean {
   if (!(err instanceof JiraError) && !(err instanceof ZohoError)) return false;
   const status = err.status ?? 0;
-  return !err.retryable && status >= 400 && status < 500 && ![408, 409, 429].includes(status);
+  return status >= 400 && status < 500 && ![408, 409].includes(status);
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -4,23 +4,15 @@
 // while the activity runs; an execution that loses it stops at its next checkpoint, and one that cannot take
 // it asks Temporal to retry once the holder's lease has run out.
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient } from '../../prisma/generated/client';
+import { throwIfCancelled } from '../activity-context';
 
 export const SCI_SYNC_BUSY = 'SciSyncBusy';
 export const SCI_SYNC_SUPERSEDED = 'SciSyncSuperseded';
 
 /** Lease length; renewed every third of it, so only a dead or hung holder lets it run out. */
 const LEASE_MS = 15_000;
-
-/** The running activity's cancellation (Temporal gave up on this attempt, or the worker shuts down), if any. */
-export function activitySignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined; // outside an activity (direct calls from scripts and tests)
-  }
-}
 
 export class SciLease {
   private lost = false;
@@ -70,7 +62,7 @@ export class SciLease {
 
   /** Throws when this execution must stop: Temporal cancelled it, or another execution holds the SCI now. */
   check(): void {
-    activitySignal()?.throwIfAborted();
+    throwIfCancelled();
     if (this.lost) {
       throw ApplicationFailure.create({
         type: SCI_SYNC_SUPERSEDED,

@@ -10,7 +10,8 @@ import type { ZohoAttachment, ZohoClient, ZohoNote } from '../../clients/zoho';
 import type { MirrorDirection, MirrorKind, RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
-import { activitySignal, createOnce, heartbeat, isUniqueViolation, looksLikeOurFile } from './intents';
+import { activitySignal, heartbeat } from '../activity-context';
+import { createOnce, isUniqueViolation, looksLikeOurFile } from './intents';
 
 /** Comment property marking comments the connector wrote; also lets a retry find a comment it already made. */
 export const MIRROR_PROPERTY = 'zohoCrmMirror';
