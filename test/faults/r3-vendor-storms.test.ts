@@ -26,14 +26,15 @@ describe('R3: vendor 429/5xx storms', () => {
     const before = { zoho: zohoTally.calls, jira: jiraTally.calls, zohoFailed: zohoTally.failures, jiraFailed: jiraTally.failures };
 
     // A storm of a known size on both sides, so every injected fault is accounted for: Zoho answers 429 (with
-    // Retry-After, which Zoho itself does not document) then 500; Jira rate-limits creates, fails a search
-    // and an edit with 5xx and drops a connection.
+    // Retry-After, which Zoho itself does not document) then 500; Jira rate-limits creates, fails an issue read
+    // and an edit with 5xx and drops a connection. (A create searches Jira only when an earlier attempt may
+    // have created: activities/sync/intents.ts; so the 5xx read is an issue read, which every edit makes.)
     s.t.zoho!.setFaults({
       rateLimitStorm: { count: 2, retryAfterSeconds: 1 },
       errors: [{ endpoint: '*', rate: 1, status: 500, count: 2 }],
     });
     s.t.jira.addFault({ method: 'POST', path: '/rest/api/3/issue$', status: 429, retryAfterSeconds: 1, times: 2, rateLimitReason: 'jira-burst-based' });
-    s.t.jira.addFault({ path: '/search/jql$', status: 503, times: 1 });
+    s.t.jira.addFault({ method: 'GET', path: '/rest/api/3/issue/[^/]+$', status: 503, times: 1 });
     s.t.jira.addFault({ method: 'PUT', path: '/rest/api/3/issue/', status: 502, times: 1 });
     s.t.jira.addFault({ path: '/rest/api/3/', status: 0, times: 1 });
     const planned = { zoho429: 2, zoho500: 2, jira429: 2, jira503: 1, jira502: 1, jiraDropped: 1 };
