@@ -10,9 +10,10 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { Prisma, type Tenant } from '../../prisma/generated/client';
+import { Prisma, type PrismaClient, type Tenant } from '../../prisma/generated/client';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
-import type { AppDeps } from '../deps';
+import type { Config } from '../../lib/config';
+import type { SecretCipher } from '../../lib/secrets/cipher';
 import { RecentTenants } from './recent-tenants';
 
 export const FIT_ISSUER = 'forge/invocation-token';
@@ -162,7 +163,15 @@ function isUniqueViolation(err: unknown): boolean {
  * reinstall after the uninstall starts a new tenant that sees none of the old data or secrets. Writes only
  * when something changed, so the common request costs one indexed read.
  */
-export async function upsertTenant(deps: Pick<AppDeps, 'prisma'>, claims: FitClaims, cloudId: string): Promise<Tenant> {
+/** What FIT verification needs from the app's dependencies (api/deps.ts's AppDeps has it all). */
+export interface ForgeAuthDeps {
+  config: Pick<Config, 'FORGE_APP_ID' | 'FORGE_JWKS_URL' | 'FORGE_ALLOWED_ENVIRONMENTS'>;
+  prisma: PrismaClient;
+  cipher: SecretCipher;
+  fitVerifier?: FitVerifier | undefined;
+}
+
+export async function upsertTenant(deps: Pick<ForgeAuthDeps, 'prisma'>, claims: FitClaims, cloudId: string): Promise<Tenant> {
   const { prisma } = deps;
   const installationId = claims.app.installationId;
   const apiBaseUrl = claims.app.apiBaseUrl;
@@ -217,7 +226,7 @@ export function systemTokenExpiry(token: string, now = Date.now()): Date {
  * Stores the app system token Forge sent along (sealed, bound to the tenant) when it differs from the
  * stored one and does not expire earlier. The worker reads it for every Jira call (lib/tenant-clients.ts).
  */
-export async function rememberSystemToken(deps: Pick<AppDeps, 'prisma' | 'cipher'>, tenant: Tenant, token: string): Promise<Tenant> {
+export async function rememberSystemToken(deps: Pick<ForgeAuthDeps, 'prisma' | 'cipher'>, tenant: Tenant, token: string): Promise<Tenant> {
   const { prisma, cipher } = deps;
   let stored: string | undefined;
   try {
@@ -249,7 +258,7 @@ function reject(reply: FastifyReply, message: string) {
 }
 
 export interface ForgeAuthOptions {
-  deps: AppDeps;
+  deps: ForgeAuthDeps;
 }
 
 /**

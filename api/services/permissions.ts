@@ -4,7 +4,7 @@
 // UI's. Answers are kept for a short time per tenant and account: a panel opens with several calls, and
 // a permission withdrawn in Jira takes effect within that time.
 import { LRUCache } from 'lru-cache';
-import type { AppDeps } from '../deps';
+import type { TenantClients } from '../../lib/tenant-clients';
 import { ApiError, fromVendorError } from './api-errors';
 
 /** How long a permission answer is reused. */
@@ -21,7 +21,7 @@ export class JiraPermissions {
   private readonly cache: LRUCache<string, boolean | IssueAccess>;
 
   constructor(
-    private readonly deps: Pick<AppDeps, 'clients'>,
+    private readonly deps: { clients: TenantClients },
     opts: { ttlMs?: number } = {},
   ) {
     this.cache = new LRUCache({ max: MAX_ENTRIES, ttl: opts.ttlMs ?? PERMISSION_TTL_MS });

@@ -4,17 +4,26 @@
 // time t evaluates JQL on the newest snapshot written at or before t − lag (none yet: the issue is not
 // found at all; a deletion snapshot: it is still found until the deletion is indexed). Lag 0 (the default)
 // keeps no log and searches the live issues.
-import type { SimIssue } from './store';
 
-interface IndexedVersion {
+/** What the index keeps of an issue (the store's SimIssue): the parts that later in-place edits change. */
+export interface IndexableIssue {
+  id: string;
+  values: Record<string, unknown>;
+  properties: Map<string, unknown>;
+  changelog: unknown[];
+  comments: object[];
+  attachments: unknown[];
+}
+
+interface IndexedVersion<I> {
   /** Write time (epoch ms). */
   at: number;
   /** The issue as written, or null for a deletion. */
-  issue: SimIssue | null;
+  issue: I | null;
 }
 
 /** A copy detached from later in-place edits (values, properties and the lists JQL or rendering read). */
-function snapshot(issue: SimIssue): SimIssue {
+function snapshot<I extends IndexableIssue>(issue: I): I {
   return {
     ...issue,
     values: structuredClone(issue.values),
@@ -25,9 +34,9 @@ function snapshot(issue: SimIssue): SimIssue {
   };
 }
 
-export class SearchIndex {
+export class SearchIndex<SimIssue extends IndexableIssue> {
   private lag = 0;
-  private readonly log = new Map<string, IndexedVersion[]>();
+  private readonly log = new Map<string, IndexedVersion<SimIssue>[]>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -68,14 +77,14 @@ export class SearchIndex {
     this.push(issue.id, { at: this.clock(), issue: null });
   }
 
-  private push(id: string, version: IndexedVersion): void {
+  private push(id: string, version: IndexedVersion<SimIssue>): void {
     const versions = this.log.get(id) ?? [];
     versions.push(version);
     this.log.set(id, this.prune(versions, this.clock()));
   }
 
   /** Drops versions superseded by a newer version that is already searchable. */
-  private prune(versions: IndexedVersion[], now: number): IndexedVersion[] {
+  private prune(versions: IndexedVersion<SimIssue>[], now: number): IndexedVersion<SimIssue>[] {
     let newestVisible = -1;
     for (let i = 0; i < versions.length; i++) if (versions[i]!.at + this.lag <= now) newestVisible = i;
     return newestVisible > 0 ? versions.slice(newestVisible) : versions;
@@ -85,7 +94,7 @@ export class SearchIndex {
   indexed(id: string, now: number = this.clock()): SimIssue | undefined {
     const versions = this.log.get(id);
     if (!versions) return undefined;
-    let found: IndexedVersion | undefined;
+    let found: IndexedVersion<SimIssue> | undefined;
     for (const v of versions) if (v.at + this.lag <= now) found = v;
     return found?.issue ?? undefined;
   }

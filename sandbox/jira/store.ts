@@ -118,6 +118,8 @@ export class JiraStore {
   private readonly propertyIndex = new Map<string, Map<string, Set<string>>>();
   readonly attachments = new Map<string, SimAttachment>();
   readonly users = new Map<string, SimUser>();
+  /** Forge app properties (`/rest/forge/1/app/properties`): the installed app's own entity properties. */
+  readonly appProperties = new Map<string, unknown>();
   private nextIssueId = 10000;
   private nextCommentId = 10000;
   private nextAttachmentId = 10000;
@@ -126,7 +128,7 @@ export class JiraStore {
   /** A clock that never goes backwards and never repeats, so `updated` orders every write. */
   private lastNow = 0;
   /** What JQL search sees: the live issues, or (with a lag) the versions indexed so far. */
-  readonly searchIndex = new SearchIndex(() => this.clock());
+  readonly searchIndex = new SearchIndex<SimIssue>(() => this.clock());
 
   constructor(private readonly clock: () => number = Date.now) {
     this.reset();
@@ -145,6 +147,7 @@ export class JiraStore {
     this.propertyIndex.clear();
     this.attachments.clear();
     this.users.clear();
+    this.appProperties.clear();
     this.counters.clear();
     this.nextIssueId = this.nextCommentId = this.nextAttachmentId = this.nextChangelogId = 10000;
     for (const p of PROJECTS) this.projects.set(p.id, structuredClone(p));

@@ -11,7 +11,7 @@ import { call } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { formatTime, Subtle } from '../shared/layout';
-import { OutcomeLozenge } from './SciDashboard';
+import { OutcomeLozenge } from './OutcomeLozenge';
 
 export function RunHistory({ sci, onClose }: { sci: Sci; onClose: () => void }) {
   const runs = useCall('sci/runs', { id: sci.id }, [sci.id]);

@@ -13,17 +13,9 @@ import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { formatTime, Subtle } from '../shared/layout';
 import { BackfillState } from './BackfillState';
+import { OutcomeLozenge } from './OutcomeLozenge';
 import { RunHistory } from './RunHistory';
 import { SciEditor } from './SciEditor';
-
-export function OutcomeLozenge({ outcome }: { outcome: string }) {
-  const o = outcome.toUpperCase();
-  if (o === 'SUCCEEDED' || o === 'SUCCESS' || o === 'OK') return <Lozenge appearance="success">Succeeded</Lozenge>;
-  if (o === 'FAILED' || o === 'ERROR') return <Lozenge appearance="removed">Failed</Lozenge>;
-  if (o === 'PARTIAL') return <Lozenge appearance="moved">Partial</Lozenge>;
-  if (o === 'RUNNING') return <Lozenge appearance="inprogress">Running</Lozenge>;
-  return <Lozenge>{outcome.toLowerCase().replace(/_/g, ' ')}</Lozenge>;
-}
 
 function optionsText(sci: Sci): string {
   const on = [
