@@ -157,14 +157,39 @@ export interface IdlePollResult {
   zoho_calls_per_idle_poll: number;
   jira_calls_per_idle_poll: number;
   zoho_token_calls: number;
+  /** Zoho calls per idle poll by the simulator's endpoint names (records list, Notes list, attachment lists). */
+  zoho_calls_per_poll_by_endpoint: Record<string, number>;
+  /** What the engine should spend on an idle poll of this SCI: 1 + (1 if notes sync) + (min(sweep, links) if attachment sync). */
+  expected_zoho_calls_per_idle_poll: number;
+  expected_formula: string;
+  /** The SCI's quiet-record detection, as the expectation was computed from it. */
+  quiet_records: { notes_sync: boolean; attachment_sync: boolean; attachment_sweep_per_poll: number; links: number };
 }
 
 /**
  * P3: calls per idle poll, over the timer polls of one SCI whose records have not changed. The simulators'
  * counters are reset right after one poll ends and read right after the K-th next one ends (the poll interval
  * keeps the next poll at least a second away), so every counted call belongs to one of those K polls.
+ * Only the measured SCI may poll meanwhile (the others paused or on a 1 h interval).
+ *
+ * With quiet-record detection on (activities/sync/engine.ts), an idle poll also lists the org's notes since
+ * the notes cursor (`notesSync`: one call, 304 when none) and reads the attachment lists of up to
+ * `attachmentSweepPerPoll` linked records (`attachmentSync`: one call each for a record without attachments),
+ * still without a Jira call. The expectation is computed from the SCI's options, its links and the worker's
+ * sweep size, so the figure can be checked against it.
  */
 export async function measureIdlePoll(b: BenchStack, sci: SmartConnectedItem, polls: number): Promise<IdlePollResult> {
+  const options = (sci.options ?? {}) as { notesSync?: boolean; attachmentSync?: boolean };
+  const notes = options.notesSync === true;
+  const attachments = options.attachmentSync === true && b.attachmentSweepPerPoll > 0;
+  const links = await b.db.prisma.recordLink.count({ where: { sciId: sci.id } });
+  const swept = attachments ? Math.min(b.attachmentSweepPerPoll, links) : 0;
+  const expected = 1 + (notes ? 1 : 0) + swept;
+  const formula = [
+    '1 (records, 304)',
+    ...(notes ? ['1 (Notes, 304)'] : []),
+    ...(attachments ? [`min(sweep ${b.attachmentSweepPerPoll}, links ${links}) (attachment lists)`] : []),
+  ].join(' + ');
   // The engine re-reads the last 5 s on purpose (same-second edits); idle means nothing changed before that.
   await sleep(6000);
   const waitRuns = async (n: number) => {
@@ -187,6 +212,10 @@ export async function measureIdlePoll(b: BenchStack, sci: SmartConnectedItem, po
     zoho_calls_per_idle_poll: round(zohoStats.api / n, 3),
     jira_calls_per_idle_poll: round(jiraStats.total / n, 3),
     zoho_token_calls: zohoStats.accounts,
+    zoho_calls_per_poll_by_endpoint: Object.fromEntries(Object.entries(zohoStats.byEndpoint).map(([k, v]) => [k, round(v / n, 3)])),
+    expected_zoho_calls_per_idle_poll: expected,
+    expected_formula: `${formula} = ${expected}`,
+    quiet_records: { notes_sync: notes, attachment_sync: options.attachmentSync === true, attachment_sweep_per_poll: b.attachmentSweepPerPoll, links },
   };
 }
 

@@ -59,6 +59,11 @@ export interface BenchStack {
    * behind a load balancer would run: P6 measures it without the benchmark's own load in its event loop.
    */
   startApiProcess(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }>;
+  /**
+   * Linked records whose attachment lists the worker's sweep reads per poll of an SCI with attachment sync
+   * (`ZOHO_ATTACHMENT_SWEEP_PER_POLL`, given to the worker explicitly so P3's expectation uses the same figure).
+   */
+  attachmentSweepPerPoll: number;
   /** Vendor latency: Zoho through the simulator's own knob, Jira through the delay proxy. */
   setLatency(l: { zohoMs: number; jiraMs: number }): Promise<void>;
   createSci(def: SciDefinitionInput, workflow?: Partial<SciWorkflowInput>): Promise<SmartConnectedItem>;
@@ -149,6 +154,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       },
     });
 
+    const attachmentSweepPerPoll = Number(process.env.ZOHO_ATTACHMENT_SWEEP_PER_POLL ?? 3);
     let child: ChildProcess | undefined;
     const stopWorker = async () => {
       const c = child;
@@ -168,6 +174,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
           TEMPORAL_TASK_QUEUE: TASK_QUEUE,
           SECRETS_KEY: config.SECRETS_KEY,
           ZOHO_SANDBOX_URL: zoho.url,
+          ZOHO_ATTACHMENT_SWEEP_PER_POLL: String(attachmentSweepPerPoll),
           PUBLIC_URL: apiUrl,
           LOG_LEVEL: 'error',
         },
@@ -245,6 +252,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       startWorker,
       stopWorker,
       startApiProcess,
+      attachmentSweepPerPoll,
       setLatency,
       status,
       async createSci(input, workflow = {}) {
