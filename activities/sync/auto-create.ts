@@ -9,7 +9,8 @@ import { zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
-import { createOnce, isUniqueViolation } from './intents';
+import { isUniqueViolation } from '../../lib/db/errors';
+import { createOnce } from './intents';
 import { zohoTime } from './zoho-to-jira';
 
 export const LINK_PROPERTY = 'zohoCrmLink';

@@ -1,7 +1,7 @@
 // The database half of an SCI's event queue: events beyond what the workflow keeps in its state, and parked
 // events (poison: a failure no retry can fix), each with its reason. One row per SCI and event key, so a
 // newer event for the same issue, comment, attachment or record replaces the older one (coalescing).
-import { Prisma, type PrismaClient } from '../../prisma/generated/client';
+import { type Prisma, type PrismaClient } from '../../prisma/generated/client';
 import { eventKey, splitEvent } from '../../workflows/event-queue';
 import type { PendingEvent } from '../../workflows/messages';
 import type {
@@ -17,6 +17,7 @@ import type {
   SciIds,
   StoreEventsInput,
 } from '../types';
+import { isForeignKeyViolation } from '../../lib/db/errors';
 
 /** Reasons are shown on the admin page; a vendor's message can be long. */
 const MAX_REASON = 500;
@@ -116,7 +117,7 @@ export class SciEventStore implements SciQueue {
       }
     } catch (err) {
       // The SCI was deleted meanwhile (foreign key): its events have nowhere to go and nothing to apply to.
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') return;
+      if (isForeignKeyViolation(err)) return;
       throw err;
     }
   }

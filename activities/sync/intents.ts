@@ -15,8 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { activitySignal, heartbeat, throwIfCancelled } from '../activity-context';
 import { JiraError } from '../../clients/jira';
 import { ZohoError } from '../../clients/zoho';
-import { Prisma, type WriteIntent, type WriteIntentKind } from '../../prisma/generated/client';
+import type { WriteIntent, WriteIntentKind } from '../../prisma/generated/client';
 import type { SciContext } from './context';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 /** How long Jira's search index may lag behind a create; a search after this long sees the issue. */
 export const DEFAULT_INDEX_LAG_BUDGET_MS = 15_000;
@@ -251,6 +252,3 @@ function answeredRefusal(err: unknown): boolean {
   return status >= 400 && status < 500 && ![408, 409].includes(status);
 }
 
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}

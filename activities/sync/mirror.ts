@@ -11,7 +11,8 @@ import type { MirrorDirection, MirrorKind, RecordLink } from '../../prisma/gener
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { activitySignal, heartbeat } from '../activity-context';
-import { createOnce, isUniqueViolation, looksLikeOurFile } from './intents';
+import { isUniqueViolation } from '../../lib/db/errors';
+import { createOnce, looksLikeOurFile } from './intents';
 
 /** Comment property marking comments the connector wrote; also lets a retry find a comment it already made. */
 export const MIRROR_PROPERTY = 'zohoCrmMirror';

@@ -10,11 +10,12 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { Prisma, type PrismaClient, type Tenant } from '../../prisma/generated/client';
+import type { PrismaClient, Tenant } from '../../prisma/generated/client';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import type { Config } from '../../lib/config';
 import type { SecretCipher } from '../../lib/secrets/cipher';
 import { RecentTenants } from './recent-tenants';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 export const FIT_ISSUER = 'forge/invocation-token';
 /** Forge's tokens live ~25 s; a few seconds of skew between Atlassian's clocks and ours is normal. */
@@ -150,9 +151,6 @@ export class TenantUninstalledError extends FitRejectedError {
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
 
 /**
  * Finds or creates the tenant for an installation: a Jira site in one Forge environment (development,

@@ -5,6 +5,7 @@
 //   the user started the sign-in (oauth-state.ts), which names the tenant, the Jira user and the single-use
 //   ZohoSignIn row; the redirect must also bring the browser-binding cookie the begin route set. Nothing
 //   else in the request is trusted.
+import escapeHtml from 'escape-html';
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,7 +13,6 @@ import fastifyCookie from '@fastify/cookie';
 import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
 import { channelTokenColumn, watchedModules } from '../../lib/channels';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
-import { Prisma } from '../../prisma/generated/client';
 import type { ZohoNotificationSignal } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { requestLimit } from '../plugins/rate-limit';
@@ -23,6 +23,7 @@ import { userTokenColumn } from '../services/zoho-access';
 import { exchangeCode, oauthRedirectUri, publicBaseUrl } from './connection';
 import { requiredScopes } from './connection-summary';
 import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from './oauth-state';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 // Channel tokens are sealed per tenant and channel (lib/channels.ts), shared with the channel keeper.
 export { channelTokenColumn, sealChannelToken } from '../../lib/channels';
@@ -60,9 +61,6 @@ function channelTokenMatches(
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
 
 const beginQuery = z.looseObject({ state: z.string().max(2000).optional() });
 
@@ -71,9 +69,6 @@ export const SIGN_IN_USED_MESSAGE =
   'This sign-in link was already used or was opened by someone else. Start the sign-in again from the Zoho CRM panel of a Jira issue.';
 const SIGN_IN_EXPIRED_MESSAGE = 'This Zoho CRM sign-in link is invalid or has expired. Start the sign-in again from the Zoho CRM panel of a Jira issue.';
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function page(title: string, message: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;

@@ -4,12 +4,13 @@
 // A redelivery (Forge retries up to 4 times) finds the identity recorded and signals nothing again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Prisma, type SmartConnectedItem } from '../../prisma/generated/client';
+import { type Prisma, type SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
 import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 /** How long an event identity is kept: longer than Forge's whole retry window (4 × 60 s, up to 15 min). */
 const EVENT_KEY_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -46,9 +47,6 @@ async function coveringScis(deps: Pick<AppDeps, 'prisma'>, tenantId: string, sub
   return rows.filter(isAutomated);
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
 
 export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
   fastify.setErrorHandler(routeErrorHandler);

@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { JiraError } from '../../clients/jira';
 import { pollingModule, ZohoNotFoundError, ZohoReauthRequiredError, type ZohoClient, type ZohoRecord } from '../../clients/zoho';
-import { Prisma, type RecordLink, type SmartConnectedItem } from '../../prisma/generated/client';
+import type { RecordLink, SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, conflict, notFound } from './api-errors';
 import { linkDto, linkToDto } from './links';
 import { TtlCache, zohoFieldToDto } from './metadata';
 import { definitionOf, isAutomated, sciRef } from './scis';
 import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
@@ -328,7 +329,7 @@ export async function linkRecord(
       },
     });
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    if (isUniqueViolation(err)) {
       const other = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, zohoRecordId: record.id } });
       if (other && other.jiraIssueId !== issue.id) throw conflict(`This record is already linked to ${other.jiraIssueKey} through "${sci.name}".`);
       throw conflict(`${issue.key} is already linked through "${sci.name}".`);

@@ -10,6 +10,7 @@ import type { SciStatus } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { SciRef } from './sci-workflows';
 import { ApiError, conflict, notFound, temporalUnavailable } from './api-errors';
+import { isUniqueViolation } from '../../lib/db/errors';
 
 type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
 
@@ -258,9 +259,6 @@ export async function describeSci(deps: Deps, sci: SmartConnectedItem): Promise<
 
 // ─── Writes ───
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
 
 /** Brings Temporal to what the row says: running (and paused when paused) or stopped. */
 export async function applyWorkflowState(deps: Deps, sci: SmartConnectedItem, reason: string): Promise<void> {

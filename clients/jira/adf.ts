@@ -3,6 +3,7 @@
 // reader sees: paragraphs, line breaks, links, bullet and ordered lists, headings, quotes, code and the
 // bold/italic/underline/strike/code marks. Unknown ADF nodes degrade to their text, never to nothing.
 // Reference: https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
+import escapeHtml from 'escape-html';
 import { parseDocument } from 'htmlparser2';
 import { isTag, isText, type ChildNode, type Element } from 'domhandler';
 import { z } from 'zod';
@@ -438,9 +439,6 @@ function inlineHtml(nodes: AdfNode[]): string {
     .join('');
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** True when the text looks like HTML markup rather than plain text (CRM notes can be either). */
 export function looksLikeHtml(text: string): boolean {

@@ -1,10 +1,8 @@
 // The host's HTML: a page shaped like Jira's (top bar, sidebar, content) that frames the two Custom UI
 // screens the way Jira frames them, plus an issue view built from the Jira simulator's data.
+import escapeHtml from 'escape-html';
 import { adfText, type ViewIssue } from './jira-view';
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const STYLE = `
   * { box-sizing: border-box; }

@@ -1,0 +1,13 @@
+// What a database failure means, in one place: Prisma's error codes for the constraint violations the
+// product relies on (unique keys make creates exactly-once; foreign keys keep rows inside their tenant).
+import { Prisma } from '../../prisma/generated/client';
+
+/** A unique constraint refused the row: someone (a concurrent request, an earlier attempt) wrote it first. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+/** A foreign key refused the row: what it points at (an SCI, a tenant) was deleted meanwhile. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003';
+}
