@@ -9,6 +9,7 @@ import type { ExchangeHook } from '../shared/exchange';
 import { SimContext, type ActiveOutage, type BasicCredential, type FaultSpec, type OutageSpec, type Stats } from './context';
 import { controlRoutes } from './control';
 import { DEFAULT_APP_ID, fitClaimsFor, ForgeDelivery, sandboxJwks, signForgeInvocationToken, type DeliveryRecord, type FitClaims, type InstallationInfo, type SignFitOptions } from './forge';
+import { forgeAppPropertyRoutes } from './forge-app-properties';
 import { restRoutes } from './rest';
 import { USERS } from './seed';
 import { JiraApiError, JiraStore } from './store';
@@ -134,7 +135,9 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
     context.rateLimit = { perSecond: opts.rateLimit.perSecond, burst, tokens: burst, last: Date.now() };
   }
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  // maxParamLength: Fastify answers 414 for a path parameter over 100 characters by default, yet Jira takes
+  // entity property keys of up to 255 characters (issue, comment) and 127 (Forge app properties) in the path.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1024 } });
 
   // Jira takes any JSON value (entity properties can be numbers or strings) and an empty body means none.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
@@ -192,6 +195,8 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
   app.get('/.well-known/jwks.json', async () => sandboxJwks());
   await app.register(restRoutes(context), { prefix: '/rest/api/3' });
   await app.register(restRoutes(context), { prefix: '/ex/jira/:cloudId/rest/api/3' });
+  await app.register(forgeAppPropertyRoutes(context), { prefix: '/rest/forge/1' });
+  await app.register(forgeAppPropertyRoutes(context), { prefix: '/ex/jira/:cloudId/rest/forge/1' });
   const resetAll = async () => {
     delivery.clear();
     context.faults.length = 0;

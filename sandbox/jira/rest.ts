@@ -27,7 +27,7 @@ import {
 import { FIELDS, ISSUE_TYPES, STATUSES } from './seed';
 import { formatJiraDate, JiraApiError, type SimAttachment, type SimIssue } from './store';
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[] | undefined>; Body: unknown }>;
+export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[] | undefined>; Body: unknown }>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,52 +57,7 @@ export function restRoutes(ctx: SimContext) {
       throwFileSizeLimit: true,
     });
 
-    // Faults with `delayMs`: the request ran; its answer leaves only after the delay.
-    const heldAnswers = new WeakMap<object, number>();
-    app.addHook('onSend', async (req) => {
-      const ms = heldAnswers.get(req.raw);
-      if (ms !== undefined) await new Promise((r) => setTimeout(r, ms));
-    });
-
-    app.addHook('onRequest', async (req: Req, reply) => {
-      const cloudId = req.params.cloudId;
-      if (cloudId !== undefined && cloudId !== ctx.installation().cloudId && !ctx.siteAliases.has(cloudId)) {
-        throw new JiraApiError(404, [`Site ${cloudId} not found.`]);
-      }
-      const route = req.routeOptions.url ?? req.url;
-      ctx.count(`${req.method} ${route.replace(/^\/ex\/jira\/:cloudId/, '')}`);
-      const outage = ctx.outage;
-      if (outage) {
-        if (outage.status === 0) {
-          req.raw.socket.destroy();
-          return reply;
-        }
-        const headers: Record<string, string> = outage.retryAfterSeconds !== undefined ? { 'retry-after': String(outage.retryAfterSeconds) } : {};
-        return reply.code(outage.status).headers(headers).send({ errorMessages: ['The Jira sandbox is having an outage (injected); try again later.'], errors: {} });
-      }
-      const path = req.url.split('?')[0]!.replace(/^\/ex\/jira\/[^/]+/, '');
-      const fault = ctx.takeFault(req.method, path);
-      if (fault?.delayMs !== undefined) heldAnswers.set(req.raw, fault.delayMs);
-      else if (fault) {
-        if (fault.status === 0) {
-          req.raw.socket.destroy();
-          return reply;
-        }
-        const headers: Record<string, string> = {};
-        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-        if (fault.status === 429) Object.assign(headers, rateLimitHeaders(fault.retryAfterSeconds ?? 1, fault.rateLimitReason ?? 'jira-burst-based'));
-        return reply
-          .code(fault.status)
-          .headers(headers)
-          .send(fault.body ?? { errorMessages: [fault.status === 429 ? 'Rate limit exceeded.' : 'Injected fault from the Jira sandbox.'], errors: {} });
-      }
-      const wait = ctx.takeRateToken();
-      if (wait !== undefined) {
-        return reply.code(429).headers(rateLimitHeaders(wait, 'jira-burst-based')).send({ errorMessages: ['Rate limit exceeded.'], errors: {} });
-      }
-      req.actorId = ctx.authenticate(req);
-      return undefined;
-    });
+    installRestGuard(app, ctx);
 
     const issueOpts = (req: Req, defaultAll: boolean) => {
       const expand = list(req.query.expand);
@@ -183,6 +138,14 @@ export function restRoutes(ctx: SimContext) {
       const p = store.projects.get(projectId);
       if (!p) throw new JiraApiError(404, [`No project could be found with id '${projectId}'.`]);
       return p.issueTypeIds.map((id) => renderIssueType(base(req), ISSUE_TYPES.find((t) => t.id === id)!));
+    });
+
+    // All issue types the caller can see (every project's here: the sandbox has no hidden projects for types).
+    app.get('/issuetype', async (req: Req) => ISSUE_TYPES.map((t) => renderIssueType(base(req), t)));
+    app.get('/issuetype/:id', async (req: Req) => {
+      const t = ISSUE_TYPES.find((x) => x.id === req.params.id);
+      if (!t) throw new JiraApiError(404, ['The issue type with this ID was not found.']);
+      return renderIssueType(base(req), t);
     });
 
     app.get('/field', async () => FIELDS.map(renderField));
@@ -288,9 +251,7 @@ export function restRoutes(ctx: SimContext) {
     app.put('/issue/:issueIdOrKey/properties/:propertyKey', async (req: Req, reply) => {
       const issue = store.requireIssue(req.params.issueIdOrKey!);
       const key = req.params.propertyKey!;
-      if (key.length > 255) throw new JiraApiError(400, ["The property key can't be longer than 255 characters."]);
-      if (req.body === undefined) throw new JiraApiError(400, ['The property value must be a valid non-empty JSON.']);
-      if (Buffer.byteLength(JSON.stringify(req.body)) > 32_768) throw new JiraApiError(400, ["The property value can't be longer than 32768 bytes."]);
+      checkPropertyWrite(key, req.body, 255);
       const existed = issue.properties.has(key);
       // Entity properties do not touch `updated` and raise no issue event, as in Jira.
       store.setProperty(issue, key, req.body);
@@ -350,6 +311,72 @@ export function restRoutes(ctx: SimContext) {
       const issue = store.requireIssue(req.params.issueIdOrKey!);
       store.deleteComment(issue, req.params.id!);
       return reply.code(204).send();
+    });
+
+    // Comment properties (entity properties of comments), addressed by the comment id alone.
+    const commentById = (id: string) => {
+      if (/^\d+$/.test(id)) {
+        for (const issue of store.issues.values()) {
+          const comment = issue.comments.find((c) => c.id === id);
+          if (comment) return { issue, comment };
+        }
+      }
+      throw new JiraApiError(404, [`Can not find a comment for the id: ${id}.`]);
+    };
+
+    app.get('/comment/:commentId/properties', async (req: Req) => {
+      const { comment } = commentById(req.params.commentId!);
+      return {
+        keys: [...comment.properties.keys()].map((key) => ({
+          self: `${base(req)}/rest/api/3/comment/${comment.id}/properties/${encodeURIComponent(key)}`,
+          key,
+        })),
+      };
+    });
+
+    app.get('/comment/:commentId/properties/:propertyKey', async (req: Req) => {
+      const { comment } = commentById(req.params.commentId!);
+      const key = req.params.propertyKey!;
+      if (!comment.properties.has(key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
+      return { key, value: comment.properties.get(key) };
+    });
+
+    app.put('/comment/:commentId/properties/:propertyKey', async (req: Req, reply) => {
+      const { comment } = commentById(req.params.commentId!);
+      const key = req.params.propertyKey!;
+      checkPropertyWrite(key, req.body, 255);
+      const existed = comment.properties.has(key);
+      comment.properties.set(key, structuredClone(req.body));
+      return reply.code(existed ? 200 : 201).send();
+    });
+
+    app.delete('/comment/:commentId/properties/:propertyKey', async (req: Req, reply) => {
+      const { comment } = commentById(req.params.commentId!);
+      const key = req.params.propertyKey!;
+      if (!comment.properties.delete(key)) throw new JiraApiError(404, [`The property with key '${key}' does not exist.`]);
+      return reply.code(204).send();
+    });
+
+    // --- users ------------------------------------------------------------------------------------
+    // GET /user/search: `query` matches a prefix of displayName or emailAddress, `accountId` exactly; one of
+    // them (or `property`) is required, and not both query and accountId. Active users, paged by startAt/maxResults.
+    app.get('/user/search', async (req: Req) => {
+      const query = one(req.query.query);
+      const accountId = one(req.query.accountId);
+      const property = one(req.query.property);
+      if (!query && !accountId && !property) throw new JiraApiError(400, ['The query parameter \'query\', \'accountId\' or \'property\' is required.']);
+      if (query && accountId) throw new JiraApiError(400, ['The query parameters \'query\' and \'accountId\' cannot be used together.']);
+      const startAt = Math.max(0, intParam(req.query.startAt, 'startAt', 0));
+      const maxResults = Math.min(1000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 50)));
+      const q = query?.toLowerCase();
+      const users = [...store.users.values()].filter((u) => {
+        if (accountId !== undefined && u.accountId !== accountId) return false;
+        if (q !== undefined && !u.displayName.toLowerCase().startsWith(q) && !(u.emailAddress ?? '').toLowerCase().startsWith(q)) return false;
+        // The sandbox's people have no user properties: a property query matches nobody.
+        if (property !== undefined) return false;
+        return true;
+      });
+      return users.slice(startAt, startAt + maxResults).map((u) => renderUser(base(req), u));
     });
 
     // --- attachments ------------------------------------------------------------------------------
@@ -557,6 +584,67 @@ export function restRoutes(ctx: SimContext) {
       });
     });
   };
+}
+
+/** Entity-property writes: key length, a non-empty JSON value of at most 32 768 bytes. */
+export function checkPropertyWrite(key: string, value: unknown, maxKeyLength: number): void {
+  if (key.length > maxKeyLength) throw new JiraApiError(400, [`The property key can't be longer than ${maxKeyLength} characters.`]);
+  if (value === undefined) throw new JiraApiError(400, ['The property value must be a valid non-empty JSON.']);
+  if (Buffer.byteLength(JSON.stringify(value)) > 32_768) throw new JiraApiError(400, ["The property value can't be longer than 32768 bytes."]);
+}
+
+/**
+ * What every Jira REST route goes through, in each plugin that serves some (`/rest/api/3`, `/rest/forge/1`, both
+ * also under `/ex/jira/{cloudId}`): the cloud id, request counting, the outage, injected faults (and their
+ * `delayMs`), the rate limit, then authentication (`req.actorId`).
+ */
+export function installRestGuard(app: FastifyInstance, ctx: SimContext): void {
+  // Faults with `delayMs`: the request ran; its answer leaves only after the delay.
+  const heldAnswers = new WeakMap<object, number>();
+  app.addHook('onSend', async (req) => {
+    const ms = heldAnswers.get(req.raw);
+    if (ms !== undefined) await new Promise((r) => setTimeout(r, ms));
+  });
+
+  app.addHook('onRequest', async (req: Req, reply) => {
+    const cloudId = req.params.cloudId;
+    if (cloudId !== undefined && cloudId !== ctx.installation().cloudId && !ctx.siteAliases.has(cloudId)) {
+      throw new JiraApiError(404, [`Site ${cloudId} not found.`]);
+    }
+    const route = req.routeOptions.url ?? req.url;
+    ctx.count(`${req.method} ${route.replace(/^\/ex\/jira\/:cloudId/, '')}`);
+    const outage = ctx.outage;
+    if (outage) {
+      if (outage.status === 0) {
+        req.raw.socket.destroy();
+        return reply;
+      }
+      const headers: Record<string, string> = outage.retryAfterSeconds !== undefined ? { 'retry-after': String(outage.retryAfterSeconds) } : {};
+      return reply.code(outage.status).headers(headers).send({ errorMessages: ['The Jira sandbox is having an outage (injected); try again later.'], errors: {} });
+    }
+    const path = req.url.split('?')[0]!.replace(/^\/ex\/jira\/[^/]+/, '');
+    const fault = ctx.takeFault(req.method, path);
+    if (fault?.delayMs !== undefined) heldAnswers.set(req.raw, fault.delayMs);
+    else if (fault) {
+      if (fault.status === 0) {
+        req.raw.socket.destroy();
+        return reply;
+      }
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+      if (fault.status === 429) Object.assign(headers, rateLimitHeaders(fault.retryAfterSeconds ?? 1, fault.rateLimitReason ?? 'jira-burst-based'));
+      return reply
+        .code(fault.status)
+        .headers(headers)
+        .send(fault.body ?? { errorMessages: [fault.status === 429 ? 'Rate limit exceeded.' : 'Injected fault from the Jira sandbox.'], errors: {} });
+    }
+    const wait = ctx.takeRateToken();
+    if (wait !== undefined) {
+      return reply.code(429).headers(rateLimitHeaders(wait, 'jira-burst-based')).send({ errorMessages: ['Rate limit exceeded.'], errors: {} });
+    }
+    req.actorId = ctx.authenticate(req);
+    return undefined;
+  });
 }
 
 interface SearchParams {
