@@ -179,6 +179,8 @@ describe('jira.js against the Jira simulator', () => {
       added.push(c.id!);
     }
     const all = await jira.issueComments.getComments({ issueIdOrKey: 'DEMO-2' });
+    // maxResults defaults to 100 (OpenAPI getComments), not "all of them".
+    expect(all.maxResults).toBe(100);
     const total = all.total!;
     expect(total).toBeGreaterThanOrEqual(3);
     const page = await jira.issueComments.getComments({ issueIdOrKey: 'DEMO-2', startAt: 1, maxResults: 2, orderBy: '-created' });

@@ -269,7 +269,8 @@ export function restRoutes(ctx: SimContext) {
     app.get('/issue/:issueIdOrKey/comment', async (req: Req) => {
       const issue = store.requireIssue(req.params.issueIdOrKey!);
       const startAt = intParam(req.query.startAt, 'startAt', 0);
-      const maxResults = Math.min(5000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 5000)));
+      // Default 100 as the OpenAPI document gives it; the cap (5 000) is not documented.
+      const maxResults = Math.min(5000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 100)));
       const orderBy = one(req.query.orderBy);
       const expand = list(req.query.expand);
       const ordered = orderBy === '-created' ? [...issue.comments].reverse() : issue.comments;
