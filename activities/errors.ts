@@ -7,9 +7,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { JiraError } from '../clients/jira';
 import { ZohoError, ZohoReauthRequiredError } from '../clients/zoho';
 import { TenantNotReadyError } from '../lib/tenant-clients';
+import { FAILURE } from '../workflows/failures';
 
-export const REAUTH_REQUIRED = 'ReauthRequired';
-export const AUTOMATION_UNAVAILABLE = 'AutomationUnavailable';
+export const REAUTH_REQUIRED = FAILURE.ReauthRequired;
+export const AUTOMATION_UNAVAILABLE = FAILURE.AutomationUnavailable;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
 export function isRecordLevel(err: unknown): boolean {

@@ -4,9 +4,7 @@
 // any point costs at most the page in progress (redone without duplicates). Progress is a query here and the
 // row for the API; a Zoho budget pause (F36) waits for the window instead of spending credits.
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   proxyActivities,
@@ -14,6 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { backfillActivities } from '../activities/backfill';
+import { FAILURE, failureMessage, failureType } from './failures';
+import { BACKFILL_FINAL, backfillPageRetry, backfillShortRetry } from './policies';
 import {
   backfillProgressQuery,
   cancelBackfillSignal,
@@ -26,10 +26,6 @@ import {
 
 type BackfillActivities = ReturnType<typeof backfillActivities>;
 
-/** Failures no retry can fix: the run ends (SCI gone, a newer run took over). */
-const FINAL_FAILURES = new Set(['SciGone', 'BackfillSuperseded']);
-/** Failures that wait for the admin (re-authentication, connection): the run waits, then tries again. */
-const WAITING_FAILURES = new Set(['ReauthRequired', 'AutomationUnavailable']);
 const RETRY_WAIT_MS = 5 * 60_000;
 /** A budget pause looks again at least this often, and at most this rarely. */
 const BUDGET_WAIT_MIN_MS = 60_000;
@@ -39,17 +35,11 @@ export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<Ba
   const pageActs = proxyActivities<BackfillActivities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: input.heartbeatTimeoutMs ?? 30_000,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 10,
-      nonRetryableErrorTypes: [...FINAL_FAILURES, ...WAITING_FAILURES],
-    },
+    retry: backfillPageRetry,
   });
   const shortActs = proxyActivities<BackfillActivities>({
     startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...WAITING_FAILURES] },
+    retry: backfillShortRetry,
   });
 
   const state: BackfillCarried | undefined = input.carried;
@@ -148,7 +138,8 @@ export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<Ba
     } catch (err) {
       const type = failureType(err);
       const message = failureMessage(err);
-      if (type !== undefined && FINAL_FAILURES.has(type)) return type === 'BackfillSuperseded' ? progress() : end('failed', message);
+      // Failures no retry can fix end the run (SCI gone); a newer run that took over ends this one quietly.
+      if (type !== undefined && BACKFILL_FINAL.includes(type)) return type === FAILURE.BackfillSuperseded ? progress() : end('failed', message);
       // Vendor trouble outlasting the activity's retries, or automation blocked: wait, then go on from the checkpoint.
       phase = 'retrying';
       run.lastError = message;
@@ -158,12 +149,3 @@ export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<Ba
   }
 }
 
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}

@@ -4,6 +4,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
 import type { ReconcileChannelsResult } from '../activities/channels/keeper';
+import { channelsRetry } from './policies';
 
 export interface ChannelWorkflowInput {
   tenantId: string;
@@ -28,7 +29,7 @@ export function channelWorkflowId(tenantId: string): string {
 
 const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+  retry: channelsRetry,
 });
 
 /** When nothing needs renewing, look again after this long anyway (cheap: a list call). */

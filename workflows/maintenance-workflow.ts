@@ -3,11 +3,12 @@
 // number of rounds per run (the next scheduled run carries on). Each round is one bounded batch per table.
 import { proxyActivities } from '@temporalio/workflow';
 import type { PurgeResult, SciActivities } from '../activities';
+import { maintenanceRetry } from './policies';
 
 const { 'maintenance.purgeExpiredData': purgeExpiredData } = proxyActivities<SciActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+  retry: maintenanceRetry,
 });
 
 export interface MaintenanceTotals {

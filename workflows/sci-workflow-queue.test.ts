@@ -66,8 +66,10 @@ class ScriptedSync implements SciSync {
   }
 }
 
+type Row = { event: PendingEvent; parked: boolean; reason?: string };
+
 class MemoryQueue implements SciQueue {
-  private readonly byKey = new Map<string, Map<string, { event: PendingEvent; parked: boolean; reason?: string }>>();
+  private readonly byKey = new Map<string, Map<string, Row>>();
   resets: ResetCursorInput[] = [];
   maxStoredAtOnce = 0;
 
@@ -76,7 +78,7 @@ class MemoryQueue implements SciQueue {
   }
   private of(sciId: string) {
     let m = this.byKey.get(sciId);
-    if (!m) this.byKey.set(sciId, (m = new Map()));
+    if (!m) this.byKey.set(sciId, (m = new Map<string, Row>()));
     return m;
   }
   private counts(sciId: string) {

@@ -7,9 +7,7 @@
 // out here, with a backoff that grows to `maxBackoffMs`, for as long as it takes; nothing is parked for it.
 // Only an event that fails in a way no retry can fix is parked, with its reason, and retried on a timer.
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   patched,
@@ -21,6 +19,8 @@ import {
 } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
 import { CoalescingQueue, splitEvent } from './event-queue';
+import { FAILURE, failureMessage, failureType, isPoison, waitsForAdmin } from './failures';
+import { syncRetry } from './policies';
 import {
   configChangedSignal,
   jiraEventSignal,
@@ -42,21 +42,12 @@ import {
 } from './messages';
 import { SCI_SYNC_MODE, SCI_ZOHO_MODULE } from './search-attributes';
 
-/** Failure types that no retry can fix: automation waits for the admin (F6, R4). */
-const BLOCKING_FAILURES = ['ReauthRequired', 'AutomationUnavailable'];
-
 /** Sync activities heartbeat per record, so a dead worker is noticed within the heartbeat timeout. */
 function syncActivities(input: SciWorkflowInput) {
   return proxyActivities<SciActivities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: input.heartbeatTimeoutMs ?? 30_000,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '2 minutes',
-      maximumAttempts: input.activityAttempts ?? 8,
-      nonRetryableErrorTypes: BLOCKING_FAILURES,
-    },
+    retry: syncRetry(input.activityAttempts),
   });
 }
 
@@ -272,8 +263,8 @@ export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
       retryAt = null;
     } catch (err) {
       lastError = failureMessage(err);
-      budgetHold = failureType(err) === 'BudgetExhausted';
-      if (isBlocking(err)) {
+      budgetHold = failureType(err) === FAILURE.BudgetExhausted;
+      if (waitsForAdmin(err)) {
         state.blocked = true;
       } else if (!budgetHold && patched('outage-backoff')) {
         // The activity's own retries are used up: wait, with a growing backoff, and try again; nothing queued is dropped.
@@ -357,28 +348,6 @@ function details(label: SciLabel): string {
   return `SCI "${label.name}": Zoho ${label.zohoModule} ↔ Jira (${label.syncMode})`;
 }
 
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function isBlocking(err: unknown): boolean {
-  const type = failureType(err);
-  return type !== undefined && BLOCKING_FAILURES.includes(type);
-}
-
-/** Failed in a way that retrying cannot fix (a non-retryable vendor answer, a bad payload), not an outage. */
-function isPoison(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) return false;
-  const type = cause.type ?? '';
-  return !BLOCKING_FAILURES.includes(type) && type !== 'BudgetExhausted';
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}
 
 function add(into: { recordsSeen: number; changed: number; created: number; skipped: number }, from: typeof into) {
   into.recordsSeen += from.recordsSeen;

@@ -16,6 +16,7 @@ import { importRecords } from './import';
 import { MatchIndexes, matchRecords } from './match';
 import { PageTally } from './tally';
 import type { BackfillBeginInput, BackfillBeginResult, BackfillCheckpoint, BackfillFinishInput, BackfillPagesInput, BackfillPagesResult } from './types';
+import { FAILURE } from '../../workflows/failures';
 
 /** Zoho's largest page. */
 const PAGE_SIZE = 200;
@@ -33,8 +34,8 @@ function checkpointJson(next: BackfillCheckpoint | null): Prisma.InputJsonObject
   return { page: next.page, ...(next.pageToken ? { pageToken: next.pageToken } : {}) };
 }
 
-export const BACKFILL_SUPERSEDED = 'BackfillSuperseded';
-export const BACKFILL_BUSY = 'BackfillBusy';
+export const BACKFILL_SUPERSEDED = FAILURE.BackfillSuperseded;
+export const BACKFILL_BUSY = FAILURE.BackfillBusy;
 /**
  * How long an execution's claim on the backfill lasts without renewal. Renewed with every chunk, so it
  * only runs out when its holder died or hangs; a successor then waits at most this long.
@@ -103,7 +104,7 @@ export class BackfillRunner {
 
   async runPages(input: BackfillPagesInput): Promise<BackfillPagesResult> {
     const ctx = await loadSciContext(this.deps, this.metadata, input.tenantId, input.sciId);
-    if (!ctx) throw ApplicationFailure.create({ type: 'SciGone', message: 'This Smart Connected Item no longer exists.', nonRetryable: true });
+    if (!ctx) throw ApplicationFailure.create({ type: FAILURE.SciGone, message: 'This Smart Connected Item no longer exists.', nonRetryable: true });
     const owner = randomUUID();
     const row = await this.claim(input, owner);
     try {

@@ -6,8 +6,9 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { budgetPauseMessage, type ZohoBudget, type ZohoBudgetStatus } from '../../lib/budget/zoho-budget';
 import type { PrismaClient, SyncRunKind } from '../../prisma/generated/client';
 import type { ApplyEventsInput, ApplyOutcome, PollInput, PollOutcome, SciSync } from '../types';
+import { FAILURE } from '../../workflows/failures';
 
-export const BUDGET_EXHAUSTED = 'BudgetExhausted';
+export const BUDGET_EXHAUSTED = FAILURE.BudgetExhausted;
 
 export function budgetExhaustedFailure(status: ZohoBudgetStatus): ApplicationFailure {
   return ApplicationFailure.create({

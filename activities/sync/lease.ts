@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { throwIfCancelled } from '../activity-context';
+import { FAILURE } from '../../workflows/failures';
 
-export const SCI_SYNC_BUSY = 'SciSyncBusy';
-export const SCI_SYNC_SUPERSEDED = 'SciSyncSuperseded';
+export const SCI_SYNC_BUSY = FAILURE.SciSyncBusy;
+export const SCI_SYNC_SUPERSEDED = FAILURE.SciSyncSuperseded;
 
 /** Lease length; renewed every third of it, so only a dead or hung holder lets it run out. */
 const LEASE_MS = 15_000;
