@@ -4,7 +4,7 @@ import type { JiraClient } from '../../clients/jira';
 import { pollingModule, type ZohoClient } from '../../clients/zoho';
 import type { Logger } from '../../lib/logger';
 import { definitionOf, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
-import type { JiraFieldType, ZohoFieldType } from '../../lib/sync/field-types';
+import { jiraFieldType, zohoFieldType, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
 import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
 
@@ -65,38 +65,14 @@ export class SciContext {
   zohoFields(): Promise<Map<string, ZohoFieldType>> {
     return this.metadata.get(`zoho:${this.tenantId}:${this.module}`, async () => {
       const fields = await (await this.zoho()).metadata.fields(this.module);
-      return new Map(
-        fields.map((f) => [
-          f.api_name,
-          {
-            apiName: f.api_name,
-            dataType: f.data_type,
-            ...(f.pick_list_values ? { pickListValues: f.pick_list_values.map((p) => p.actual_value ?? p.display_value ?? '') } : {}),
-          },
-        ]),
-      );
+      return new Map(fields.map((f) => [f.api_name, zohoFieldType(f)]));
     });
   }
 
   jiraFields(): Promise<Map<string, JiraFieldType>> {
     return this.metadata.get(`jira:${this.tenantId}`, async () => {
       const fields = await (await this.jira()).metadata.listFields();
-      return new Map<string, JiraFieldType>(
-        fields.map((f) => [
-          f.id,
-          {
-            id: f.id,
-            schema: f.schema
-              ? {
-                  type: f.schema.type,
-                  ...(f.schema.items ? { items: f.schema.items } : {}),
-                  ...(f.schema.system ? { system: f.schema.system } : {}),
-                  ...(f.schema.custom ? { custom: f.schema.custom } : {}),
-                }
-              : undefined,
-          },
-        ]),
-      );
+      return new Map(fields.map((f) => [f.id, jiraFieldType(f)]));
     });
   }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { JiraClient, JiraField } from '../../clients/jira';
 import { isPollingReadyModule, type ZohoClient, type ZohoFieldMeta, type ZohoModuleMeta } from '../../clients/zoho';
-import { jiraKind, zohoKind, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
+import { jiraFieldType, jiraKind, zohoFieldType, zohoKind } from '../../lib/sync/field-types';
 
 export const zohoModuleDto = z.object({
   apiName: z.string(),
@@ -104,10 +104,6 @@ export function pickableModules(modules: ZohoModuleMeta[]): ZohoModuleDto[] {
   return modules.filter((m) => m.api_supported !== false).map(zohoModuleToDto);
 }
 
-export function zohoFieldType(f: ZohoFieldMeta): ZohoFieldType {
-  const values = (f.pick_list_values ?? []).map((p) => p.actual_value);
-  return { apiName: f.api_name, dataType: f.data_type, ...(values.length ? { pickListValues: values } : {}) };
-}
 
 export function zohoFieldToDto(f: ZohoFieldMeta): ZohoFieldDto {
   return {
@@ -123,19 +119,6 @@ export function zohoFieldToDto(f: ZohoFieldMeta): ZohoFieldDto {
   };
 }
 
-export function jiraFieldType(f: JiraField): JiraFieldType {
-  return {
-    id: f.id,
-    schema: f.schema
-      ? {
-          type: f.schema.type,
-          ...(f.schema.items ? { items: f.schema.items } : {}),
-          ...(f.schema.system ? { system: f.schema.system } : {}),
-          ...(f.schema.custom ? { custom: f.schema.custom } : {}),
-        }
-      : undefined,
-  };
-}
 
 export function jiraFieldToDto(f: JiraField): JiraFieldDto {
   return {

@@ -6,14 +6,12 @@
 import { JiraError, type JiraClient, type JiraField } from '../../clients/jira';
 import { isPollingReadyModule, type ZohoClient, type ZohoFieldMeta, type ZohoModuleMeta } from '../../clients/zoho';
 import { APP_OAUTH_ONLY_OPTIONS, type SciDefinition } from '../../lib/sci/definition';
-import { mappingProblem } from '../../lib/sync/field-types';
+import { jiraFieldType, mappingProblem, zohoFieldType } from '../../lib/sync/field-types';
 import type { Problem } from './api-errors';
 import {
   JIRA_READ_ONLY_FIELDS,
-  jiraFieldType,
   listJiraIssueTypes,
   projectStatuses,
-  zohoFieldType,
   type JiraIssueTypeDto,
   type JiraProjectDto,
   type JiraStatusDto,

@@ -17,6 +17,36 @@ export interface JiraFieldType {
   schema?: { type: string; items?: string; system?: string; custom?: string } | undefined;
 }
 
+/** Zoho's field metadata as `/settings/fields` sends it (the parts read here). */
+export interface ZohoFieldMetadata {
+  api_name: string;
+  data_type: string;
+  pick_list_values?: readonly { actual_value?: string | null | undefined; display_value?: string | null | undefined }[] | null | undefined;
+}
+
+/** Jira's field metadata as `/rest/api/3/field` sends it (the parts read here). */
+export interface JiraFieldMetadata {
+  id: string;
+  schema?: { type: string; items?: string | undefined; system?: string | undefined; custom?: string | undefined } | null | undefined;
+}
+
+/** The conversion's view of a Zoho field; a picklist value is its actual (API) value, else its label. */
+export function zohoFieldType(f: ZohoFieldMetadata): ZohoFieldType {
+  const values = (f.pick_list_values ?? []).map((p) => p.actual_value ?? p.display_value ?? '');
+  return { apiName: f.api_name, dataType: f.data_type, ...(values.length ? { pickListValues: values } : {}) };
+}
+
+/** The conversion's view of a Jira field. */
+export function jiraFieldType(f: JiraFieldMetadata): JiraFieldType {
+  const s = f.schema;
+  return {
+    id: f.id,
+    schema: s
+      ? { type: s.type, ...(s.items ? { items: s.items } : {}), ...(s.system ? { system: s.system } : {}), ...(s.custom ? { custom: s.custom } : {}) }
+      : undefined,
+  };
+}
+
 type Kind = 'text' | 'richtext' | 'number' | 'date' | 'datetime' | 'option' | 'options' | 'labels' | 'boolean' | 'user' | 'unsupported';
 
 const ZOHO_KINDS: Record<string, Kind> = {
