@@ -31,6 +31,23 @@ export function existedBeforeSci(ctx: SciContext, record: ZohoRecord): boolean {
   return created !== null && created < ctx.sci.createdAt;
 }
 
+/**
+ * The page's records a backfill (IMPORT or MATCH) still has to handle: owned by it and not linked yet. The
+ * others are counted as skipped, so a page redone after a crash counts each record once.
+ */
+export async function recordsToBackfill(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<ZohoRecord[]> {
+  const owned = records.filter((r) => existedBeforeSci(ctx, r));
+  tally.skipped += records.length - owned.length;
+  if (owned.length === 0) return [];
+  const linked = await ctx.deps.prisma.recordLink.findMany({
+    where: { sciId: ctx.sci.id, zohoRecordId: { in: owned.map((r) => r.id) } },
+    select: { zohoRecordId: true },
+  });
+  const already = new Set(linked.map((l) => l.zohoRecordId));
+  tally.skipped += already.size;
+  return owned.filter((r) => !already.has(r.id));
+}
+
 /** Whether a new link needs the full record sync (status move, notes, attachments) beyond the created fields. */
 function needsFollowUp(ctx: SciContext): boolean {
   if (ctx.def.syncMode === 'DISPLAY') return false;
@@ -39,17 +56,8 @@ function needsFollowUp(ctx: SciContext): boolean {
 }
 
 export async function importRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, beat: () => Promise<void>): Promise<void> {
-  const { prisma } = ctx.deps;
-  const owned = records.filter((r) => existedBeforeSci(ctx, r));
-  tally.skipped += records.length - owned.length;
-  if (owned.length === 0) return;
-  const linked = await prisma.recordLink.findMany({
-    where: { sciId: ctx.sci.id, zohoRecordId: { in: owned.map((r) => r.id) } },
-    select: { zohoRecordId: true },
-  });
-  const already = new Set(linked.map((l) => l.zohoRecordId));
-  tally.skipped += already.size;
-  const todo = owned.filter((r) => !already.has(r.id));
+  const todo = await recordsToBackfill(ctx, records, tally);
+  if (todo.length === 0) return;
   const chunks: ZohoRecord[][] = [];
   for (let i = 0; i < todo.length; i += BULK_CREATE_MAX) chunks.push(todo.slice(i, i + BULK_CREATE_MAX));
   const limit = pLimit(CHUNKS_IN_FLIGHT);

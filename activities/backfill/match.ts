@@ -7,7 +7,7 @@ import { jqlEq, jqlOrderBy } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import type { SciContext } from '../sync/context';
 import { activitySignal, heartbeat, throwIfCancelled } from '../activity-context';
-import { existedBeforeSci, followUpLinks } from './import';
+import { followUpLinks, recordsToBackfill } from './import';
 import type { PageTally } from './tally';
 
 interface MatchIndex {
@@ -81,21 +81,11 @@ async function buildIndex(ctx: SciContext): Promise<MatchIndex> {
 export async function matchRecords(ctx: SciContext, records: ZohoRecord[], tally: PageTally, index: MatchIndex, beat: () => Promise<void>): Promise<void> {
   const { prisma } = ctx.deps;
   const zohoField = ctx.def.options.backfill.matchZohoField!;
-  const owned = records.filter((r) => existedBeforeSci(ctx, r));
-  tally.skipped += records.length - owned.length;
-  if (owned.length === 0) return;
-  const linked = await prisma.recordLink.findMany({
-    where: { sciId: ctx.sci.id, zohoRecordId: { in: owned.map((r) => r.id) } },
-    select: { zohoRecordId: true },
-  });
-  const already = new Set(linked.map((l) => l.zohoRecordId));
+  const todo = await recordsToBackfill(ctx, records, tally);
+  if (todo.length === 0) return;
 
   const candidates: { record: ZohoRecord; issue: { id: string; key: string } }[] = [];
-  for (const record of owned) {
-    if (already.has(record.id)) {
-      tally.skipped += 1;
-      continue;
-    }
+  for (const record of todo) {
     const v = matchValue(record[zohoField]);
     const issues = v === undefined ? undefined : index.byValue.get(v);
     if (!issues) {
