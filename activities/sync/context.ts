@@ -7,6 +7,7 @@ import { definitionOf, type FieldMapping, type SciDefinition } from '../../lib/s
 import { jiraFieldType, zohoFieldType, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
 import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
+import { PromiseCache } from '../../lib/cache';
 
 export interface SyncDeps {
   prisma: PrismaClient;
@@ -20,15 +21,10 @@ export interface SyncDeps {
 /** Field metadata changes rarely; a short cache keeps it off the hot path without going stale for long. */
 const METADATA_TTL_MS = 10 * 60_000;
 
-export class MetadataCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.value as Promise<T>;
-    const value = load();
-    this.entries.set(key, { at: Date.now(), value });
-    value.catch(() => this.entries.delete(key));
-    return value;
+/** Field metadata per tenant and module, shared by the activities of one worker. */
+export class MetadataCache extends PromiseCache {
+  constructor() {
+    super({ ttlMs: METADATA_TTL_MS, max: 10_000 });
   }
 }
 

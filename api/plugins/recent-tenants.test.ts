@@ -6,7 +6,7 @@ const tenant = (id: string) => ({ id }) as Tenant;
 
 describe('RecentTenants', () => {
   it('answers only for the same claims and a token it knows, within its time to live', () => {
-    let now = 0;
+    let now = 1_700_000_000_000; // a real clock's value (lru-cache reads a start time of 0 as "no time to live")
     const r = new RecentTenants(10_000, 100, () => now);
     r.remember('inst-1', 'claims-a', tenant('t1'), 'token-1');
     expect(r.get('inst-1', 'claims-a', 'token-1')?.id).toBe('t1');
@@ -14,7 +14,7 @@ describe('RecentTenants', () => {
     expect(r.get('inst-1', 'claims-b', 'token-1')).toBeUndefined(); // new apiBaseUrl or site: full path
     expect(r.get('inst-1', 'claims-a', 'token-2')).toBeUndefined(); // new system token: full path
     expect(r.get('inst-2', 'claims-a', 'token-1')).toBeUndefined();
-    now = 10_001;
+    now += 10_001;
     expect(r.get('inst-1', 'claims-a', 'token-1')).toBeUndefined();
   });
 

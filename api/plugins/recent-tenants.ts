@@ -5,32 +5,28 @@
 // seconds. Any difference takes the full path (database read, write if needed), which refreshes the entry.
 import type { Tenant } from '../../prisma/generated/client';
 
+import { LRUCache } from 'lru-cache';
+
 interface Entry {
   tenant: Tenant;
   /** The claims the row was checked against. */
   claimsKey: string;
   /** The system token known to be stored (or superseded by a later-expiring one) for this row. */
   systemToken: string | undefined;
-  at: number;
 }
 
 export class RecentTenants {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
 
-  constructor(
-    private readonly ttlMs = 10_000,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs = 10_000, maxEntries = 10_000, now: () => number = Date.now) {
+    // ttlResolution 0: every read asks the clock (lru-cache otherwise caches "now" for a moment).
+    this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } });
+  }
 
   /** The tenant when this installation was verified moments ago with the same claims and token. */
   get(installationId: string, claimsKey: string, systemToken: string | undefined): Tenant | undefined {
     const e = this.entries.get(installationId);
     if (!e) return undefined;
-    if (this.now() - e.at > this.ttlMs) {
-      this.entries.delete(installationId);
-      return undefined;
-    }
     if (e.claimsKey !== claimsKey || (systemToken !== undefined && systemToken !== e.systemToken)) return undefined;
     return e.tenant;
   }
@@ -41,12 +37,6 @@ export class RecentTenants {
   }
 
   remember(installationId: string, claimsKey: string, tenant: Tenant, systemToken: string | undefined): void {
-    if (this.entries.size >= this.maxEntries && !this.entries.has(installationId)) {
-      // Oldest first: Map keeps insertion order.
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.delete(installationId);
-    this.entries.set(installationId, { tenant, claimsKey, systemToken, at: this.now() });
+    this.entries.set(installationId, { tenant, claimsKey, systemToken });
   }
 }

@@ -165,22 +165,3 @@ export async function listJiraIssueTypes(jira: JiraClient, projectId: string): P
   return types.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask ?? false }));
 }
 
-/** A small per-key TTL cache for metadata read on hot paths (the issue panel's labels and org domain). */
-export class TtlCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 1000,
-  ) {}
-
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const value = load();
-    this.entries.set(key, { at: Date.now(), value });
-    // A failed load is not remembered: the next call tries again.
-    value.catch(() => this.entries.delete(key));
-    return value;
-  }
-}

@@ -8,7 +8,8 @@ import type { RecordLink, SmartConnectedItem } from '../../prisma/generated/clie
 import type { AppDeps } from '../deps';
 import { ApiError, conflict, notFound } from './api-errors';
 import { linkDto, linkToDto } from './links';
-import { TtlCache, zohoFieldToDto } from './metadata';
+import { PromiseCache } from '../../lib/cache';
+import { zohoFieldToDto } from './metadata';
 import { definitionOf, isAutomated, sciRef } from './scis';
 import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
 import { isUniqueViolation } from '../../lib/db/errors';
@@ -70,8 +71,8 @@ const issueFieldsSchema = z.looseObject({
 });
 
 // Labels and org domain change rarely; the panel opens often.
-const fieldLabels = new TtlCache(5 * 60_000);
-const orgDomains = new TtlCache(10 * 60_000);
+const fieldLabels = new PromiseCache({ ttlMs: 5 * 60_000 });
+const orgDomains = new PromiseCache({ ttlMs: 10 * 60_000 });
 
 /** The issue as Jira knows it; 404 when the app cannot see it. */
 export async function issueRef(deps: Deps, tenantId: string, issueIdOrKey: string): Promise<IssueRef> {
