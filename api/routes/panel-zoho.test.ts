@@ -8,7 +8,7 @@ import { createZohoOAuth, ZOHO_USER_SCOPES } from '../../clients/zoho';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import { applyWorkflowState } from '../services/scis';
 import { userTokenColumn } from '../services/zoho-access';
-import { eventually, seedSci, startRouteSuite, type RouteSuite } from './test-support';
+import { eventually, seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
 let suite: RouteSuite;
 let t: TestApp;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../prisma/generated/client';
 import type { TestApp } from '../test/helper';
-import { seedSci, startRouteSuite, type RouteSuite } from './test-support';
+import { seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
 let suite: RouteSuite;
 let t: TestApp;

@@ -10,7 +10,7 @@ import { ApiError } from '../services/api-errors';
 import { SciWorkflows } from '../services/sci-workflows';
 import { createSci, deleteSci, sciBodySchema, updateSci } from '../services/scis';
 import type { TestApp } from '../test/helper';
-import { eventually, startRouteSuite, type RouteSuite } from './test-support';
+import { eventually, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
 let suite: RouteSuite;
 let t: TestApp;

@@ -8,7 +8,7 @@ import { sciWorkflowId } from '../../workflows/ids';
 import { reconcileWorkflows } from '../services/reconciler';
 import { applyWorkflowState } from '../services/scis';
 import type { TestApp } from '../test/helper';
-import { eventually, seedSci, startRouteSuite, type RouteSuite } from './test-support';
+import { eventually, seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
 let suite: RouteSuite;
 let t: TestApp;

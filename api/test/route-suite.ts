@@ -12,7 +12,7 @@ import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { sealTo } from '../../lib/tenant-clients';
 import type { Prisma, SmartConnectedItem, Tenant } from '../../prisma/generated/client';
 import { createSciWorker } from '../../worker/create-worker';
-import { createTestApp, type TestApp, type TestAppOptions } from '../test/helper';
+import { createTestApp, type TestApp, type TestAppOptions } from './helper';
 
 export class RecordingSync implements SciSync {
   polls: PollInput[] = [];
