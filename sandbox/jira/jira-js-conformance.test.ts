@@ -224,6 +224,24 @@ describe('jira.js against the Jira simulator', () => {
     const issue = await jira.issues.getIssue({ issueIdOrKey: 'DEMO-3', fields: ['attachment'] });
     expect(fieldsOf(issue).attachment?.map((a) => a.filename)).toContain('notes.txt');
 
+    // Several files in one request, one of them streamed (jira.js's own multipart encoder), a non-ASCII name.
+    const streamed = async function* () {
+      yield 'streamed ';
+      yield new TextEncoder().encode('content');
+    };
+    const two = await jira.issueAttachments.addAttachment({
+      issueIdOrKey: 'DEMO-3',
+      attachments: [
+        { filename: 'résumé client.txt', content: streamed() },
+        { filename: 'data.bin', content: new Uint8Array([1, 2, 3, 4]) },
+      ],
+    });
+    expect(two.map((a) => [a.filename, a.size])).toEqual([
+      ['résumé client.txt', 16],
+      ['data.bin', 4],
+    ]);
+    expect(new TextDecoder().decode(await jira.issueAttachments.getAttachmentContent({ id: String(two[0]!.id) }))).toBe('streamed content');
+
     await jira.issueAttachments.removeAttachment({ id: String(att!.id) });
     expect((await failure(jira.issueAttachments.getAttachment({ id: String(att!.id) }))).status).toBe(404);
     expectConformant();
