@@ -1,31 +1,10 @@
 // One workflow per tenant keeps its Zoho notification channels alive (F33): it reconciles when asked (an
 // SCI was created, changed or deleted; the connection changed) and otherwise wakes just before the next
 // channel would lapse. Its id is stable (`channels:<tenant>`), so the API reaches it with signal-with-start.
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
-import type { ReconcileChannelsResult } from '../activities/channels/keeper';
+import { channelStatusQuery, reconcileChannelsSignal, type ChannelStatus, type ChannelWorkflowInput } from './channel-messages';
 import { channelsRetry } from './policies';
-
-export interface ChannelWorkflowInput {
-  tenantId: string;
-  notifyUrl: string;
-  ttlMs: number;
-  renewBeforeMs: number;
-  last?: ChannelStatus;
-}
-
-export interface ChannelStatus {
-  lastResult: ReconcileChannelsResult | null;
-  lastError: string | null;
-  reconciliations: number;
-}
-
-export const reconcileChannelsSignal = defineSignal('reconcileChannels');
-export const channelStatusQuery = defineQuery<ChannelStatus>('channelStatus');
-
-export function channelWorkflowId(tenantId: string): string {
-  return `channels:${tenantId}`;
-}
 
 const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
   startToCloseTimeout: '2 minutes',

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
-import { channelStatusQuery, channelWorkflowId, zohoChannelsWorkflow } from '../../workflows/channel-workflow';
+import { channelStatusQuery, channelWorkflowId } from '../../workflows/channel-messages';
+import { zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 
 let s: SyncStack;
 let sci: SmartConnectedItem;

@@ -1,7 +1,7 @@
 // The API's only door into Temporal: start, signal, query and stop SCI workflows. Everything goes through
 // signal-with-start, so a signal never finds "no workflow" and a missing workflow is (re)created on the spot.
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, type SignalDefinition } from '@temporalio/common';
 import { sciWorkflowId, temporalUiWorkflowUrl } from '../../workflows/ids';
 import {
   configChangedSignal,
@@ -18,13 +18,15 @@ import {
   type ZohoNotificationSignal,
 } from '../../workflows/messages';
 import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
-import { sciWorkflow } from '../../workflows/sci-workflow';
-import { channelWorkflowId, reconcileChannelsSignal, zohoChannelsWorkflow } from '../../workflows/channel-workflow';
+import type { sciWorkflow } from '../../workflows/sci-workflow';
+import type { zohoChannelsWorkflow } from '../../workflows/channel-workflow';
+import { channelWorkflowId, reconcileChannelsSignal } from '../../workflows/channel-messages';
+import { WORKFLOW_TYPES } from '../../workflows/names';
 import { SignalBatcher } from './signal-batcher';
 import { backfillProgress, cancelBackfill, startBackfill } from '../../lib/backfill/start';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { backfillWorkflowId, type BackfillProgress } from '../../workflows/backfill-messages';
-import { channelStatusQuery, type ChannelStatus } from '../../workflows/channel-workflow';
+import { channelStatusQuery, type ChannelStatus } from '../../workflows/channel-messages';
 
 export interface SciRef {
   id: string;
@@ -58,7 +60,7 @@ const controlSignals = {
 export class SciWorkflows {
   /** Jira events for one SCI that arrive together share one signal-with-start (P6). */
   private readonly jiraEvents = new SignalBatcher<SciRef, JiraEventSignal>(async (_workflowId, sci, events) => {
-    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: jiraEventsSignal, signalArgs: [events] });
+    await this.signalWithStart(sci, jiraEventsSignal, [events]);
   });
 
   constructor(
@@ -98,13 +100,20 @@ export class SciWorkflows {
     };
   }
 
+  /** Signals the SCI's workflow, starting it first (by type name) when it is not running. */
+  private async signalWithStart<A extends unknown[]>(sci: SciRef, signal: SignalDefinition<A>, signalArgs: A): Promise<void> {
+    // The call site checks the arguments against the signal's definition; the client's own conditional
+    // option types cannot follow a generic argument list, hence the widening here.
+    await this.client.workflow.signalWithStart<typeof sciWorkflow, unknown[]>(WORKFLOW_TYPES.sci, {
+      ...this.startOptions(sci),
+      signal: signal as SignalDefinition<unknown[]>,
+      signalArgs,
+    });
+  }
+
   /** Ensures the workflow runs and tells it to re-read its configuration (and its new name and mode). */
   async ensureRunning(sci: SciRef): Promise<void> {
-    await this.client.workflow.signalWithStart(sciWorkflow, {
-      ...this.startOptions(sci),
-      signal: configChangedSignal,
-      signalArgs: [{ name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode }],
-    });
+    await this.signalWithStart(sci, configChangedSignal, [{ name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode }]);
     await this.reconcileChannels(sci.tenantId);
   }
 
@@ -113,7 +122,7 @@ export class SciWorkflows {
    * once the reset is stored. Nothing queued in the workflow is dropped.
    */
   async resync(sci: SciRef, since: Date): Promise<{ cursor: string }> {
-    const start = new WithStartWorkflowOperation(sciWorkflow, { ...this.startOptions(sci), workflowIdConflictPolicy: 'USE_EXISTING' });
+    const start = new WithStartWorkflowOperation<typeof sciWorkflow>(WORKFLOW_TYPES.sci, { ...this.startOptions(sci), workflowIdConflictPolicy: 'USE_EXISTING' });
     return this.client.workflow.executeUpdateWithStart(resyncUpdate, { args: [{ since: since.toISOString() }], startWorkflowOperation: start });
   }
 
@@ -121,7 +130,7 @@ export class SciWorkflows {
   async reconcileChannels(tenantId: string): Promise<void> {
     const channels = this.opts.channels;
     if (!channels) return;
-    await this.client.workflow.signalWithStart(zohoChannelsWorkflow, {
+    await this.client.workflow.signalWithStart<typeof zohoChannelsWorkflow>(WORKFLOW_TYPES.channels, {
       taskQueue: this.opts.taskQueue,
       workflowId: channelWorkflowId(tenantId),
       args: [{ tenantId, notifyUrl: channels.notifyUrl, ttlMs: channels.ttlMs, renewBeforeMs: Math.round(channels.ttlMs / 4) }],
@@ -133,7 +142,7 @@ export class SciWorkflows {
   }
 
   async control(sci: SciRef, signal: ControlSignal): Promise<void> {
-    await this.client.workflow.signalWithStart(sciWorkflow, { ...this.startOptions(sci), signal: controlSignals[signal], signalArgs: [] });
+    await this.signalWithStart(sci, controlSignals[signal] as SignalDefinition<[]>, []);
   }
 
   /** Resolves once Temporal has recorded the event (alone, or with others for the same SCI). */
@@ -142,11 +151,7 @@ export class SciWorkflows {
   }
 
   async zohoNotification(sci: SciRef, notification: ZohoNotificationSignal): Promise<void> {
-    await this.client.workflow.signalWithStart(sciWorkflow, {
-      ...this.startOptions(sci),
-      signal: zohoNotificationSignal,
-      signalArgs: [notification],
-    });
+    await this.signalWithStart(sci, zohoNotificationSignal, [notification]);
   }
 
   /**

@@ -11,7 +11,8 @@ import {
   type BackfillProgress,
   type BackfillWorkflowInput,
 } from '../../workflows/backfill-messages';
-import { backfillWorkflow } from '../../workflows/backfill-workflow';
+import type { backfillWorkflow } from '../../workflows/backfill-workflow';
+import { WORKFLOW_TYPES } from '../../workflows/names';
 import { SCI_ID, SCI_TENANT } from '../../workflows/search-attributes';
 
 export interface BackfillSciRef {
@@ -34,7 +35,7 @@ export interface StartBackfillOptions {
 export async function startBackfill(client: Client, sci: BackfillSciRef, opts: StartBackfillOptions): Promise<{ workflowId: string; runId: string }> {
   const workflowId = backfillWorkflowId(sci.tenantId, sci.id);
   await settleFinishing(client, workflowId);
-  const handle = await client.workflow.start(backfillWorkflow, {
+  const handle = await client.workflow.start<typeof backfillWorkflow>(WORKFLOW_TYPES.backfill, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [{ tenantId: sci.tenantId, sciId: sci.id, ...opts.input }],

@@ -2,7 +2,7 @@
 // by API start-up; every replica may try, the first one wins (ScheduleAlreadyRunning is success). One run at
 // a time (overlap SKIP); a run missed while the cluster was down is caught up within an hour.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { maintenanceWorkflow } from '../../workflows/maintenance-workflow';
+import { WORKFLOW_TYPES } from '../../workflows/names';
 
 export const MAINTENANCE_SCHEDULE_ID = 'maintenance:purge-expired-data';
 export const MAINTENANCE_WORKFLOW_ID = 'maintenance:purge';
@@ -12,7 +12,7 @@ export async function ensureMaintenanceSchedule(client: Client, opts: { taskQueu
     await client.schedule.create({
       scheduleId: MAINTENANCE_SCHEDULE_ID,
       spec: { intervals: [{ every: opts.every ?? '1h' }] },
-      action: { type: 'startWorkflow', workflowType: maintenanceWorkflow, workflowId: MAINTENANCE_WORKFLOW_ID, taskQueue: opts.taskQueue, args: [{}] },
+      action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPES.maintenance, workflowId: MAINTENANCE_WORKFLOW_ID, taskQueue: opts.taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
       memo: { purpose: 'Data retention: uninstalled sites past TENANT_RETENTION_DAYS, run history past RUN_HISTORY_RETENTION_DAYS, expired event ids' },
     });

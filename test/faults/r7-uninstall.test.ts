@@ -15,7 +15,7 @@ import { userTokenColumn } from '../../api/services/zoho-access';
 import { createTestApp, type TestApp } from '../../api/test/helper';
 import { fitClaimsFor, signForgeInvocationToken, type FitClaims, type InstallationInfo } from '../../sandbox/jira';
 import { backfillWorkflowId } from '../../workflows/backfill-messages';
-import { channelWorkflowId } from '../../workflows/channel-workflow';
+import { channelWorkflowId } from '../../workflows/channel-messages';
 import { maintenanceWorkflow } from '../../workflows/maintenance-workflow';
 import { ensureMaintenanceSchedule, MAINTENANCE_SCHEDULE_ID } from '../../lib/maintenance/schedule';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
