@@ -9,13 +9,13 @@ import {
   type ZohoCallInfo,
   type ZohoClient,
   type ZohoEndpoints,
-  type ZohoTokens,
   type ZohoTokenStore,
 } from '../clients/zoho';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SecretCipher } from './secrets/cipher';
-import { openFrom, sealTo } from './secrets/columns';
+import { openFrom } from './secrets/columns';
 import { resealStale } from './secrets/reseal';
+import { sealedTokenStore } from './secrets/token-store';
 
 /** Why a tenant cannot run automation right now; the message is safe to show to an admin. */
 export class TenantNotReadyError extends Error {
@@ -44,40 +44,20 @@ export { openFrom, sealTo, secretContext, signInVerifierColumn, userTokenColumn 
 
 /** A Zoho token store backed by the tenant's ZohoConnection row (App OAuth 2.0). */
 export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher, tenantId: string): ZohoTokenStore {
-  return {
-    async load(): Promise<ZohoTokens> {
+  return sealedTokenStore({
+    cipher,
+    tenantId,
+    columns: { refresh: 'zoho.refreshToken', access: 'zoho.accessToken' },
+    async read() {
       const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
       // A value sealed under a previous key is re-sealed under the current one as it is read (key rotation).
       if (c) await resealStale(prisma, cipher, 'ZohoConnection', c);
-      const refreshToken = c && openFrom(cipher, tenantId, 'zoho.refreshToken', c.refreshTokenCiphertext);
-      if (!c || !refreshToken || !c.apiDomain) {
-        throw new TenantNotReadyError('not-connected', 'Zoho CRM is not connected for this Jira site.');
-      }
-      const accessToken = openFrom(cipher, tenantId, 'zoho.accessToken', c.accessTokenCiphertext);
-      return {
-        dc: zohoDcSchema.parse(c.dataCenter),
-        refreshToken,
-        apiDomain: c.apiDomain,
-        ...(accessToken ? { accessToken } : {}),
-        ...(c.accessTokenExpiresAt ? { accessTokenExpiresAt: c.accessTokenExpiresAt.getTime() } : {}),
-        ...(c.grantedScopes.length ? { scopes: c.grantedScopes } : {}),
-      };
+      return c;
     },
-    async save(tokens: ZohoTokens): Promise<void> {
-      const access = tokens.accessToken ? sealTo(cipher, tenantId, 'zoho.accessToken', tokens.accessToken) : undefined;
-      const refresh = sealTo(cipher, tenantId, 'zoho.refreshToken', tokens.refreshToken);
-      await prisma.zohoConnection.update({
-        where: { tenantId },
-        data: {
-          apiDomain: tokens.apiDomain,
-          refreshTokenCiphertext: refresh.ciphertext,
-          refreshTokenKeyId: refresh.keyId,
-          accessTokenCiphertext: access?.ciphertext ?? null,
-          accessTokenKeyId: access?.keyId ?? null,
-          accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
-          ...(tokens.scopes ? { grantedScopes: tokens.scopes } : {}),
-        },
-      });
+    locate: (c) => (c.apiDomain ? { dc: zohoDcSchema.parse(c.dataCenter), apiDomain: c.apiDomain } : undefined),
+    notConnected: () => new TenantNotReadyError('not-connected', 'Zoho CRM is not connected for this Jira site.'),
+    async write(update, tokens) {
+      await prisma.zohoConnection.update({ where: { tenantId }, data: { ...update, apiDomain: tokens.apiDomain } });
     },
     async markReauthRequired(error): Promise<void> {
       await prisma.zohoConnection.update({
@@ -89,7 +69,7 @@ export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher,
         },
       });
     },
-  };
+  });
 }
 
 export class TenantClients {

@@ -1,9 +1,10 @@
 // Which Zoho CRM identity a request may use, and the panel's state when it may use none (F1, F26).
 // App OAuth 2.0: the tenant's shared connection (lib/tenant-clients.ts). Providers: the requesting Jira
 // user's own grant, kept sealed in ZohoUserToken; without one the user sees "Zoho CRM login required".
-import { createZohoClient, zohoDcSchema, type ZohoClient, type ZohoTokens, type ZohoTokenStore } from '../../clients/zoho';
+import { createZohoClient, zohoDcSchema, type ZohoClient, type ZohoTokenStore } from '../../clients/zoho';
 import { resealStale } from '../../lib/secrets/reseal';
-import { openFrom, sealTo, TenantNotReadyError, userTokenColumn } from '../../lib/tenant-clients';
+import { sealedTokenStore } from '../../lib/secrets/token-store';
+import { openFrom, TenantNotReadyError, userTokenColumn } from '../../lib/tenant-clients';
 import type { ZohoConnection } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError } from './api-errors';
@@ -32,38 +33,23 @@ export function userTokenStore(deps: Deps, connection: ZohoConnection, accountId
   const { prisma, cipher } = deps;
   const tenantId = connection.tenantId;
   const where = { tenantId_jiraAccountId: { tenantId, jiraAccountId: accountId } };
-  return {
-    async load(): Promise<ZohoTokens> {
+  return sealedTokenStore({
+    cipher,
+    tenantId,
+    columns: { refresh: userTokenColumn.refresh(accountId), access: userTokenColumn.access(accountId) },
+    async read() {
       const row = await prisma.zohoUserToken.findUnique({ where });
       // A value sealed under a previous key is re-sealed under the current one as it is read (key rotation).
       if (row) await resealStale(prisma, cipher, 'ZohoUserToken', row);
-      const refreshToken = row && openFrom(cipher, tenantId, userTokenColumn.refresh(accountId), row.refreshTokenCiphertext);
-      if (!row || !refreshToken) throw new TenantNotReadyError('not-connected', LOGIN_REQUIRED);
-      const dc = zohoDcSchema.parse(connection.dataCenter);
-      const accessToken = openFrom(cipher, tenantId, userTokenColumn.access(accountId), row.accessTokenCiphertext);
-      return {
-        dc,
-        refreshToken,
-        apiDomain: deps.zohoEndpoints[dc].apiDomain,
-        ...(accessToken ? { accessToken } : {}),
-        ...(row.accessTokenExpiresAt ? { accessTokenExpiresAt: row.accessTokenExpiresAt.getTime() } : {}),
-        ...(row.grantedScopes.length ? { scopes: row.grantedScopes } : {}),
-      };
+      return row;
     },
-    async save(tokens: ZohoTokens): Promise<void> {
-      const access = tokens.accessToken ? sealTo(cipher, tenantId, userTokenColumn.access(accountId), tokens.accessToken) : undefined;
-      const refresh = sealTo(cipher, tenantId, userTokenColumn.refresh(accountId), tokens.refreshToken);
-      await prisma.zohoUserToken.update({
-        where,
-        data: {
-          refreshTokenCiphertext: refresh.ciphertext,
-          refreshTokenKeyId: refresh.keyId,
-          accessTokenCiphertext: access?.ciphertext ?? null,
-          accessTokenKeyId: access?.keyId ?? null,
-          accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
-          ...(tokens.scopes ? { grantedScopes: tokens.scopes } : {}),
-        },
-      });
+    locate: () => {
+      const dc = zohoDcSchema.parse(connection.dataCenter);
+      return { dc, apiDomain: deps.zohoEndpoints[dc].apiDomain };
+    },
+    notConnected: () => new TenantNotReadyError('not-connected', LOGIN_REQUIRED),
+    async write(update) {
+      await prisma.zohoUserToken.update({ where, data: update });
     },
     async markReauthRequired(error): Promise<void> {
       // A refused personal grant means the user signs in again: the panel shows "login required".
@@ -72,7 +58,7 @@ export function userTokenStore(deps: Deps, connection: ZohoConnection, accountId
         data: { state: 'REAUTH_REQUIRED', lastError: `Zoho refused the stored sign-in (${error.code}).` },
       });
     },
-  };
+  });
 }
 
 /** Resolves the Zoho identity for a request; never throws for "not connected" states, returns them. */
