@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import type { JiraHttp } from './http';
-import { multipartBody, type ByteSource } from './multipart';
+import { multipartBody, type ByteSource } from '../multipart';
 import { attachmentSchema, attachmentSettingsSchema, type JiraAttachment, type JiraAttachmentSettings } from './schemas';
 
 export interface UploadInput {

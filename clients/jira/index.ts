@@ -101,7 +101,7 @@ export { createJiraHttp, type JiraAuth, type JiraHttp, type JiraHttpOptions, typ
 export { SUMMARY_MAX_LENGTH, truncateSummary } from './summary';
 export { BULK_CREATE_MAX } from './issues';
 export { jqlAnd, jqlEq, jqlField, jqlIn, jqlIssueProperty, jqlOrderBy, jqlString, type Jql, type JqlProperty } from './jql';
-export type { ByteSource } from './multipart';
+export type { ByteSource } from '../multipart';
 export type {
   CreateIssueInput,
   EditIssueInput,

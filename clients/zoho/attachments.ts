@@ -2,8 +2,8 @@
 // memory: uploads are framed around the caller's stream chunk by chunk, downloads hand back Zoho's body
 // as a Node Readable. Docs: https://www.zoho.com/crm/developer/docs/api/v8/get-attachments.html,
 // download-attachments.html, upload-attachment.html, delete-attachments.html.
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { multipartBody } from '../multipart';
 import type { ZohoApi } from './api';
 import { ZohoValidationError } from './errors';
 import { assertBatchSize, toRowOutcomes, type RowOutcome } from './rows';
@@ -115,62 +115,12 @@ export class ZohoAttachments {
   }
 }
 
-/**
- * multipart/form-data framing around a byte stream, pulled chunk by chunk so backpressure reaches the
- * source. Only the small head and tail are built in memory.
- */
+/** The upload's multipart body (field `file`), failing once more than `maxBytes` have been sent. */
 export function multipartStream(file: AttachmentUpload, operation: string): { body: ReadableStream<Uint8Array>; contentType: string } {
-  const boundary = `----zoho-connector-${randomUUID()}`;
-  const encoder = new TextEncoder();
-  const safeName = file.fileName.replace(/[\r\n"\\]/g, '_');
-  const head = encoder.encode(
-    `--${boundary}\r\n` +
-      `Content-Disposition: form-data; name="file"; filename="${safeName}"\r\n` +
-      `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+  return multipartBody(
+    [{ name: 'file', filename: file.fileName, contentType: file.contentType ?? 'application/octet-stream', data: file.data }],
+    file.maxBytes === undefined ? undefined : { maxBytes: file.maxBytes, error: () => tooLarge(operation, file.maxBytes!) },
   );
-  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
-  const iterator = toAsyncIterator(file.data);
-  let stage: 'head' | 'body' | 'done' = 'head';
-  let sent = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (stage === 'head') {
-        stage = 'body';
-        controller.enqueue(head);
-        return;
-      }
-      if (stage === 'done') return;
-      const next = await iterator.next();
-      if (next.done) {
-        stage = 'done';
-        controller.enqueue(tail);
-        controller.close();
-        return;
-      }
-      const chunk = typeof next.value === 'string' ? encoder.encode(next.value) : next.value;
-      sent += chunk.byteLength;
-      if (file.maxBytes !== undefined && sent > file.maxBytes) {
-        stage = 'done';
-        await iterator.return?.();
-        controller.error(tooLarge(operation, file.maxBytes));
-        return;
-      }
-      controller.enqueue(chunk);
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-function toAsyncIterator(data: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterator<Uint8Array> {
-  if (Symbol.asyncIterator in data) return data[Symbol.asyncIterator]();
-  const it = data[Symbol.iterator]();
-  return {
-    next: () => Promise.resolve(it.next()),
-    return: () => Promise.resolve(it.return?.() ?? { done: true as const, value: undefined }),
-  };
 }
 
 function tooLarge(operation: string, maxBytes: number): ZohoValidationError {
