@@ -3,6 +3,7 @@
 // itself: every connection arrives ready and is closed by its owner.
 import type { Client } from '@temporalio/client';
 import type { ZohoEndpoints } from '../clients/zoho';
+import { ZohoBudget } from '../lib/budget/zoho-budget';
 import type { Config } from '../lib/config';
 import type { SecretCipher } from '../lib/secrets/cipher';
 import type { TenantClients } from '../lib/tenant-clients';
@@ -85,4 +86,13 @@ export function createAppDeps(rt: AppRuntime): AppDeps {
     ...(rt.fitVerifier ? { fitVerifier: rt.fitVerifier } : {}),
     ...(rt.now ? { now: rt.now } : {}),
   };
+}
+
+/**
+ * F36: the API's Zoho calls (issue panel, pickers, validation, Providers users' own clients) count against the
+ * tenant's credits like the worker's. Called by the entry points that build the clients; one budget per
+ * TenantClients, so where the API and the worker share them (npm start) a call counts once.
+ */
+export function meterZohoCalls(rt: Pick<AppRuntime, 'clients' | 'prisma' | 'config'>): void {
+  ZohoBudget.attach(rt.clients, { prisma: rt.prisma, dailyCredits: rt.config.ZOHO_DAILY_CREDITS, pauseShare: rt.config.ZOHO_BUDGET_PAUSE_SHARE });
 }

@@ -10,7 +10,7 @@ import { cipherFromConfig } from '../lib/secrets';
 import { connectTemporalClient } from '../lib/temporal/connection';
 import { TenantClients } from '../lib/tenant-clients';
 import { openDatabase } from '../prisma/database';
-import { createAppDeps } from './deps';
+import { createAppDeps, meterZohoCalls } from './deps';
 import { buildServer } from './server';
 import { reconcileWorkflows } from './services/reconciler';
 import { ensureMaintenanceSchedule } from '../lib/maintenance/schedule';
@@ -27,6 +27,7 @@ const temporal = await connectTemporalClient({ ...config, address: config.TEMPOR
 const cipher = await cipherFromConfig(config, { allowLocalKey: false });
 const zohoEndpoints = config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints;
 const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints });
+meterZohoCalls({ clients, prisma: db.prisma, config });
 const deps = createAppDeps({ config, prisma: db.prisma, temporal, cipher, clients, zohoEndpoints });
 const server = await buildServer(deps);
 

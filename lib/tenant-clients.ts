@@ -102,11 +102,17 @@ export class TenantClients {
       tokenStore: connectionTokenStore(prisma, cipher, tenantId),
       endpoints: this.opts.zohoEndpoints,
       ...(this.opts.zohoTimeoutMs ? { timeoutMs: this.opts.zohoTimeoutMs } : {}),
-      onCall: (info: ZohoCallInfo) => {
-        this.opts.onZohoCall?.(tenantId, info);
-        for (const listener of this.zohoCallListeners) listener(tenantId, info);
-      },
+      onCall: (info: ZohoCallInfo) => this.reportZohoCall(tenantId, info),
     });
+  }
+
+  /**
+   * Tells the listeners (API budgets, F36) about a Zoho call made for this tenant by a client built elsewhere:
+   * a Providers user's own client, the uninstall's token revocation.
+   */
+  reportZohoCall(tenantId: string, info: ZohoCallInfo): void {
+    this.opts.onZohoCall?.(tenantId, info);
+    for (const listener of this.zohoCallListeners) listener(tenantId, info);
   }
 
   /** Jira as the app, with the Forge system token the API last received for this installation. */

@@ -8,6 +8,8 @@ import { createZohoOAuth, ZOHO_USER_SCOPES } from '../../clients/zoho';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import { applyWorkflowState } from '../services/scis';
 import { userTokenColumn } from '../services/zoho-access';
+import { meterZohoCalls } from '../deps';
+import { ZohoBudget } from '../../lib/budget/zoho-budget';
 import { eventually, seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
 let suite: RouteSuite;
@@ -46,6 +48,15 @@ async function call(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: un
 }
 
 describe('issue panel with Zoho', () => {
+  it('counts the panel’s Zoho calls against the tenant’s credit budget (F36), as production wires it', async () => {
+    meterZohoCalls({ clients: t.deps.clients, prisma: t.db.prisma, config: t.deps.config });
+    const budget = ZohoBudget.attach(t.deps.clients, { prisma: t.db.prisma });
+    const before = (await budget.status(main.id)).used;
+    const res = await call('GET', `/panel/issues/DEMO-1/search?q=${encodeURIComponent(deal.Deal_Name.split(/\s+/)[0]!)}&sciId=${display.id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    await eventually(async () => (await budget.status(main.id)).used, (used) => used > before);
+  });
+
   it('searches by name word and by record id, marking records already linked', async () => {
     const word = deal.Deal_Name.split(/\s+/)[0]!;
     const res = await call('GET', `/panel/issues/DEMO-1/search?q=${encodeURIComponent(word)}&sciId=${display.id}`);

@@ -95,6 +95,8 @@ export async function zohoAccess(deps: Deps, tenantId: string, accountId: string
     credentials: { clientId: connection.clientId, clientSecret },
     tokenStore: userTokenStore(deps, connection, accountId),
     endpoints: deps.zohoEndpoints,
+    // A user's calls spend the org's credits too (F36).
+    onCall: (info) => deps.clients.reportZohoCall(tenantId, info),
   });
   return { state: 'ok', mode: 'PROVIDERS', client, connection };
 }
