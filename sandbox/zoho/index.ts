@@ -18,6 +18,7 @@ import { controlRoutes } from './routes/control';
 import { metaRoutes } from './routes/meta';
 import { noteRoutes } from './routes/notes';
 import { recordRoutes } from './routes/records';
+import { relatedRoutes } from './routes/related';
 import { watchRoutes } from './routes/watch';
 import { webRoutes } from './routes/web';
 import { requireScopes } from './scopes';
@@ -187,6 +188,10 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
   });
   // Kept as the raw string: the token endpoint reads it like Zoho does, and exchanges record it verbatim.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Any other type, or none, is kept as the raw string too: Zoho reads a CRM API body as JSON whatever its
+  // Content-Type (its own curl samples post `-d "@file.json"`, i.e. x-www-form-urlencoded, and Zoho's
+  // Node SDK sends JSON bodies with no Content-Type at all); the API scope parses it below.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   void app.register(multipart, { limits: { fileSize: sim.settings.attachmentMaxBytes, files: 1, fields: 10 } });
 
   // Exchanges: what the simulator answered, for conformance tests.
@@ -311,6 +316,20 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
         // Injected latency is processing time: it holds a concurrency slot, as a slow Zoho call would.
         if (sim.traffic.latencyMs > 0) await sleep(sim.traffic.latencyMs);
       });
+      // A body that came as a string (form-urlencoded, another type or none) is JSON to Zoho's API.
+      api.addHook('preValidation', async (req) => {
+        if (typeof req.body !== 'string') return;
+        const text = req.body.trim();
+        if (text === '') {
+          req.body = undefined;
+          return;
+        }
+        try {
+          req.body = JSON.parse(text) as unknown;
+        } catch {
+          throw zerr.invalidBody();
+        }
+      });
       api.addHook('preHandler', async (req, reply) => {
         const config = req.routeOptions.config;
         if (config.scopes && req.zoho.grant) requireScopes(req.zoho.grant.scopes, config.scopes(req));
@@ -323,6 +342,7 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
       metaRoutes(api, sim);
       watchRoutes(api, sim);
       attachmentRoutes(api, sim);
+      relatedRoutes(api, sim);
       recordRoutes(api, sim);
       done();
     },

@@ -30,7 +30,7 @@ export function moduleScope(module: string, op: Op): string[] {
   return [`ZohoCRM.modules.${op}`, `ZohoCRM.modules.${module.toLowerCase()}.${op}`];
 }
 
-export const settingsScope = (what: 'modules' | 'fields' | 'layouts'): string[] => [
+export const settingsScope = (what: 'modules' | 'fields' | 'layouts' | 'related_lists'): string[] => [
   'ZohoCRM.settings.READ',
   `ZohoCRM.settings.${what}.READ`,
 ];

@@ -8,16 +8,25 @@ import type { Sim } from '../context';
 import { satisfies } from '../scopes';
 import { sendJson } from './common';
 
-function formParams(req: FastifyRequest): Record<string, string> {
+// The body may be application/x-www-form-urlencoded or multipart/form-data: "form data" in Zoho's OAuth
+// pages covers both, and Zoho's own SDKs (nodejs-sdk-8.0 oauth_token.js, form-data) post multipart.
+async function formParams(req: FastifyRequest): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
   if (typeof req.body === 'string') for (const [k, v] of new URLSearchParams(req.body)) out[k] = v;
+  else if (req.isMultipart()) {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') out[part.fieldname] = part.value;
+      } else part.file.resume();
+    }
+  }
   return out;
 }
 
 export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
-  app.post('/oauth/v2/token', (req, reply) => {
-    const p = formParams(req);
+  app.post('/oauth/v2/token', async (req, reply) => {
+    const p = await formParams(req);
     const dc = req.zoho.dc;
     const client = sim.accounts.client(p.client_id, p.client_secret);
     // Zoho answers refusals with HTTP 200 and an `error` member (reference §1.4).
@@ -64,8 +73,8 @@ export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
     return sendJson(reply, 200, { error: 'unsupported_grant_type' });
   });
 
-  app.post('/oauth/v2/token/revoke', (req, reply) => {
-    const p = formParams(req);
+  app.post('/oauth/v2/token/revoke', async (req, reply) => {
+    const p = await formParams(req);
     const r = p.token ? sim.accounts.refreshTokens.get(p.token) : undefined;
     if (!r || r.revoked || r.dc !== req.zoho.dc) return sendJson(reply, 400, { error: 'invalid_token' });
     sim.accounts.revokeRefresh(r.token);
@@ -73,8 +82,8 @@ export function accountsRoutes(app: FastifyInstance, sim: Sim): void {
   });
 
   // Consent for the authorization-code flow, approved at once: the sandbox user is always signed in.
-  app.get('/oauth/v2/auth', (req, reply) => {
-    const q = formParams(req);
+  app.get('/oauth/v2/auth', async (req, reply) => {
+    const q = await formParams(req);
     const client = q.client_id ? sim.accounts.clients.get(q.client_id) : undefined;
     if (!client || q.response_type !== 'code' || !q.redirect_uri || !q.scope) {
       return reply.code(400).type('text/html').send('<!doctype html><title>Zoho Accounts (sandbox)</title><p>Invalid OAuth request: client_id, response_type=code, redirect_uri and scope are required.</p>');

@@ -9,7 +9,7 @@ import { intParam, noContent, params, paginate, query, sendJson, type Sim } from
 
 const ORG_CREATED_MS = Date.UTC(2021, 2, 14, 9, 30, 0);
 
-function fieldId(module: string, api: string): string {
+export function fieldId(module: string, api: string): string {
   let h = 0;
   for (const c of `${module}.${api}`) h = (h * 131 + c.charCodeAt(0)) % 1_000_000_000;
   return `5725767${String(h).padStart(12, '0')}`;
@@ -34,6 +34,27 @@ function jsonType(f: FieldDef): string {
   }
 }
 
+/**
+ * Zoho gives every field a positive `length` (its size limit; Kaizen #1 "Fields in CRM API" lists a size
+ * per field type, and the fields OAS types it int32). The simulator used to send 0 for types without a
+ * declared length, which no Zoho answer contains and which the official Node SDK drops (it takes an
+ * object whose `length` is 0 for an empty array, so those fields parse as null).
+ */
+const DEFAULT_LENGTH: Partial<Record<FieldDef['data_type'], number>> = {
+  picklist: 120,
+  multiselectpicklist: 2000,
+  integer: 9,
+  bigint: 18,
+  double: 16,
+  currency: 16,
+  percent: 5,
+  boolean: 5,
+  date: 20,
+  datetime: 120,
+  lookup: 120,
+  ownerlookup: 120,
+};
+
 export function renderField(def: ModuleDef, f: FieldDef): Record<string, unknown> {
   const out: Record<string, unknown> = {
     api_name: f.api_name,
@@ -42,7 +63,7 @@ export function renderField(def: ModuleDef, f: FieldDef): Record<string, unknown
     display_label: f.label,
     data_type: f.data_type,
     json_type: jsonType(f),
-    length: f.length ?? 0,
+    length: f.length ?? DEFAULT_LENGTH[f.data_type] ?? 255,
     read_only: f.read_only ?? false,
     field_read_only: f.read_only ?? false,
     system_mandatory: f.mandatory ?? false,
