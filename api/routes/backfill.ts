@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
-import { backfillDto, describeBackfill, runBackfill, stopBackfill } from '../services/backfill';
+import { backfillDto } from '../../contracts/scis';
+import { describeBackfill, runBackfill, stopBackfill } from '../services/backfill';
 import { routeErrorHandler, rowId, tenantOf } from '../services/route-support';
 import { findSci } from '../services/scis';
 

@@ -1,38 +1,13 @@
 // Zoho notification channels of the tenant (F33) for the admin page: which modules get near-real-time
 // changes, until when, and what the channel keeper last did. Read-only: the keeper workflow owns them.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { channelsDto } from '../../contracts/channels';
 import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 
 const STATUS_BUDGET_MS = 2000;
-
-const channelsDto = z.object({
-  /** Whether this deployment uses notification channels at all (ZOHO_NOTIFICATIONS). */
-  enabled: z.boolean(),
-  channels: z.array(
-    z.object({
-      module: z.string(),
-      events: z.array(z.string()),
-      state: z.enum(['ACTIVE', 'EXPIRED', 'DISABLED']),
-      expiresAt: z.string(),
-      lastRenewedAt: z.string().nullable(),
-    }),
-  ),
-  keeper: z
-    .object({
-      reconciliations: z.number().int(),
-      lastError: z.string().nullable(),
-      /** Why the keeper did nothing last time (e.g. not connected with App OAuth 2.0). */
-      skipped: z.string().nullable(),
-      nextCheckAt: z.string().nullable(),
-    })
-    .nullable(),
-  /** `unreachable` when the keeper did not answer in time (the channel list is still right). */
-  keeperQuery: z.enum(['ok', 'not_running', 'unreachable']),
-  temporalUiUrl: z.string().nullable(),
-});
 
 export const channelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
   fastify.setErrorHandler(routeErrorHandler);

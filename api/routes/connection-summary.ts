@@ -1,7 +1,6 @@
 // The admin page's view of a tenant's Zoho connection (F4, F5): mode, data center, automation and scope
 // cards, built from the ZohoConnection row. Nothing secret leaves here: the client secret and tokens are
 // reported only as "stored" or not.
-import { z } from 'zod';
 import {
   defaultZohoEndpoints,
   missingScopes,
@@ -15,14 +14,14 @@ import {
   type ZohoEndpoints,
 } from '../../clients/zoho';
 import type { ZohoConnection, ZohoUserToken } from '../../prisma/generated/client';
+import type { ConnectionMode, ConnectionState, ConnectionSummary } from '../../contracts/connection';
 
 export const DEFAULT_DC: ZohoDc = 'us';
 /** RUN_HISTORY_RETENTION_DAYS's default (lib/config.ts). */
 const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
-export const connectionModeSchema = z.enum(['APP_OAUTH', 'PROVIDERS']);
-export type ConnectionMode = z.infer<typeof connectionModeSchema>;
-export const connectionStateSchema = z.enum(['NOT_CONFIGURED', 'CONNECTED', 'REAUTH_REQUIRED', 'ERROR']);
+// The summary's shape and the mode and state enums are the Forge app's contract (contracts/connection.ts).
+export { connectionModeSchema, connectionStateSchema, connectionSummarySchema, type ConnectionMode, type ConnectionSummary } from '../../contracts/connection';
 
 /** The scopes each mode asks Zoho for. One list per mode, kept in clients/zoho/scopes.ts. */
 export function requiredScopes(mode: ConnectionMode): readonly string[] {
@@ -60,46 +59,6 @@ const AUTOMATION_FEATURES = [
   'Attachment sync',
 ];
 
-export const connectionSummarySchema = z.object({
-  state: connectionStateSchema,
-  mode: connectionModeSchema.nullable(),
-  modeCard: z.object({ title: z.string(), description: z.string(), points: z.array(z.string()) }).nullable(),
-  dataCenter: z.object({ id: zohoDcSchema, label: z.string(), accountsServer: z.string(), apiConsoleUrl: z.string() }),
-  dataCenters: z.array(z.object({ id: zohoDcSchema, label: z.string() })),
-  automation: z.object({
-    active: z.boolean(),
-    description: z.string(),
-    features: z.array(z.string()),
-  }),
-  /** App OAuth 2.0: the API domain Zoho returned with the grant (already checked against the allow-list). */
-  apiDomain: z.string().nullable(),
-  clientId: z.string().nullable(),
-  clientSecretStored: z.boolean(),
-  connectedAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  scopes: z.object({
-    required: z.array(z.string()),
-    /** What Zoho reported for the stored grant; null when nothing is stored or Zoho did not say. */
-    granted: z.array(z.string()).nullable(),
-    missing: z.array(z.string()),
-    /** What to do about missing scopes, in plain words; null when nothing is missing. */
-    hint: z.string().nullable(),
-  }),
-  /** Providers mode: the calling Jira user's own sign-in. */
-  currentUser: z
-    .object({
-      accountId: z.string(),
-      signedIn: z.boolean(),
-      state: connectionStateSchema.nullable(),
-      zohoEmail: z.string().nullable(),
-    })
-    .nullable(),
-  message: z.string(),
-  /** Days sync run history is kept (RUN_HISTORY_RETENTION_DAYS); the admin page says so under the run history. */
-  historyRetentionDays: z.number().int().positive(),
-});
-export type ConnectionSummary = z.infer<typeof connectionSummarySchema>;
-
 function scopeHint(mode: ConnectionMode, missing: string[]): string | null {
   if (missing.length === 0) return null;
   const reconnect = mode === 'APP_OAUTH' ? 'reconnect App OAuth 2.0' : 'sign in to Zoho CRM again';
@@ -110,7 +69,7 @@ function scopeHint(mode: ConnectionMode, missing: string[]): string | null {
   return `The stored token lacks ${missing.join(', ')}: ${reconnect} with a code generated for every required scope.`;
 }
 
-function stateMessage(mode: ConnectionMode | null, state: z.infer<typeof connectionStateSchema>): string {
+function stateMessage(mode: ConnectionMode | null, state: ConnectionState): string {
   if (!mode || state === 'NOT_CONFIGURED') {
     return mode === 'PROVIDERS'
       ? 'Zoho CRM authentication required: register the Zoho client for per-user sign-in.'

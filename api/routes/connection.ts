@@ -9,7 +9,6 @@
 // account that started the sign-in (the OAuth `state` carries both, sealed: see oauth-state.ts).
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   createZohoOAuth,
   dcForApiDomain,
@@ -28,7 +27,8 @@ import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/scis';
-import { connectionModeSchema, connectionSummarySchema, DEFAULT_DC, summarize, type ConnectionMode } from './connection-summary';
+import { connectBody, connectionSummarySchema, dataCenterBody, modeBody, providersClientBody, signInReply, signOutReply } from '../../contracts/connection';
+import { DEFAULT_DC, summarize, type ConnectionMode } from './connection-summary';
 import { newSignInNonce, sealOAuthState, OAUTH_STATE_TTL_MS } from './oauth-state';
 
 /** Path of the consent redirect (api/routes/callbacks.ts), under the API prefix. */
@@ -44,18 +44,6 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT
 export function oauthRedirectUri(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
   return `${publicBaseUrl(config)}${OAUTH_REDIRECT_PATH}`;
 }
-
-// Zoho client ids look like `1000.XXXX`; secrets and codes are opaque. Bounds keep absurd input out.
-const clientId = z.string().trim().min(1).max(200).regex(/^[\w.-]+$/, 'a Zoho Client ID such as 1000.ABC…');
-const clientSecret = z.string().trim().min(1).max(200);
-const grantCode = z.string().trim().min(1).max(1000).regex(/^[\w.-]+$/, 'a Zoho grant code such as 1000.abc….def…');
-
-const connectBody = z.object({ clientId, clientSecret, code: grantCode, dataCenter: zohoDcSchema.optional() });
-const dataCenterBody = z.object({ dataCenter: zohoDcSchema });
-const modeBody = z.object({ mode: connectionModeSchema });
-const providersClientBody = z.object({ clientId, clientSecret });
-const signInReply = z.object({ authorizationUrl: z.string(), expiresAt: z.string() });
-const signOutReply = z.object({ signedOut: z.boolean() });
 
 type Deps = AppDeps;
 

@@ -6,25 +6,21 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorResponses, fromVendorError, notFound } from '../services/api-errors';
 import {
-  jiraFieldDto,
-  jiraFieldToDto,
-  jiraIssueTypeDto,
-  jiraProjectDto,
-  jiraStatusDto,
-  listJiraIssueTypes,
-  listJiraProjects,
-  listZohoModules,
-  projectStatuses,
-  zohoFieldDto,
-  zohoFieldToDto,
-  zohoModuleDto,
-} from '../services/metadata';
+  jiraFieldsDto,
+  jiraIssueTypesDto,
+  jiraProjectIdOrKey as projectIdOrKey,
+  jiraProjectsDto,
+  jiraStatusesDto,
+  statusesQuery,
+  zohoFieldsDto,
+  zohoModuleName as moduleName,
+  zohoModulesDto,
+} from '../../contracts/metadata';
+import { jiraFieldToDto, listJiraIssueTypes, listJiraProjects, listZohoModules, projectStatuses, zohoFieldToDto } from '../services/metadata';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
 import { requireZoho } from '../services/zoho-access';
 
 const tags = ['metadata'];
-const moduleName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a Zoho CRM module API name');
-const projectIdOrKey = z.string().regex(/^(\d{1,20}|[A-Za-z][A-Za-z0-9_]{0,49})$/, 'a Jira project id or key');
 
 /** Runs a vendor read where a vendor 404 means "no such <what>" for the caller. */
 async function orNotFound<T>(what: string, read: () => Promise<T>): Promise<T> {
@@ -45,7 +41,7 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       schema: {
         summary: 'Zoho CRM modules usable through the API; polling-ready ones are marked (F10)',
         tags,
-        response: { 200: z.object({ modules: z.array(zohoModuleDto) }), ...errorResponses(409, 503) },
+        response: { 200: zohoModulesDto, ...errorResponses(409, 503) },
       },
     },
     async (request) => {
@@ -61,7 +57,7 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         summary: 'Fields of a Zoho CRM module: type, picklist values, read-only, mandatory',
         tags,
         params: z.object({ module: moduleName }),
-        response: { 200: z.object({ fields: z.array(zohoFieldDto) }), ...errorResponses(400, 404, 409, 503) },
+        response: { 200: zohoFieldsDto, ...errorResponses(400, 404, 409, 503) },
       },
     },
     async (request) => {
@@ -77,7 +73,7 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       schema: {
         summary: 'Jira projects the app can see',
         tags,
-        response: { 200: z.object({ projects: z.array(jiraProjectDto) }), ...errorResponses(503) },
+        response: { 200: jiraProjectsDto, ...errorResponses(503) },
       },
     },
     async (request) => {
@@ -93,7 +89,7 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         summary: 'Issue types a Jira project uses',
         tags,
         params: z.object({ projectIdOrKey }),
-        response: { 200: z.object({ issueTypes: z.array(jiraIssueTypeDto) }), ...errorResponses(400, 404, 503) },
+        response: { 200: jiraIssueTypesDto, ...errorResponses(400, 404, 503) },
       },
     },
     async (request) => {
@@ -110,8 +106,8 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         summary: "Statuses of a Jira project's workflows, optionally for one issue type (status sync targets)",
         tags,
         params: z.object({ projectIdOrKey }),
-        querystring: z.object({ issueTypeId: z.string().regex(/^\d{1,20}$/).optional() }),
-        response: { 200: z.object({ statuses: z.array(jiraStatusDto) }), ...errorResponses(400, 404, 503) },
+        querystring: statusesQuery,
+        response: { 200: jiraStatusesDto, ...errorResponses(400, 404, 503) },
       },
     },
     async (request) => {
@@ -129,7 +125,7 @@ export const metadataRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       schema: {
         summary: 'Jira fields with their schema types; `syncable` marks possible mapping targets',
         tags,
-        response: { 200: z.object({ fields: z.array(jiraFieldDto) }), ...errorResponses(503) },
+        response: { 200: jiraFieldsDto, ...errorResponses(503) },
       },
     },
     async (request) => {

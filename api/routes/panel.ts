@@ -5,15 +5,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
-import { linkCardDto, linkRecord, panelDto, panelFor, refreshLink, searchRecords, searchResultDto, unlinkRecord } from '../services/panel';
-import { issueIdOrKey, routeErrorHandler, rowId, tenantOf, zohoRecordId } from '../services/route-support';
+import { cardWithSyncDto as cardWithSync, linkBody, panelDto, searchDto, searchQuery } from '../../contracts/panel';
+import { linkRecord, panelFor, refreshLink, searchRecords, unlinkRecord } from '../services/panel';
+import { issueIdOrKey, routeErrorHandler, rowId, tenantOf } from '../services/route-support';
 
 const issueParams = z.object({ issueIdOrKey });
 const linkParams = issueParams.extend({ linkId: rowId });
-const cardWithSync = linkCardDto.extend({
-  /** True when the SCI's workflow was asked to apply the record right away. */
-  syncQueued: z.boolean(),
-});
 const tags = ['issue panel'];
 
 export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
@@ -40,12 +37,8 @@ export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
         description: 'Searches the module of `sciId`, or of every SCI covering the issue when it is omitted.',
         tags,
         params: issueParams,
-        querystring: z.object({
-          q: z.string().trim().min(2).max(200),
-          sciId: rowId.optional(),
-          limit: z.coerce.number().int().min(1).max(50).default(20),
-        }),
-        response: { 200: z.object({ results: z.array(searchResultDto) }), ...errorResponses(400, 404, 409, 422, 503) },
+        querystring: searchQuery,
+        response: { 200: searchDto, ...errorResponses(400, 404, 409, 422, 503) },
       },
     },
     async (request) => searchRecords(deps, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey, request.query),
@@ -58,7 +51,7 @@ export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
         summary: 'Links a Zoho CRM record to the issue through one SCI (manual link, F23, F27)',
         tags,
         params: issueParams,
-        body: z.object({ sciId: rowId, recordId: zohoRecordId }),
+        body: linkBody,
         response: { 201: cardWithSync, ...errorResponses(400, 404, 409, 413, 415, 422, 503) },
       },
     },

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorBodySchema, errorResponses, invalid, problemSchema, type Problem } from '../services/api-errors';
-import { linkDto, linkToDto } from '../services/links';
+import { linkToDto } from '../services/links';
 import { routeErrorHandler, rowId, tenantOf } from '../services/route-support';
 import {
   createSci,
@@ -18,20 +18,17 @@ import {
   listScis,
   resyncLink,
   resyncSci,
-  sciBodySchema,
-  sciDto,
   setPaused,
   signal,
-  syncRunDto,
   updateSci,
   type ResolvedScope,
   type SciBody,
 } from '../services/scis';
+import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from '../../contracts/scis';
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
 import { requireZoho } from '../services/zoho-access';
 
 const sciParams = z.object({ sciId: rowId });
-const acceptedBody = z.object({ accepted: z.literal(true), message: z.string() });
 const tags = ['smart connected items'];
 
 /** Checks a body against live metadata; returns the Jira scope it resolved, or the problems found. */
@@ -63,7 +60,7 @@ export const sciRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastif
       schema: {
         summary: 'Smart Connected Items of this Jira site, with their latest sync state (F7)',
         tags,
-        response: { 200: z.object({ items: z.array(sciDto) }), ...errorResponses(503) },
+        response: { 200: sciListDto, ...errorResponses(503) },
       },
     },
     async (request) => ({ items: await listScis(deps, tenantOf(request)) }),
@@ -213,11 +210,8 @@ export const sciRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastif
         summary: 'Run history, newest first (F22)',
         tags,
         params: sciParams,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: z.string().min(1).max(500).optional(),
-        }),
-        response: { 200: z.object({ runs: z.array(syncRunDto), nextCursor: z.string().nullable() }), ...errorResponses(400, 404) },
+        querystring: runsQuery,
+        response: { 200: runsDto, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -233,11 +227,8 @@ export const sciRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastif
         summary: 'Record links of this item (for "resync one link")',
         tags,
         params: sciParams,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          after: rowId.optional().describe('Id of the last link of the previous page'),
-        }),
-        response: { 200: z.object({ links: z.array(linkDto), nextAfter: z.string().nullable() }), ...errorResponses(400, 404) },
+        querystring: linksQuery,
+        response: { 200: linksDto, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -279,7 +270,7 @@ export const sciRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastif
           'Refused (409) while a sync runs or events wait in the workflow, so no queued event is lost. Without `since`, everything since the item was created is read again.',
         tags,
         params: sciParams,
-        body: z.object({ since: z.iso.datetime({ offset: true }).optional() }).default({}),
+        body: resyncBody,
         response: { 202: acceptedBody, ...errorResponses(400, 404, 409, 415, 503) },
       },
     },

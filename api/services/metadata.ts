@@ -1,60 +1,25 @@
 // Live metadata for the SCI editor's pickers (F8) and for validating SCI bodies against it (F11), in one
 // normalized shape per resource. Raw vendor shapes stay in the clients; the admin page never sees them.
-import { z } from 'zod';
 import type { JiraClient, JiraField } from '../../clients/jira';
 import { isPollingReadyModule, type ZohoClient, type ZohoFieldMeta, type ZohoModuleMeta } from '../../clients/zoho';
+import type { JiraFieldDto, JiraIssueTypeDto, JiraProjectDto, JiraStatusDto, ZohoFieldDto, ZohoModuleDto } from '../../contracts/metadata';
 import { jiraFieldType, jiraKind, zohoFieldType, zohoKind } from '../../lib/sync/field-types';
 
-export const zohoModuleDto = z.object({
-  apiName: z.string(),
-  label: z.string(),
-  singularLabel: z.string(),
-  /** In the polling list (F10): auto-create and scheduled sync are offered. */
-  pollingReady: z.boolean(),
-  creatable: z.boolean(),
-  editable: z.boolean(),
-});
-export type ZohoModuleDto = z.infer<typeof zohoModuleDto>;
-
-export const zohoFieldDto = z.object({
-  apiName: z.string(),
-  label: z.string(),
-  dataType: z.string(),
-  readOnly: z.boolean(),
-  mandatory: z.boolean(),
-  custom: z.boolean(),
-  pickListValues: z.array(z.object({ displayValue: z.string(), actualValue: z.string() })),
-  lookupModule: z.string().nullable(),
-  /** False for types no mapping can carry (subforms, images, formulas of unknown type...). */
-  syncable: z.boolean(),
-});
-export type ZohoFieldDto = z.infer<typeof zohoFieldDto>;
-
-export const jiraProjectDto = z.object({ id: z.string(), key: z.string(), name: z.string() });
-export type JiraProjectDto = z.infer<typeof jiraProjectDto>;
-
-export const jiraIssueTypeDto = z.object({ id: z.string(), name: z.string(), subtask: z.boolean() });
-export type JiraIssueTypeDto = z.infer<typeof jiraIssueTypeDto>;
-
-export const jiraFieldDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  custom: z.boolean(),
-  schemaType: z.string().nullable(),
-  items: z.string().nullable(),
-  /** Can be a mapping target at all (the type has a conversion and Jira lets it be edited). */
-  syncable: z.boolean(),
-});
-export type JiraFieldDto = z.infer<typeof jiraFieldDto>;
-
-export const jiraStatusDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  category: z.string().nullable(),
-  /** Issue types of the project whose workflow has this status. */
-  issueTypeIds: z.array(z.string()),
-});
-export type JiraStatusDto = z.infer<typeof jiraStatusDto>;
+// The response shapes are the Forge app's contract (contracts/metadata.ts); re-exported for the API.
+export {
+  jiraFieldDto,
+  jiraIssueTypeDto,
+  jiraProjectDto,
+  jiraStatusDto,
+  zohoFieldDto,
+  zohoModuleDto,
+  type JiraFieldDto,
+  type JiraIssueTypeDto,
+  type JiraProjectDto,
+  type JiraStatusDto,
+  type ZohoFieldDto,
+  type ZohoModuleDto,
+} from '../../contracts/metadata';
 
 /**
  * Jira system fields that only Jira sets (or that move through transitions): never a mapping target.

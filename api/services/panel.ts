@@ -7,63 +7,29 @@ import { pollingModule, ZohoNotFoundError, ZohoReauthRequiredError, type ZohoCli
 import type { RecordLink, SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, conflict, notFound } from './api-errors';
-import { linkDto, linkToDto } from './links';
+import { linkToDto } from './links';
 import { PromiseCache } from '../../lib/cache';
 import { zohoFieldToDto } from './metadata';
 import { definitionOf, isAutomated, sciRef } from './scis';
-import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, zohoAccessStates, type ZohoAccess } from './zoho-access';
+import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, type ZohoAccess } from './zoho-access';
+import type { IssueRef, LinkCard, PanelDto, SearchResult } from '../../contracts/panel';
 import { isUniqueViolation } from '../../lib/db/errors';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
-export const previewFieldDto = z.object({ apiName: z.string(), label: z.string(), value: z.string().nullable() });
-
-export const linkCardDto = linkDto.extend({
-  sciName: z.string(),
-  syncMode: z.enum(['DISPLAY', 'ONE_WAY', 'TWO_WAY']),
-  /** Unlink is offered for manual links only (F24, F25). */
-  canUnlink: z.boolean(),
-  /** The record's name, when Zoho was read. */
-  recordName: z.string().nullable(),
-  /** true/false once Zoho was read; null when it could not be (see the panel state). */
-  recordFound: z.boolean().nullable(),
-  previewFields: z.array(previewFieldDto),
-  /** "Open in Zoho" in the connection's data center (F24). */
-  openUrl: z.string().nullable(),
-});
-export type LinkCard = z.infer<typeof linkCardDto>;
-
-export const coveringSciDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  syncMode: z.enum(['DISPLAY', 'ONE_WAY', 'TWO_WAY']),
-  zohoModule: z.string(),
-});
-
-export const issueRefDto = z.object({ id: z.string(), key: z.string(), projectId: z.string(), issueTypeId: z.string() });
-export type IssueRef = z.infer<typeof issueRefDto>;
-
-export const panelDto = z.object({
-  issue: issueRefDto,
-  /** ok, or why Zoho cannot be read for this user (F26). */
-  state: z.enum(zohoAccessStates),
-  message: z.string().nullable(),
-  links: z.array(linkCardDto),
-  /** SCIs covering the issue's project and type; the user picks one when there are several (F27). */
-  scis: z.array(coveringSciDto),
-});
-export type PanelDto = z.infer<typeof panelDto>;
-
-export const searchResultDto = z.object({
-  sciId: z.string(),
-  zohoModule: z.string(),
-  recordId: z.string(),
-  name: z.string().nullable(),
-  previewFields: z.array(previewFieldDto),
-  /** When the record is already linked through this SCI, the issue it is linked to. */
-  linkedIssueKey: z.string().nullable(),
-});
-export type SearchResult = z.infer<typeof searchResultDto>;
+// The response shapes are the Forge app's contract (contracts/panel.ts); re-exported for the API.
+export {
+  coveringSciDto,
+  issueRefDto,
+  linkCardDto,
+  panelDto,
+  previewFieldDto,
+  searchResultDto,
+  type IssueRef,
+  type LinkCard,
+  type PanelDto,
+  type SearchResult,
+} from '../../contracts/panel';
 
 const issueFieldsSchema = z.looseObject({
   project: z.looseObject({ id: z.string() }),

@@ -4,7 +4,8 @@
 // request and undoes the database part when Temporal refuses, so the two never disagree for long; the
 // reconciler (./reconciler.ts) repairs anything that slipped through (a crash between the two steps).
 import { z } from 'zod';
-import { definitionOf, fieldMappingSchema, sciDefinitionSchema, sciOptionsSchema, syncModes } from '../../lib/sci/definition';
+import type { SciBody, SciDto, SyncRunDto } from '../../contracts/scis';
+import { definitionOf } from '../../lib/sci/definition';
 import { Prisma, type SmartConnectedItem, type SyncRun } from '../../prisma/generated/client';
 import type { SciStatus } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
@@ -15,80 +16,9 @@ import { isUniqueViolation } from '../../lib/db/errors';
 type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
 
 // ─── Response shapes ───
+// The request and response schemas are the Forge app's contract (contracts/scis.ts); re-exported for the API.
 
-export const runErrorDto = z.object({ message: z.string(), recordId: z.string().optional(), at: z.string().optional() });
-
-export const syncRunDto = z.object({
-  id: z.string(),
-  kind: z.enum(['POLL', 'EVENT', 'BACKFILL', 'MANUAL']),
-  outcome: z.enum(['RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED']),
-  startedAt: z.string(),
-  endedAt: z.string().nullable(),
-  recordsSeen: z.number().int(),
-  recordsChanged: z.number().int(),
-  recordsCreated: z.number().int(),
-  recordsSkipped: z.number().int(),
-  errors: z.array(runErrorDto),
-  workflowRunId: z.string().nullable(),
-});
-export type SyncRunDto = z.infer<typeof syncRunDto>;
-
-export const workflowStatusDto = z.object({
-  state: z.enum(['waiting', 'syncing', 'paused', 'blocked']),
-  pendingEvents: z.number().int(),
-  parkedEvents: z.number().int(),
-  lastError: z.string().nullable(),
-  cursor: z.string().nullable(),
-  runs: z.number().int(),
-  /** While Zoho or Jira is unavailable: when the workflow tries again on its own (ISO), else null. */
-  retryingAt: z.string().nullable(),
-});
-
-export const sciDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  syncMode: z.enum(syncModes),
-  jiraProjectId: z.string(),
-  jiraProjectKey: z.string(),
-  jiraIssueTypeId: z.string().nullable(),
-  zohoModule: z.string(),
-  displayFields: z.array(z.string()),
-  fieldMappings: z.array(fieldMappingSchema),
-  options: sciOptionsSchema,
-  /** Options that are on, for the dashboard column (F7). */
-  enabledOptions: z.array(z.enum(['autoCreate', 'statusSync', 'notesSync', 'attachmentSync', 'backfill'])),
-  enabled: z.boolean(),
-  paused: z.boolean(),
-  /** True when this SCI runs a workflow (enabled and not Display). */
-  automated: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  lastSyncedAt: z.string().nullable(),
-  workflowId: z.string().nullable(),
-  temporalUiUrl: z.string().nullable(),
-  latestRun: syncRunDto.nullable(),
-  /** The workflow's own view; null when it runs no workflow or Temporal did not answer in time. */
-  workflow: workflowStatusDto.nullable(),
-  /** `unreachable` when the status query failed or timed out (the rest of the row is still right). */
-  workflowQuery: z.enum(['ok', 'not_running', 'unreachable', 'skipped']),
-});
-export type SciDto = z.infer<typeof sciDto>;
-
-/**
- * Create and update bodies: the definition plus the on/off switch. PostgreSQL cannot store NUL in text or
- * JSON, so a body carrying one is refused here as bad input rather than failing in the database.
- */
-export const sciBodySchema = sciDefinitionSchema
-  .extend({ enabled: z.boolean().default(true) })
-  .refine((body) => !hasNul(body), { message: 'text must not contain NUL characters' });
-
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value && typeof value === 'object') return Object.values(value).some(hasNul);
-  return false;
-}
-export type SciBody = z.infer<typeof sciBodySchema>;
+export { runErrorDto, sciBodySchema, sciDto, syncRunDto, workflowStatusDto, type SciBody, type SciDto, type SyncRunDto } from '../../contracts/scis';
 
 // ─── Mapping rows ───
 

@@ -1,4 +1,4 @@
-// The resolver functions: one per contract key, all built the same way (validate the payload, call the
+// The resolver functions: one per resolver key (./routes.ts), all built the same way (validate the payload, call the
 // API, validate the answer, wrap it in the envelope). No business logic lives here; the API owns it.
 import ResolverExport from '@forge/resolver';
 
@@ -6,8 +6,8 @@ import ResolverExport from '@forge/resolver';
 // a CommonJS module over as `{ default: module.exports }`, where the class sits one level deeper.
 const Resolver: typeof ResolverExport = (ResolverExport as unknown as { default?: typeof ResolverExport }).default ?? ResolverExport;
 import { BackendError, callBackend, MESSAGES } from './backend';
-import { contract, RESOLVER_KEYS, type DataOf, type PayloadOf, type ResolverKey, type ResolverResult } from './contract';
-import { MissingIssueContextError, routes, type CallContext, type Route } from './routes';
+import { MissingIssueContextError, RESOLVER_KEYS, routes, type CallContext, type ResolverKey, type Route } from './routes';
+import type { DataOf, ResolverResult } from './types';
 
 /** The parts of Forge's resolver request this layer reads. */
 export interface ResolverRequest {
@@ -23,8 +23,8 @@ function callContext(context: ResolverRequest['context']): CallContext {
 
 /** Runs one resolver key end to end; exported so tests and the local host can call it directly. */
 export async function runResolver<K extends ResolverKey>(key: K, request: ResolverRequest): Promise<ResolverResult<K>> {
-  const spec = contract[key];
-  const input = spec.payload.safeParse(request.payload ?? {});
+  const route = routes[key] as Route;
+  const input = route.payload.safeParse(request.payload ?? {});
   if (!input.success) {
     return {
       ok: false,
@@ -35,14 +35,13 @@ export async function runResolver<K extends ResolverKey>(key: K, request: Resolv
       },
     };
   }
-  const payload = input.data as PayloadOf<K>;
-  const route = routes[key] as Route<K>;
+  const payload = input.data;
   try {
     const body = await callBackend(route.call(payload, callContext(request.context)));
-    const adapted = route.adapt ? route.adapt(body, payload) : body;
-    const data = spec.data.safeParse(adapted);
-    if (!data.success) return { ok: false, error: { code: 'UNEXPECTED_RESPONSE', message: MESSAGES.unexpected } };
-    return { ok: true, data: data.data as DataOf<K> };
+    // The answer is checked against the route's contract schema, so a drifted API is one clear error.
+    const answer = route.api.response.safeParse(body);
+    if (!answer.success) return { ok: false, error: { code: 'UNEXPECTED_RESPONSE', message: MESSAGES.unexpected } };
+    return { ok: true, data: route.data(answer.data, payload) as DataOf<K> };
   } catch (error) {
     if (error instanceof BackendError) return { ok: false, error: error.detail };
     if (error instanceof MissingIssueContextError) return { ok: false, error: { code: 'NO_ISSUE', message: error.message } };

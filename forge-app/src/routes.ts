@@ -1,8 +1,23 @@
-// Which API route serves each resolver key, and how its answer becomes the contract's data. The API's
-// zod route schemas (api/routes/*.ts) are the source of truth for paths and bodies; `adapt` is the only
-// place that knows where the API's shapes differ from what the screens need.
+// Every resolver key: the payload the screen sends, the API route that serves it (an entry of
+// contracts/routes.ts, whose schemas the API's routes validate with and publish as OpenAPI) and the data
+// the screen gets from that route's answer. Nothing here guesses a shape: `api.response` is what the route
+// serves and `data` says exactly which part of it the screen wants.
+import { z } from 'zod';
+import {
+  API_ROUTES,
+  connectBody,
+  dataCenterBody,
+  jiraProjectIdOrKey,
+  modeBody,
+  providersClientBody,
+  rowId,
+  runsQuery,
+  sciBodySchema,
+  statusesQuery,
+  zohoModuleName,
+  type ApiRoute,
+} from '../../contracts';
 import type { BackendCall } from './backend';
-import type { PayloadOf, ResolverKey } from './contract';
 
 /** What a resolver knows besides the payload: only what Forge itself vouches for or the module supplies. */
 export interface CallContext {
@@ -10,10 +25,24 @@ export interface CallContext {
   issueKey: string | undefined;
 }
 
-export interface Route<K extends ResolverKey> {
-  call: (payload: PayloadOf<K>, ctx: CallContext) => BackendCall;
-  /** Turns the API's 2xx body into the contract's data shape (identity when they agree). */
-  adapt?: (body: unknown, payload: PayloadOf<K>) => unknown;
+export interface Route<P extends z.ZodType = z.ZodType, A extends z.ZodType = z.ZodType, D = unknown> {
+  /** What the screen sends, checked before anything goes to the API. */
+  payload: P;
+  call: (payload: z.output<P>, ctx: CallContext) => BackendCall;
+  /** The API route it calls (contracts/routes.ts); `api.response` is its 2xx answer (undefined for 204). */
+  api: ApiRoute & { response: A };
+  /** The part of the answer the screen gets. */
+  data: (body: z.output<A>, payload: z.output<P>) => D;
+}
+
+/** A route whose screen gets the whole answer. */
+function route<P extends z.ZodType, A extends z.ZodType>(spec: Omit<Route<P, A>, 'data'>): Route<P, A, z.output<A>> {
+  return { ...spec, data: (body) => body };
+}
+
+/** A route whose screen gets one part of the answer (a list out of its wrapper, or a fixed acknowledgement). */
+function pick<P extends z.ZodType, A extends z.ZodType, D>(spec: Route<P, A, D>): Route<P, A, D> {
+  return spec;
 }
 
 export class MissingIssueContextError extends Error {
@@ -28,76 +57,164 @@ function issuePath(ctx: CallContext): string {
   return `${V1}/panel/issues/${seg(ctx.issueKey)}`;
 }
 
-/** Lists come back as `{ items: [...] }` or as a bare array depending on the route; the screens want arrays. */
-function items(key: string) {
-  return (body: unknown): unknown => {
-    if (Array.isArray(body)) return body;
-    if (body && typeof body === 'object' && key in body) return (body as Record<string, unknown>)[key];
-    return body;
-  };
-}
+const empty = z.object({}).strict();
+/** 204 No Content: callBackend resolves with undefined. */
+const sciId = z.object({ id: rowId });
 
-const accepted = (body: unknown): unknown => body ?? { accepted: true, message: 'Accepted.' };
+// The connection forms say what is missing in the admin's words first; then the API's own rules apply.
+const credentialsPrompt = z.object({
+  clientId: z.string().trim().min(1, 'Enter the Client ID from the Zoho API Console.'),
+  clientSecret: z.string().trim().min(1, 'Enter the Client Secret from the Zoho API Console.'),
+});
+const appOAuthPrompt = credentialsPrompt.extend({
+  code: z.string().trim().min(1, 'Paste the grant Code generated in the Zoho API Console.'),
+  dataCenter: z.unknown().optional(),
+});
 
-export const routes: { [K in ResolverKey]: Route<K> } = {
-  'connection/get': { call: () => ({ method: 'GET', path: `${V1}/connection` }) },
-  'connection/set-data-center': { call: (p) => ({ method: 'PUT', path: `${V1}/connection/data-center`, body: p }) },
-  'connection/connect-app-oauth': { call: (p) => ({ method: 'POST', path: `${V1}/connection/app-oauth`, body: p }) },
-  'connection/set-providers-client': { call: (p) => ({ method: 'PUT', path: `${V1}/connection/providers/client`, body: p }) },
-  'connection/switch-mode': { call: (p) => ({ method: 'POST', path: `${V1}/connection/mode`, body: p }) },
-  'connection/start-sign-in': { call: () => ({ method: 'POST', path: `${V1}/connection/providers/sign-in` }) },
+export const routes = {
+  'connection/get': route({ payload: empty, api: API_ROUTES['GET /connection'], call: () => ({ method: 'GET', path: `${V1}/connection` }) }),
+  'connection/set-data-center': route({
+    payload: dataCenterBody,
+    api: API_ROUTES['PUT /connection/data-center'],
+    call: (p) => ({ method: 'PUT', path: `${V1}/connection/data-center`, body: p }),
+  }),
+  'connection/connect-app-oauth': route({
+    payload: appOAuthPrompt.pipe(connectBody),
+    api: API_ROUTES['POST /connection/app-oauth'],
+    call: (p) => ({ method: 'POST', path: `${V1}/connection/app-oauth`, body: p }),
+  }),
+  'connection/set-providers-client': route({
+    payload: credentialsPrompt.pipe(providersClientBody),
+    api: API_ROUTES['PUT /connection/providers/client'],
+    call: (p) => ({ method: 'PUT', path: `${V1}/connection/providers/client`, body: p }),
+  }),
+  'connection/switch-mode': route({
+    payload: modeBody,
+    api: API_ROUTES['POST /connection/mode'],
+    call: (p) => ({ method: 'POST', path: `${V1}/connection/mode`, body: p }),
+  }),
+  'connection/start-sign-in': route({
+    payload: empty,
+    api: API_ROUTES['POST /connection/providers/sign-in'],
+    call: () => ({ method: 'POST', path: `${V1}/connection/providers/sign-in` }),
+  }),
+  'connection/channels': route({ payload: empty, api: API_ROUTES['GET /connection/channels'], call: () => ({ method: 'GET', path: `${V1}/connection/channels` }) }),
 
-  'metadata/zoho-modules': { call: () => ({ method: 'GET', path: `${V1}/metadata/zoho/modules` }), adapt: items('modules') },
-  'metadata/zoho-fields': {
+  'metadata/zoho-modules': pick({
+    payload: empty,
+    api: API_ROUTES['GET /metadata/zoho/modules'],
+    call: () => ({ method: 'GET', path: `${V1}/metadata/zoho/modules` }),
+    data: (b) => b.modules,
+  }),
+  'metadata/zoho-fields': pick({
+    payload: z.object({ module: zohoModuleName }),
+    api: API_ROUTES['GET /metadata/zoho/modules/:module/fields'],
     call: (p) => ({ method: 'GET', path: `${V1}/metadata/zoho/modules/${seg(p.module)}/fields` }),
-    adapt: items('fields'),
-  },
-  'metadata/jira-projects': { call: () => ({ method: 'GET', path: `${V1}/metadata/jira/projects` }), adapt: items('projects') },
-  'metadata/jira-issue-types': {
+    data: (b) => b.fields,
+  }),
+  'metadata/jira-projects': pick({
+    payload: empty,
+    api: API_ROUTES['GET /metadata/jira/projects'],
+    call: () => ({ method: 'GET', path: `${V1}/metadata/jira/projects` }),
+    data: (b) => b.projects,
+  }),
+  'metadata/jira-issue-types': pick({
+    payload: z.object({ projectId: jiraProjectIdOrKey }),
+    api: API_ROUTES['GET /metadata/jira/projects/:projectIdOrKey/issue-types'],
     call: (p) => ({ method: 'GET', path: `${V1}/metadata/jira/projects/${seg(p.projectId)}/issue-types` }),
-    adapt: items('issueTypes'),
-  },
-  'metadata/jira-fields': { call: () => ({ method: 'GET', path: `${V1}/metadata/jira/fields` }), adapt: items('fields') },
-  'metadata/jira-statuses': {
+    data: (b) => b.issueTypes,
+  }),
+  'metadata/jira-fields': pick({
+    payload: empty,
+    api: API_ROUTES['GET /metadata/jira/fields'],
+    call: () => ({ method: 'GET', path: `${V1}/metadata/jira/fields` }),
+    data: (b) => b.fields,
+  }),
+  'metadata/jira-statuses': pick({
+    payload: statusesQuery.extend({ projectId: jiraProjectIdOrKey }),
+    api: API_ROUTES['GET /metadata/jira/projects/:projectIdOrKey/statuses'],
     call: (p) => ({
       method: 'GET',
       path: `${V1}/metadata/jira/projects/${seg(p.projectId)}/statuses${p.issueTypeId ? `?issueTypeId=${seg(p.issueTypeId)}` : ''}`,
     }),
-    adapt: items('statuses'),
-  },
+    data: (b) => b.statuses,
+  }),
 
-  'sci/list': { call: () => ({ method: 'GET', path: `${V1}/scis` }), adapt: items('items') },
-  'sci/create': { call: (p) => ({ method: 'POST', path: `${V1}/scis`, body: p.definition }) },
-  'sci/update': { call: (p) => ({ method: 'PUT', path: `${V1}/scis/${seg(p.id)}`, body: p.definition }) },
-  'sci/delete': { call: (p) => ({ method: 'DELETE', path: `${V1}/scis/${seg(p.id)}` }), adapt: () => ({ deleted: true }) },
-  'sci/pause': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/pause` }) },
-  'sci/resume': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resume` }) },
-  'sci/sync-now': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/sync` }), adapt: accepted },
-  'sci/runs': {
+  'sci/list': pick({ payload: empty, api: API_ROUTES['GET /scis'], call: () => ({ method: 'GET', path: `${V1}/scis` }), data: (b) => b.items }),
+  'sci/create': route({
+    payload: z.object({ definition: sciBodySchema }),
+    api: API_ROUTES['POST /scis'],
+    call: (p) => ({ method: 'POST', path: `${V1}/scis`, body: p.definition }),
+  }),
+  'sci/update': route({
+    payload: z.object({ id: rowId, definition: sciBodySchema }),
+    api: API_ROUTES['PUT /scis/:sciId'],
+    call: (p) => ({ method: 'PUT', path: `${V1}/scis/${seg(p.id)}`, body: p.definition }),
+  }),
+  'sci/delete': pick({
+    payload: sciId,
+    api: API_ROUTES['DELETE /scis/:sciId'],
+    call: (p) => ({ method: 'DELETE', path: `${V1}/scis/${seg(p.id)}` }),
+    data: () => ({ deleted: true as const }),
+  }),
+  'sci/pause': route({ payload: sciId, api: API_ROUTES['POST /scis/:sciId/pause'], call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/pause` }) }),
+  'sci/resume': route({ payload: sciId, api: API_ROUTES['POST /scis/:sciId/resume'], call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resume` }) }),
+  'sci/sync-now': route({ payload: sciId, api: API_ROUTES['POST /scis/:sciId/sync'], call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/sync` }) }),
+  'sci/runs': route({
+    payload: sciId.extend({ cursor: runsQuery.shape.cursor }),
+    api: API_ROUTES['GET /scis/:sciId/runs'],
     call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/runs${p.cursor ? `?cursor=${seg(p.cursor)}` : ''}` }),
-  },
-  'sci/links': { call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/links?limit=200` }), adapt: items('links') },
-  'sci/resync': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resync`, body: {} }), adapt: accepted },
-  'sci/retry-parked': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/retry-parked` }), adapt: accepted },
-  'sci/resync-link': {
+  }),
+  'sci/links': pick({
+    payload: sciId,
+    api: API_ROUTES['GET /scis/:sciId/links'],
+    call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/links?limit=200` }),
+    data: (b) => b.links,
+  }),
+  'sci/resync': route({ payload: sciId, api: API_ROUTES['POST /scis/:sciId/resync'], call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/resync`, body: {} }) }),
+  'sci/retry-parked': route({
+    payload: sciId,
+    api: API_ROUTES['POST /scis/:sciId/retry-parked'],
+    call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/retry-parked` }),
+  }),
+  'sci/resync-link': route({
+    payload: sciId.extend({ linkId: rowId }),
+    api: API_ROUTES['POST /scis/:sciId/links/:linkId/resync'],
     call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/links/${seg(p.linkId)}/resync` }),
-    adapt: accepted,
-  },
+  }),
+  'sci/backfill': route({ payload: sciId, api: API_ROUTES['GET /scis/:sciId/backfill'], call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/backfill` }) }),
+  'sci/start-backfill': route({ payload: sciId, api: API_ROUTES['POST /scis/:sciId/backfill'], call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill` }) }),
+  'sci/cancel-backfill': route({
+    payload: sciId,
+    api: API_ROUTES['POST /scis/:sciId/backfill/cancel'],
+    call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill/cancel` }),
+  }),
 
-  'sci/backfill': { call: (p) => ({ method: 'GET', path: `${V1}/scis/${seg(p.id)}/backfill` }) },
-  'sci/start-backfill': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill` }) },
-  'sci/cancel-backfill': { call: (p) => ({ method: 'POST', path: `${V1}/scis/${seg(p.id)}/backfill/cancel` }) },
-  'connection/channels': { call: () => ({ method: 'GET', path: `${V1}/connection/channels` }) },
-
-  'panel/get': { call: (_p, ctx) => ({ method: 'GET', path: issuePath(ctx) }) },
-  'panel/search': {
+  'panel/get': route({ payload: empty, api: API_ROUTES['GET /panel/issues/:issueIdOrKey'], call: (_p, ctx) => ({ method: 'GET', path: issuePath(ctx) }) }),
+  'panel/search': pick({
+    payload: z.object({ sciId: rowId, query: z.string().trim().min(2, 'Type at least two characters of a name, a title or a record ID.').max(200) }),
+    api: API_ROUTES['GET /panel/issues/:issueIdOrKey/search'],
     call: (p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/search?${new URLSearchParams({ sciId: p.sciId, q: p.query }).toString()}` }),
-    adapt: items('results'),
-  },
-  'panel/link': { call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links`, body: p }) },
-  'panel/unlink': {
+    data: (b) => b.results,
+  }),
+  'panel/link': route({
+    payload: z.object({ sciId: rowId, recordId: z.string().trim().regex(/^\d{1,30}$/, 'A Zoho CRM record ID is a long number.') }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links'],
+    call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links`, body: p }),
+  }),
+  'panel/unlink': pick({
+    payload: z.object({ linkId: rowId }),
+    api: API_ROUTES['DELETE /panel/issues/:issueIdOrKey/links/:linkId'],
     call: (p, ctx) => ({ method: 'DELETE', path: `${issuePath(ctx)}/links/${seg(p.linkId)}` }),
-    adapt: () => ({ unlinked: true }),
-  },
-  'panel/refresh': { call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/refresh` }) },
-};
+    data: () => ({ unlinked: true as const }),
+  }),
+  'panel/refresh': route({
+    payload: z.object({ linkId: rowId }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/refresh'],
+    call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/refresh` }),
+  }),
+} satisfies Record<string, Route>;
+
+export type Routes = typeof routes;
+export type ResolverKey = keyof Routes;
+export const RESOLVER_KEYS = Object.keys(routes) as ResolverKey[];

@@ -3,19 +3,45 @@
 // the browser journey, which runs these same resolvers.)
 import { describe, expect, it } from 'vitest';
 import { errorFor, MESSAGES } from '../src/backend';
-import { contract, RESOLVER_KEYS } from '../src/contract';
 import { runResolver } from '../src/resolvers';
-import { routes } from '../src/routes';
+import { API_ROUTES, type ApiRoute } from '../../contracts';
+import { RESOLVER_KEYS, routes } from '../src/routes';
 
-describe('contract', () => {
+describe('routes', () => {
   it('routes every resolver key to an API path under /api/v1', () => {
     for (const key of RESOLVER_KEYS) {
       expect(routes[key], key).toBeDefined();
-      expect(contract[key].payload, key).toBeDefined();
+      expect(routes[key].payload, key).toBeDefined();
+      expect(routes[key].api.response, key).toBeDefined();
     }
     const call = routes['panel/search'].call({ sciId: 's 1', query: 'Acme & Co' }, { issueKey: 'DEMO-1' });
     expect(call).toEqual({ method: 'GET', path: '/api/v1/panel/issues/DEMO-1/search?sciId=s+1&q=Acme+%26+Co' });
     expect(routes['sci/update'].call({ id: 'a/b', definition: {} as never }, { issueKey: undefined }).path).toBe('/api/v1/scis/a%2Fb');
+  });
+});
+
+describe('routes and contracts/routes.ts', () => {
+  it('calls, for every resolver key, the method and path of the API route whose answer it reads', () => {
+    // One payload with every field any route reads: each call takes only what it needs.
+    const sample = { id: 'sci1', linkId: 'lnk1', module: 'Deals', projectId: '10000', sciId: 'sci1', query: 'ab', recordId: '123', definition: {} };
+    const known = new Set<ApiRoute>(Object.values(API_ROUTES));
+    for (const key of RESOLVER_KEYS) {
+      const route = routes[key];
+      expect(known.has(route.api), key).toBe(true);
+      const call = route.call(sample as never, { issueKey: 'DEMO-1' });
+      const pattern = new RegExp(`^/api/v1${route.api.path.replace(/:[A-Za-z]\w*/g, '[^/?]+')}(\\?.*)?$`);
+      expect(call.method, key).toBe(route.api.method);
+      expect(call.path, key).toMatch(pattern);
+      if (route.api.body === undefined) expect(call.body, key).toBeUndefined();
+    }
+  });
+
+  it('sends the definition the API validates, attachment limit included', () => {
+    const parsed = routes['sci/create'].payload.parse({
+      definition: { name: 'x', syncMode: 'ONE_WAY', jiraProjectId: '1', jiraIssueTypeId: '2', zohoModule: 'Deals', options: { attachmentMaxBytes: 5 * 1024 * 1024 } },
+    });
+    expect(parsed.definition.options.attachmentMaxBytes).toBe(5 * 1024 * 1024);
+    expect(routes['sci/create'].payload.safeParse({ definition: { ...parsed.definition, options: { attachmentMaxBytes: 21 * 1024 * 1024 } } }).success).toBe(false);
   });
 });
 

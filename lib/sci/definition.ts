@@ -1,73 +1,27 @@
 // The shape of a Smart Connected Item's configuration (F8, F35): one schema used by the API to validate
-// admin input, by the database layer to read the JSON columns back, and by the sync engine.
-import { z } from 'zod';
+// admin input, by the database layer to read the JSON columns back, and by the sync engine. The schema is
+// defined in contracts/sci-definition.ts and re-exported here; this module adds reading it from a row.
 import type { SmartConnectedItem } from '../../prisma/generated/client';
+import { sciDefinitionSchema, type SciDefinition } from '../../contracts/sci-definition';
 
-export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
-export type SyncModeName = (typeof syncModes)[number];
-
-/** Which side owns a mapped field in 2 Way mode (F35). ONE_WAY SCIs treat every mapping as ZOHO. */
-export const fieldOwners = ['ZOHO', 'JIRA', 'BOTH'] as const;
-
-const apiName = z.string().trim().min(1).max(200);
-
-export const fieldMappingSchema = z.object({
-  /** Zoho field API name, e.g. `Deal_Name`. */
-  zohoField: apiName,
-  /** Jira field id, e.g. `summary`, `duedate`, `customfield_10010`. */
-  jiraField: apiName,
-  /** ZOHO: CRM-owned; JIRA: Jira-owned; BOTH: latest change wins on that field's own modification time. */
-  owner: z.enum(fieldOwners).default('BOTH'),
-});
-export type FieldMapping = z.infer<typeof fieldMappingSchema>;
-
-export const statusSyncSchema = z.object({
-  /** A picklist field of the module, e.g. `Stage` on Deals. */
-  zohoField: apiName,
-  /** Zoho picklist value ↔ Jira status id. Several Zoho values may map to one Jira status. */
-  valueMap: z
-    .array(z.object({ zohoValue: z.string().min(1).max(500), jiraStatusId: z.string().min(1).max(100) }))
-    .min(1)
-    .max(500),
-});
-export type StatusSync = z.infer<typeof statusSyncSchema>;
-
-/** Zoho's own per-file limit for attachments is 20 MB; the seed's default is 10 MB. */
-export const ZOHO_ATTACHMENT_LIMIT_BYTES = 20 * 1024 * 1024;
-
-export const sciOptionsSchema = z.object({
-  autoCreate: z.boolean().default(false),
-  statusSync: statusSyncSchema.nullable().default(null),
-  notesSync: z.boolean().default(false),
-  attachmentSync: z.boolean().default(false),
-  attachmentMaxBytes: z
-    .number()
-    .int()
-    .positive()
-    .max(ZOHO_ATTACHMENT_LIMIT_BYTES)
-    .default(10 * 1024 * 1024),
-  /** F34: on creation, link or import records that already exist. */
-  backfill: z
-    .object({ mode: z.enum(['NONE', 'IMPORT', 'MATCH']).default('NONE'), matchJiraField: apiName.optional(), matchZohoField: apiName.optional() })
-    .default({ mode: 'NONE' }),
-});
-export type SciOptions = z.infer<typeof sciOptionsSchema>;
-
-export const sciDefinitionSchema = z.object({
-  name: z.string().trim().min(1).max(120),
-  syncMode: z.enum(syncModes),
-  jiraProjectId: z.string().trim().min(1).max(50),
-  jiraIssueTypeId: z.string().trim().min(1).max(50),
-  zohoModule: apiName,
-  displayFields: z.array(apiName).max(50).default([]),
-  fieldMappings: z.array(fieldMappingSchema).max(100).default([]),
-  options: sciOptionsSchema.default(sciOptionsSchema.parse({})),
-});
-export type SciDefinition = z.infer<typeof sciDefinitionSchema>;
-export type SciDefinitionInput = z.input<typeof sciDefinitionSchema>;
-
-/** Options that need App OAuth 2.0 (F9): in Providers mode nothing runs in the background. */
-export const APP_OAUTH_ONLY_OPTIONS = ['autoCreate', 'statusSync', 'notesSync', 'attachmentSync'] as const;
+// The schemas themselves live in contracts/ (the Forge app's editor builds the same bodies).
+export {
+  APP_OAUTH_ONLY_OPTIONS,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  fieldMappingSchema,
+  fieldOwners,
+  sciDefinitionSchema,
+  sciOptionsSchema,
+  statusSyncSchema,
+  syncModes,
+  ZOHO_ATTACHMENT_LIMIT_BYTES,
+  type FieldMapping,
+  type SciDefinition,
+  type SciDefinitionInput,
+  type SciOptions,
+  type StatusSync,
+  type SyncModeName,
+} from '../../contracts/sci-definition';
 
 /** The definition stored in an SCI row (its JSON columns parsed back through the same schema). */
 export function definitionOf(sci: SmartConnectedItem): SciDefinition {

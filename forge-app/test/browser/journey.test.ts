@@ -102,6 +102,14 @@ describe('Smart Connected Items', () => {
     await f.locator('label[for="opt-auto-create"]').click();
     // App OAuth 2.0 is active and Deals is polling-ready, so nothing is disabled here.
     expect(await f.locator('#opt-notes-sync').isDisabled()).toBe(false);
+    // Attachment sync with its size limit (F19): the default 10 MB, here lowered to 5 MB.
+    await f.locator('label[for="opt-attachment-sync"]').click();
+    const limit = f.locator('#opt-attachment-max');
+    expect(await limit.inputValue()).toBe('10');
+    await limit.fill('25');
+    await expect.poll(() => f.getByText('at most 20 MB').first().isVisible()).toBe(true);
+    await limit.fill('5');
+    await expect.poll(() => f.getByText('Files larger than 5 MB are skipped').isVisible()).toBe(true);
     await s.screenshot(s.page, '03-sci-step-2');
     await clickInDialog(f, 'Create');
 
@@ -112,6 +120,38 @@ describe('Smart Connected Items', () => {
     expect(text).toContain('Auto-create');
     expect(text).toContain('Demo'); // the Jira scope, named from metadata
     await s.screenshot(s.page, '04-sci-dashboard');
+  }, 240_000);
+
+  it('keeps the attachment size limit through an edit and reads back a changed one', async () => {
+    const f = admin();
+    const row = f.locator('tr', { hasText: 'Deals to DEMO tasks' });
+    const openStep2 = async () => {
+      await row.getByRole('button', { name: 'Edit' }).click();
+      await clickInDialog(f, 'Next');
+      await expect.poll(() => f.locator('#opt-attachment-max').isVisible(), { timeout: 30_000 }).toBe(true);
+      return f.locator('#opt-attachment-max');
+    };
+    const saveAndWait = async () => {
+      await clickInDialog(f, 'Save changes');
+      await expect.poll(() => f.getByTestId('sci-editor').count(), { timeout: 60_000 }).toBe(0);
+    };
+
+    // An edit of something else (notes sync) leaves the limit as it was saved.
+    let limit = await openStep2();
+    expect(await limit.inputValue()).toBe('5');
+    await f.locator('label[for="opt-notes-sync"]').click();
+    await saveAndWait();
+    limit = await openStep2();
+    expect(await limit.inputValue()).toBe('5');
+
+    // A new limit is saved and shown again when the editor reopens.
+    await limit.fill('7.5');
+    await saveAndWait();
+    limit = await openStep2();
+    expect(await limit.inputValue()).toBe('7.5');
+    expect(await f.getByText('Files larger than 7.5 MB are skipped').isVisible()).toBe(true);
+    await s.screenshot(s.page, '04b-sci-attachment-limit');
+    await clickInDialog(f, 'Cancel');
   }, 240_000);
 });
 

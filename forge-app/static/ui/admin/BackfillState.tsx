@@ -5,7 +5,7 @@ import Lozenge from '@atlaskit/lozenge';
 import ProgressBar from '@atlaskit/progress-bar';
 import { Inline, Stack } from '@atlaskit/primitives';
 import { useEffect } from 'react';
-import type { Backfill, Sci } from '../../../src/contract';
+import type { Backfill, Sci } from '../../../src/types';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';

@@ -10,16 +10,9 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import Heading from '@atlaskit/heading';
 import { useState } from 'react';
-import {
-  AUTH_MODE_LABELS,
-  DATA_CENTER_LABELS,
-  DATA_CENTERS,
-  REQUIRED_SCOPES_FALLBACK,
-  type AppOAuthInput,
-  type AuthMode,
-  type Connection,
-  type DataCenter,
-} from '../../../src/contract';
+import { ZOHO_APP_SCOPES, ZOHO_USER_SCOPES } from '../../../../contracts';
+import type { AppOAuthInput, AuthMode, Connection, DataCenter } from '../../../src/types';
+import { AUTH_MODE_LABELS, DATA_CENTER_OPTIONS } from '../shared/labels';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction } from '../shared/hooks';
@@ -30,7 +23,7 @@ interface Props {
   onChange: (c: Connection) => void;
 }
 
-const dcOptions = DATA_CENTERS.map((dc) => ({ value: dc, label: DATA_CENTER_LABELS[dc] }));
+const dcOptions = DATA_CENTER_OPTIONS;
 
 const scopeBox = xcss({
   backgroundColor: 'color.background.neutral',
@@ -44,7 +37,9 @@ export function ConnectionTab({ connection, onChange }: Props) {
   const action = useAction();
   const [pendingMode, setPendingMode] = useState<AuthMode | null>(null);
   const [copied, setCopied] = useState(false);
-  const scopes = connection.scopes.required.length ? connection.scopes.required : [...REQUIRED_SCOPES_FALLBACK];
+  const scopes = connection.scopes.required.length
+    ? connection.scopes.required
+    : [...(connection.mode === 'PROVIDERS' ? ZOHO_USER_SCOPES : ZOHO_APP_SCOPES)];
   const scopeText = scopes.join(',\n');
 
   const setDc = (dc: DataCenter) =>

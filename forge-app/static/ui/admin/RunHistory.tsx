@@ -6,7 +6,7 @@ import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaski
 import { Stack } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import { useState } from 'react';
-import type { Sci, SyncRun } from '../../../src/contract';
+import type { Sci, SyncRun } from '../../../src/types';
 import { call } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';

@@ -7,7 +7,8 @@ import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition
 import { Inline, Stack } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import { useEffect, useState } from 'react';
-import { SYNC_MODE_LABELS, type AuthMode, type Sci } from '../../../src/contract';
+import type { AuthMode, Sci } from '../../../src/types';
+import { SYNC_MODE_LABELS } from '../shared/labels';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';

@@ -11,15 +11,9 @@ import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
 import Heading from '@atlaskit/heading';
 import { useMemo, useState, type ReactNode } from 'react';
-import {
-  SYNC_MODE_LABELS,
-  type AuthMode,
-  type BackfillOption,
-  type FieldMappingInput,
-  type Sci,
-  type SciDefinition,
-  type SyncMode,
-} from '../../../src/contract';
+import { DEFAULT_ATTACHMENT_MAX_BYTES, ZOHO_ATTACHMENT_LIMIT_BYTES } from '../../../../contracts';
+import type { AuthMode, BackfillOption, FieldMappingInput, Sci, SciDefinition, SyncMode } from '../../../src/types';
+import { bytesToMb, formatMb, mbToBytes, SYNC_MODE_LABELS } from '../shared/labels';
 import { call } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
@@ -70,7 +64,14 @@ function emptyDefinition(): SciDefinition {
     zohoModule: '',
     displayFields: [],
     fieldMappings: [],
-    options: { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false, backfill: { mode: 'NONE' } },
+    options: {
+      autoCreate: false,
+      statusSync: null,
+      notesSync: false,
+      attachmentSync: false,
+      attachmentMaxBytes: DEFAULT_ATTACHMENT_MAX_BYTES,
+      backfill: { mode: 'NONE' },
+    },
   };
 }
 
@@ -103,6 +104,44 @@ function Labelled({ id, label, children }: { id: string; label: string; children
       <Label htmlFor={id}>{label}</Label>
       {children}
     </Stack>
+  );
+}
+
+const MAX_MB = bytesToMb(ZOHO_ATTACHMENT_LIMIT_BYTES);
+
+/**
+ * The attachment size limit in MB, within what the API accepts (more than 0, at most Zoho's own 20 MB per
+ * file). What the admin types stays in the field while it is not a valid size; the definition keeps the
+ * last valid one and the field says why.
+ */
+function AttachmentLimit({ bytes, onChange }: { bytes: number; onChange: (bytes: number) => void }) {
+  const [text, setText] = useState(() => String(bytesToMb(bytes)));
+  const mb = Number(text.replace(',', '.'));
+  const valid = text.trim() !== '' && Number.isFinite(mb) && mb > 0 && mbToBytes(mb) >= 1 && mbToBytes(mb) <= ZOHO_ATTACHMENT_LIMIT_BYTES;
+  return (
+    <Labelled id="opt-attachment-max" label="Largest attachment to copy (MB)">
+      <Textfield
+        id="opt-attachment-max"
+        type="number"
+        min={0.01}
+        max={MAX_MB}
+        step={0.5}
+        width="small"
+        value={text}
+        isInvalid={!valid}
+        onChange={(e) => {
+          const next = e.currentTarget.value;
+          setText(next);
+          const n = Number(next.replace(',', '.'));
+          if (next.trim() !== '' && Number.isFinite(n) && n > 0 && mbToBytes(n) >= 1 && mbToBytes(n) <= ZOHO_ATTACHMENT_LIMIT_BYTES) onChange(mbToBytes(n));
+        }}
+      />
+      <Subtle>
+        {valid
+          ? `Files larger than ${formatMb(bytes)} are skipped and listed in the run history. Zoho CRM accepts at most ${MAX_MB} MB per file.`
+          : `Enter a size above 0 and at most ${MAX_MB} MB (Zoho CRM's limit per file). ${formatMb(bytes)} is kept until then.`}
+      </Subtle>
+    </Labelled>
   );
 }
 
@@ -147,7 +186,14 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
 
   const finalDefinition = useMemo<SciDefinition>(() => {
     // Options that cannot run are sent switched off, so what is saved is what will happen.
-    const off = { autoCreate: false, statusSync: null, notesSync: false, attachmentSync: false, backfill: { mode: 'NONE' as const } };
+    const off = {
+      autoCreate: false,
+      statusSync: null,
+      notesSync: false,
+      attachmentSync: false,
+      attachmentMaxBytes: def.options.attachmentMaxBytes,
+      backfill: { mode: 'NONE' as const },
+    };
     if (!synced) return { ...def, fieldMappings: [], options: off };
     const options = optionReason ? off : { ...def.options, autoCreate: autoCreateReason ? false : def.options.autoCreate };
     const fieldMappings = def.fieldMappings.map((m) => ({ ...m, owner: def.syncMode === 'ONE_WAY' ? ('ZOHO' as const) : m.owner }));
@@ -352,11 +398,16 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                 <OptionToggle
                   id="opt-attachment-sync"
                   label="Attachment sync"
-                  help="Attachments are copied both ways; files over 10 MB are skipped and reported."
+                  help={`Attachments are copied both ways; files over ${formatMb(def.options.attachmentMaxBytes)} are skipped and reported.`}
                   checked={def.options.attachmentSync}
                   disabledReason={optionReason}
                   onChange={(v) => setOptions({ attachmentSync: v })}
                 />
+                {def.options.attachmentSync && !optionReason && (
+                  <Box xcss={xcss({ paddingInlineStart: 'space.400' })}>
+                    <AttachmentLimit bytes={def.options.attachmentMaxBytes} onChange={(bytes) => setOptions({ attachmentMaxBytes: bytes })} />
+                  </Box>
+                )}
                 <Labelled id="opt-backfill" label="Records that already exist in Zoho CRM">
                   <Select
                     inputId="opt-backfill"

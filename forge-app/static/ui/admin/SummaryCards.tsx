@@ -3,7 +3,7 @@
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack } from '@atlaskit/primitives';
 import { useEffect } from 'react';
-import type { Connection } from '../../../src/contract';
+import type { Connection } from '../../../src/types';
 import { useCall } from '../shared/hooks';
 import { Card, formatTime, Subtle } from '../shared/layout';
 

@@ -8,7 +8,7 @@ import { RadioGroup } from '@atlaskit/radio';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
-import type { LinkCard, PanelSci, RecordHit } from '../../../src/contract';
+import type { LinkCard, PanelSci, RecordHit } from '../../../src/types';
 import { call, CallError } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction } from '../shared/hooks';

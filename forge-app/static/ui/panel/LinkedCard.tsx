@@ -4,7 +4,7 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Stack, xcss } from '@atlaskit/primitives';
 import Heading from '@atlaskit/heading';
-import type { LinkCard } from '../../../src/contract';
+import type { LinkCard } from '../../../src/types';
 import { openExternal } from '../shared/api';
 import { formatTime, Subtle } from '../shared/layout';
 

@@ -5,7 +5,7 @@ import Spinner from '@atlaskit/spinner';
 import { Box, Stack } from '@atlaskit/primitives';
 import { ModalTransition } from '@atlaskit/modal-dialog';
 import { useState } from 'react';
-import type { Panel } from '../../../src/contract';
+import type { Panel } from '../../../src/types';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';

@@ -1,5 +1,5 @@
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
-import type { ResolverError } from '../../../src/contract';
+import type { ResolverError } from '../../../src/types';
 
 /** A failure in words, with the fields a form got wrong listed under it. */
 export function ErrorMessage({ error, title, onRetry }: { error: ResolverError; title?: string; onRetry?: () => void }) {

@@ -2,7 +2,7 @@
 // the resolver function; on the local host the same import is aliased to a stand-in that reaches the same
 // resolver code over HTTP. The envelope is unwrapped here so screens deal in data or a ResolverError.
 import { invoke, router } from '@forge/bridge';
-import type { DataOf, PayloadOf, ResolverError, ResolverKey, ResolverResult } from '../../../src/contract';
+import type { DataOf, PayloadOf, ResolverError, ResolverKey, ResolverResult } from '../../../src/types';
 
 export class CallError extends Error {
   override name = 'CallError';

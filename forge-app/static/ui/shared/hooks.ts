@@ -1,6 +1,6 @@
 // Loading state for one contract call: what is shown while it runs, when it failed, and how to run it again.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DataOf, PayloadOf, ResolverError, ResolverKey } from '../../../src/contract';
+import type { DataOf, PayloadOf, ResolverError, ResolverKey } from '../../../src/types';
 import { call, errorOf } from './api';
 
 export type Loadable<T> =

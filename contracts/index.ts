@@ -1,0 +1,13 @@
+// The one contract between the Forge app and the connector API: every request and response shape of the
+// routes the Forge app calls, as zod schemas (types derived with z.infer), and the constants the screens
+// show. The API's routes validate with these schemas and publish them as OpenAPI; the Forge resolvers and
+// the React screens import the same module. Browser-safe: zod only, nothing Node, Prisma, Fastify or vendor.
+export * from './connection';
+export * from './channels';
+export * from './ids';
+export * from './metadata';
+export * from './panel';
+export * from './sci-definition';
+export * from './scis';
+export * from './zoho';
+export * from './routes';
