@@ -107,7 +107,7 @@ describe('Smart Connected Items', () => {
     const limit = f.locator('#opt-attachment-max');
     expect(await limit.inputValue()).toBe('10');
     await limit.fill('25');
-    await expect.poll(() => f.getByText('at most 20 MB').first().isVisible()).toBe(true);
+    await expect.poll(() => f.getByText('Enter a size above 0 and at most 20 MB').isVisible()).toBe(true);
     await limit.fill('5');
     await expect.poll(() => f.getByText('Files larger than 5 MB are skipped').isVisible()).toBe(true);
     await s.screenshot(s.page, '03-sci-step-2');
