@@ -26,7 +26,7 @@ export type ResolverResult<K extends ResolverKey> = { ok: true; data: DataOf<K> 
 export type { ConnectionMode as AuthMode, ZohoDc as DataCenter, SyncModeName as SyncMode } from '../../contracts';
 export type Connection = DataOf<'connection/get'>;
 export type AppOAuthInput = PayloadOf<'connection/connect-app-oauth'>;
-export type Sci = DataOf<'sci/pause'>;
+export type Sci = DataOf<'sci/list'>[number];
 export type SyncRun = DataOf<'sci/runs'>['runs'][number];
 export type Backfill = DataOf<'sci/backfill'>;
 export type Channels = DataOf<'connection/channels'>;

@@ -109,6 +109,14 @@ function Labelled({ id, label, children }: { id: string; label: string; children
 
 const MAX_MB = bytesToMb(ZOHO_ATTACHMENT_LIMIT_BYTES);
 
+/** The limit in bytes for what the admin typed (a comma works as the decimal sign), or null when the API would refuse it. */
+function limitBytes(text: string): number | null {
+  const mb = Number(text.trim().replace(',', '.'));
+  if (text.trim() === '' || !Number.isFinite(mb)) return null;
+  const bytes = mbToBytes(mb);
+  return bytes >= 1 && bytes <= ZOHO_ATTACHMENT_LIMIT_BYTES ? bytes : null;
+}
+
 /**
  * The attachment size limit in MB, within what the API accepts (more than 0, at most Zoho's own 20 MB per
  * file). What the admin types stays in the field while it is not a valid size; the definition keeps the
@@ -116,8 +124,7 @@ const MAX_MB = bytesToMb(ZOHO_ATTACHMENT_LIMIT_BYTES);
  */
 function AttachmentLimit({ bytes, onChange }: { bytes: number; onChange: (bytes: number) => void }) {
   const [text, setText] = useState(() => String(bytesToMb(bytes)));
-  const mb = Number(text.replace(',', '.'));
-  const valid = text.trim() !== '' && Number.isFinite(mb) && mb > 0 && mbToBytes(mb) >= 1 && mbToBytes(mb) <= ZOHO_ATTACHMENT_LIMIT_BYTES;
+  const valid = limitBytes(text) !== null;
   return (
     <Labelled id="opt-attachment-max" label="Largest attachment to copy (MB)">
       <Textfield
@@ -130,10 +137,9 @@ function AttachmentLimit({ bytes, onChange }: { bytes: number; onChange: (bytes:
         value={text}
         isInvalid={!valid}
         onChange={(e) => {
-          const next = e.currentTarget.value;
-          setText(next);
-          const n = Number(next.replace(',', '.'));
-          if (next.trim() !== '' && Number.isFinite(n) && n > 0 && mbToBytes(n) >= 1 && mbToBytes(n) <= ZOHO_ATTACHMENT_LIMIT_BYTES) onChange(mbToBytes(n));
+          setText(e.currentTarget.value);
+          const next = limitBytes(e.currentTarget.value);
+          if (next !== null) onChange(next);
         }}
       />
       <Subtle>
