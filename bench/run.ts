@@ -143,6 +143,9 @@ async function round_(
     log('P4 variant: 500 new records through one auto-create poll (one create per record)');
     single = await measureBackfill(b, scis.backfill, 500, 120_000);
     log(`  ${single.records} records in ${single.seconds} s = ${single.records_per_s} records/s`);
+    // Done with it: its module holds every Lead made for P4, and a poll that fails on them (retried with
+    // backoff) would add its Zoho calls to the next round's P3 counts, which are per SCI.
+    await b.deps.workflows.control(scis.backfill, 'pause');
   }
   return {
     latency: { zoho_ms: latency.zohoMs, jira_ms: latency.jiraMs },
