@@ -17,6 +17,7 @@ import { attachmentRoutes } from './routes/attachments';
 import { controlRoutes } from './routes/control';
 import { metaRoutes } from './routes/meta';
 import { noteRoutes } from './routes/notes';
+import { coqlRoutes } from './routes/coql';
 import { recordRoutes } from './routes/records';
 import { relatedRoutes } from './routes/related';
 import { watchRoutes } from './routes/watch';
@@ -343,6 +344,7 @@ export function buildApp(app: FastifyInstance, sim: Sim, onExchange: ExchangeHoo
       watchRoutes(api, sim);
       attachmentRoutes(api, sim);
       relatedRoutes(api, sim);
+      coqlRoutes(api, sim);
       recordRoutes(api, sim);
       done();
     },

@@ -35,7 +35,7 @@ beforeAll(async () => {
   const token = new Z.OAuthBuilder()
     .clientId(sim.demoClient.clientId)
     .clientSecret(sim.demoClient.clientSecret)
-    .grantToken(sim.mintGrantCode({ scopes: ZOHO_APP_SCOPES }))
+    .grantToken(sim.mintGrantCode({ scopes: [...ZOHO_APP_SCOPES, 'ZohoCRM.coql.READ'] }))
     .build();
   await (await new Z.InitializeBuilder())
     .environment(environment)
@@ -190,6 +190,40 @@ describe('Zoho Node SDK 8.0 against the simulator', () => {
     expect(none.getObject()).toBeNull();
   });
 
+  it('queries with COQL: conditions, order, limit and lookups; 204 when nothing matches', async () => {
+    const ops = new Z.Coql.CoqlOperations();
+    const query = async (q: string) => {
+      const body = new Z.Coql.BodyWrapper();
+      body.setSelectQuery(q);
+      return ops.getRecords(body);
+    };
+    const res = await query("select Deal_Name, Stage, Amount, Account_Name from Deals where Stage = 'Closed Won' and Amount > 0 order by Amount desc limit 3");
+    expect(res.getStatusCode()).toBe(200);
+    const rows: any[] = res.getObject().getData();
+    const expected = [...sim.sim.store.records.get('Deals')!.values()]
+      .filter((r) => r.values.Stage === 'Closed Won' && Number(r.values.Amount) > 0)
+      .sort((a, b) => Number(b.values.Amount) - Number(a.values.Amount))
+      .slice(0, 3);
+    expect(rows.map((r) => String(r.getId()))).toEqual(expected.map((r) => r.id));
+    expect(rows[0].getKeyValue('Amount')).toBe(expected[0]!.values.Amount);
+    // A COQL answer names no module, so the SDK keeps picklists as strings and lookups as maps.
+    expect(rows[0].getKeyValue('Stage')).toBe('Closed Won');
+    const acct = expected[0]!.values.Account_Name as { id: string } | null;
+    if (acct) {
+      const v = rows[0].getKeyValue('Account_Name');
+      expect(String(v instanceof Map ? v.get('id') : v.getId())).toBe(acct.id);
+    }
+    expect(res.getObject().getInfo().getCount()).toBe(rows.length);
+
+    const like = await query("select Deal_Name from Deals where Deal_Name like 'SDK conf%'");
+    expect(like.getObject().getData().map((r: any) => String(r.getId()))).toEqual([String(createdId)]);
+    const none = await query("select Deal_Name from Deals where Deal_Name = 'no such deal at all'");
+    expect(none.getStatusCode()).toBe(204);
+    const bad = await query('select Deal_Name from Deals where');
+    expect(bad.getStatusCode()).toBe(400);
+    expect(bad.getObject().getCode().getValue()).toBe('SYNTAX_ERROR');
+  });
+
   it('creates and reads notes with the v8 Parent_Id object', async () => {
     const ops = new Z.Notes.NotesOperations();
     const note = new Z.Notes.Note();
@@ -253,7 +287,6 @@ describe('Zoho Node SDK 8.0 against the simulator', () => {
     await writeFile(local, content);
     body.setFile(new Z.StreamWrapper(null, null, local));
     const up = await ops.uploadAttachments(createdId, 'Deals', body);
-    if (up.getStatusCode() !== 200) console.log("UP", up.getStatusCode(), JSON.stringify(up.getObject(), (_k, v) => (typeof v === "bigint" ? String(v) : v)));
     expect(up.getStatusCode()).toBe(200);
     const upRow = up.getObject().getData()[0];
     expect(upRow.getCode().getValue()).toBe('SUCCESS');
