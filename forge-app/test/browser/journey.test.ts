@@ -95,15 +95,15 @@ describe('Smart Connected Items', () => {
     await f.getByRole('dialog').getByRole('button', { name: 'Add mapping' }).click();
     await pick(f, 'mapping-0-zoho', 'Deal Name');
     await pick(f, 'mapping-0-jira', 'Summary');
-    await f.locator('label[for="opt-status-sync"]').click();
+    await press(f.locator('label[for="opt-status-sync"]'));
     await pick(f, 'status-field', 'Stage');
     await pick(f, 'status-map-Qualification', 'To Do');
     await pick(f, 'status-map-Closed Won', 'Done');
-    await f.locator('label[for="opt-auto-create"]').click();
+    await press(f.locator('label[for="opt-auto-create"]'));
     // App OAuth 2.0 is active and Deals is polling-ready, so nothing is disabled here.
     expect(await f.locator('#opt-notes-sync').isDisabled()).toBe(false);
     // Attachment sync with its size limit (F19): the default 10 MB, here lowered to 5 MB.
-    await f.locator('label[for="opt-attachment-sync"]').click();
+    await press(f.locator('label[for="opt-attachment-sync"]'));
     const limit = f.locator('#opt-attachment-max');
     expect(await limit.inputValue()).toBe('10');
     await limit.fill('25');
@@ -139,7 +139,7 @@ describe('Smart Connected Items', () => {
     // An edit of something else (notes sync) leaves the limit as it was saved.
     let limit = await openStep2();
     expect(await limit.inputValue()).toBe('5');
-    await f.locator('label[for="opt-notes-sync"]').click();
+    await press(f.locator('label[for="opt-notes-sync"]'));
     await saveAndWait();
     limit = await openStep2();
     expect(await limit.inputValue()).toBe('5');
