@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../api/test/helper';
 import { ADMIN_KEYS, PANEL_KEYS } from '../../forge-app/src/resolvers';
-import { RESOLVER_KEYS } from '../../forge-app/src/contract';
+import { RESOLVER_KEYS } from '../../forge-app/src/routes';
 
 let t: TestApp;
 let app: FastifyInstance;
