@@ -1,5 +1,5 @@
 // Backfill of one SCI (F34) for the admin page: its progress, start it (again), cancel it. Creating an SCI
-// whose definition asks for a backfill starts one in the same request (api/services/scis.ts).
+// whose definition asks for a backfill starts one in the same request (api/services/sci-writes.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
@@ -7,7 +7,7 @@ import { errorResponses } from '../services/api-errors';
 import { backfillDto } from '../../contracts/scis';
 import { describeBackfill, runBackfill, stopBackfill } from '../services/backfill';
 import { routeErrorHandler, rowId, tenantOf } from '../services/route-support';
-import { findSci } from '../services/scis';
+import { findSci } from '../services/sci-reads';
 
 const params = z.object({ sciId: rowId });
 const tags = ['backfill'];

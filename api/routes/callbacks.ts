@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps';
 import { requestLimit } from '../plugins/rate-limit';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
-import { isAutomated, sciRef } from '../services/scis';
+import { isAutomated, sciRef } from '../services/sci-automation';
 import { userTokenColumn } from '../services/zoho-access';
 import { exchangeCode, oauthRedirectUri, publicBaseUrl } from './connection';
 import { requiredScopes } from './connection-summary';

@@ -26,7 +26,7 @@ import type { Config } from '../../lib/config';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
-import { isAutomated, sciRef } from '../services/scis';
+import { isAutomated, sciRef } from '../services/sci-automation';
 import { connectBody, connectionSummarySchema, dataCenterBody, modeBody, providersClientBody, signInReply, signOutReply } from '../../contracts/connection';
 import { DEFAULT_DC, summarize, type ConnectionMode } from './connection-summary';
 import { newSignInNonce, sealOAuthState, OAUTH_STATE_TTL_MS } from './oauth-state';

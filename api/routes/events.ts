@@ -8,7 +8,7 @@ import { type Prisma, type SmartConnectedItem } from '../../prisma/generated/cli
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
-import { isAutomated, sciRef } from '../services/scis';
+import { isAutomated, sciRef } from '../services/sci-automation';
 import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
 import { isUniqueViolation } from '../../lib/db/errors';
 

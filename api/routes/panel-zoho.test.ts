@@ -6,7 +6,7 @@ import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
 import type { TestApp } from '../test/helper';
 import { createZohoOAuth, ZOHO_USER_SCOPES } from '../../clients/zoho';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
-import { applyWorkflowState } from '../services/scis';
+import { applyWorkflowState } from '../services/sci-writes';
 import { userTokenColumn } from '../services/zoho-access';
 import { meterZohoCalls } from '../deps';
 import { ZohoBudget } from '../../lib/budget/zoho-budget';

@@ -8,7 +8,8 @@ import type { Tenant } from '../../prisma/generated/client';
 import { sciWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../services/api-errors';
 import { SciWorkflows } from '../services/sci-workflows';
-import { createSci, deleteSci, sciBodySchema, updateSci } from '../services/scis';
+import { sciBodySchema } from '../../contracts/scis';
+import { createSci, deleteSci, updateSci } from '../services/sci-writes';
 import type { TestApp } from '../test/helper';
 import { eventually, startRouteSuite, type RouteSuite } from '../test/route-suite';
 

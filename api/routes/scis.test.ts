@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../prisma/generated/client';
 import { sciWorkflowId } from '../../workflows/ids';
 import { reconcileWorkflows } from '../services/reconciler';
-import { applyWorkflowState } from '../services/scis';
+import { applyWorkflowState } from '../services/sci-writes';
 import type { TestApp } from '../test/helper';
 import { eventually, seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 

@@ -8,22 +8,11 @@ import type { AppDeps } from '../deps';
 import { errorBodySchema, errorResponses, invalid, problemSchema, type Problem } from '../services/api-errors';
 import { linkToDto } from '../services/links';
 import { routeErrorHandler, rowId, tenantOf } from '../services/route-support';
-import {
-  createSci,
-  deleteSci,
-  describeSci,
-  findSci,
-  getSciDto,
-  listRuns,
-  listScis,
-  resyncLink,
-  resyncSci,
-  setPaused,
-  signal,
-  updateSci,
-  type ResolvedScope,
-  type SciBody,
-} from '../services/scis';
+import { resyncLink, resyncSci, setPaused, signal } from '../services/sci-controls';
+import { describeSci, findSci, getSciDto, listScis } from '../services/sci-reads';
+import { listRuns } from '../services/sci-runs';
+import { createSci, deleteSci, updateSci, type ResolvedScope } from '../services/sci-writes';
+import type { SciBody } from '../../contracts/scis';
 import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from '../../contracts/scis';
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
 import { requireZoho } from '../services/zoho-access';

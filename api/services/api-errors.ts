@@ -170,3 +170,11 @@ function retrySeconds(ms: number | undefined): number | undefined {
 export function temporalUnavailable(what: string): ApiError {
   return new ApiError(503, `${what} The workflow service (Temporal) did not answer; try again shortly.`, 'TEMPORAL_UNAVAILABLE');
 }
+
+/** A Temporal failure as the 503 a route answers; the cause is logged, never sent. */
+export function wrapTemporal(err: unknown, consequence: string): ApiError {
+  if (err instanceof ApiError) return err;
+  const wrapped = temporalUnavailable(consequence);
+  wrapped.cause = err; // logged by the routes' error handler, never sent
+  return wrapped;
+}

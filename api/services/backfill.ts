@@ -1,12 +1,12 @@
 // Backfill of an SCI (F34) as the admin page sees it: start (with the SCI's configured mode), progress
 // (live from the workflow while it runs, from its BackfillRun row after), cancel. The SCI's create route
-// starts one itself when the definition asks for it (./scis.ts).
+// starts one itself when the definition asks for it (./sci-writes.ts).
 import { z } from 'zod';
 import { definitionOf } from '../../lib/sci/definition';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
-import { conflict } from './api-errors';
-import { sciRef, wrapTemporal } from './scis';
+import { conflict, wrapTemporal } from './api-errors';
+import { sciRef } from './sci-automation';
 
 type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
 

@@ -3,7 +3,8 @@
 // crash between a row change and its Temporal call, or after Temporal lost its state. Safe to run any
 // number of times and from several API replicas at once: every call it makes is idempotent.
 import type { AppDeps } from '../deps';
-import { applyWorkflowState, isAutomated } from './scis';
+import { isAutomated } from './sci-automation';
+import { applyWorkflowState } from './sci-writes';
 
 export interface ReconcileReport {
   running: number;

@@ -5,7 +5,7 @@
 // no admin action: no retry, no sync-now, no resume other than the one the test is about.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setPaused } from '../../api/services/scis';
+import { setPaused } from '../../api/services/sci-controls';
 import type { JiraEventSignal } from '../../workflows/messages';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
 import { checkLanded, report, simEditDeal, simInsertDeals, sleep } from './support';
