@@ -20,9 +20,9 @@ import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
 import { isAutomated, sciRef } from '../services/sci-automation';
 import { userTokenColumn } from '../services/zoho-access';
-import { exchangeCode, oauthRedirectUri, publicBaseUrl } from './connection';
-import { requiredScopes } from './connection-summary';
-import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from './oauth-state';
+import { requiredScopes } from '../services/connection-summary';
+import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from '../services/oauth-state';
+import { exchangeCode, oauthRedirectUri, publicBaseUrl } from '../services/zoho-oauth';
 import { isUniqueViolation } from '../../lib/db/errors';
 
 // Channel tokens are sealed per tenant and channel (lib/channels.ts), shared with the channel keeper.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZOHO_APP_SCOPES, ZOHO_USER_SCOPES } from '../../clients/zoho';
 import { openFrom } from '../../lib/tenant-clients';
 import type { Tenant } from '../../prisma/generated/client';
-import type { ConnectionSummary } from '../routes/connection-summary';
+import type { ConnectionSummary } from '../../contracts/connection';
 import { createTestApp, type FitFor, type TestApp } from './helper';
 
 let t: TestApp;

@@ -8,7 +8,7 @@ import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { ZOHO_APP_SCOPES } from '../../clients/zoho';
 import { statusQuery, type SciStatus } from '../../workflows/messages';
 import { createSciWorker } from '../../worker/create-worker';
-import type { ConnectionSummary } from '../routes/connection-summary';
+import type { ConnectionSummary } from '../../contracts/connection';
 import { createTestApp, type TestApp } from './helper';
 
 let t: TestApp;

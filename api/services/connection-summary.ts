@@ -20,9 +20,6 @@ export const DEFAULT_DC: ZohoDc = 'us';
 /** RUN_HISTORY_RETENTION_DAYS's default (lib/config.ts). */
 const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
-// The summary's shape and the mode and state enums are the Forge app's contract (contracts/connection.ts).
-export { connectionModeSchema, connectionStateSchema, connectionSummarySchema, type ConnectionMode, type ConnectionSummary } from '../../contracts/connection';
-
 /** The scopes each mode asks Zoho for. One list per mode, kept in clients/zoho/scopes.ts. */
 export function requiredScopes(mode: ConnectionMode): readonly string[] {
   return mode === 'APP_OAUTH' ? ZOHO_APP_SCOPES : ZOHO_USER_SCOPES;
