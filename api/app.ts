@@ -65,6 +65,13 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  // The intake outbox's dispatcher runs while the app serves (every API process has one).
+  const intake = deps.intake;
+  if (intake) {
+    fastify.addHook('onReady', () => intake.start(fastify.log));
+    fastify.addHook('onClose', () => intake.stop());
+  }
+
   const api = fastify.withTypeProvider<ZodTypeProvider>();
   await api.register(healthRoutes, { deps });
 

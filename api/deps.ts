@@ -11,6 +11,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { FitVerifier } from './plugins/forge-auth';
 import type { JiraPermissions } from './services/permissions';
 import { SciWorkflows } from './services/sci-workflows';
+import { IntakeDispatcher } from './services/intake-dispatcher';
 
 export interface HealthProbes {
   /** Resolves when the database answers a trivial query. */
@@ -29,6 +30,8 @@ export interface AppDeps {
   clients: TenantClients;
   /** The only door into Temporal (start/signal/query SCI workflows). */
   workflows: SciWorkflows;
+  /** Delivers recorded events (the intake outbox) to the SCI workflows; the app starts and stops it. */
+  intake?: IntakeDispatcher;
   /** Zoho hosts per data center: the real ones, or the simulator's (sandboxZohoEndpoints). */
   zohoEndpoints: ZohoEndpoints;
   /** FIT verification; defaults to FORGE_JWKS_URL + FORGE_APP_ID from config. Tests may pass their own. */
@@ -56,24 +59,26 @@ export interface AppRuntime {
 
 /** AppDeps over already-opened connections: health probes and the SciWorkflows service are derived here. */
 export function createAppDeps(rt: AppRuntime): AppDeps {
+  const workflows = new SciWorkflows(rt.temporal, {
+    taskQueue: rt.taskQueue ?? rt.config.TEMPORAL_TASK_QUEUE,
+    namespace: rt.config.TEMPORAL_NAMESPACE,
+    pollIntervalMs: rt.config.SCI_POLL_INTERVAL,
+    uiBaseUrl: rt.temporalUiUrl ?? rt.config.TEMPORAL_UI_URL,
+    channels: rt.config.ZOHO_NOTIFICATIONS
+      ? {
+          notifyUrl: `${(rt.config.PUBLIC_URL ?? `http://${rt.config.HOST}:${rt.config.PORT}`).replace(/\/+$/, '')}/api/v1/callbacks/zoho/notifications`,
+          ttlMs: rt.config.ZOHO_CHANNEL_TTL,
+        }
+      : undefined,
+  });
   return {
     config: rt.config,
     prisma: rt.prisma,
     cipher: rt.cipher,
     clients: rt.clients,
     zohoEndpoints: rt.zohoEndpoints,
-    workflows: new SciWorkflows(rt.temporal, {
-      taskQueue: rt.taskQueue ?? rt.config.TEMPORAL_TASK_QUEUE,
-      namespace: rt.config.TEMPORAL_NAMESPACE,
-      pollIntervalMs: rt.config.SCI_POLL_INTERVAL,
-      uiBaseUrl: rt.temporalUiUrl ?? rt.config.TEMPORAL_UI_URL,
-      channels: rt.config.ZOHO_NOTIFICATIONS
-        ? {
-            notifyUrl: `${(rt.config.PUBLIC_URL ?? `http://${rt.config.HOST}:${rt.config.PORT}`).replace(/\/+$/, '')}/api/v1/callbacks/zoho/notifications`,
-            ttlMs: rt.config.ZOHO_CHANNEL_TTL,
-          }
-        : undefined,
-    }),
+    workflows,
+    intake: new IntakeDispatcher(rt.prisma, workflows),
     health: {
       database: async () => {
         await rt.prisma.$queryRaw`SELECT 1`;

@@ -18,17 +18,18 @@ import type { AppDeps } from '../deps';
 import { requestLimit } from '../plugins/rate-limit';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler } from '../services/route-support';
-import { isAutomated, sciRef } from '../services/sci-automation';
+import { isAutomated } from '../services/sci-automation';
+import { recordIntake } from '../services/intake-outbox';
 import { userTokenColumn } from '../services/zoho-access';
 import { requiredScopes } from '../services/connection-summary';
 import { browserBindingMatches, browserCookieName, newPkcePair, openOAuthState, sealBrowserBinding, signInVerifierColumn } from '../services/oauth-state';
 import { exchangeCode, oauthRedirectUri, publicBaseUrl } from '../services/zoho-oauth';
-import { isUniqueViolation } from '../../lib/db/errors';
 
 // Channel tokens are sealed per tenant and channel (lib/channels.ts), shared with the channel keeper.
 export { channelTokenColumn, sealChannelToken } from '../../lib/channels';
 
-const notificationReply = z.object({ accepted: z.boolean(), duplicate: z.boolean(), signalled: z.number().int(), reason: z.string().optional() });
+/** `queued`: SCI workflows the notification is recorded for; the intake dispatcher delivers it to them. */
+const notificationReply = z.object({ accepted: z.boolean(), duplicate: z.boolean(), queued: z.number().int(), reason: z.string().optional() });
 
 // Zoho sends `ids` for every record of the change; its documented page is at most 100 per callback,
 // a generous cap keeps a hostile body from fanning out.
@@ -111,7 +112,7 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
       // does not make the body's `module` true, and a channel never wakes another module's SCIs.
       if (!watchedModules(channel.events).has(cb.module)) {
         request.log.warn({ tenantId: channel.tenantId, channelId: channel.channelId, module: cb.module }, 'notification for a module its channel does not watch');
-        return { accepted: false, duplicate: false, signalled: 0, reason: 'This notification channel does not watch this module.' };
+        return { accepted: false, duplicate: false, queued: 0, reason: 'This notification channel does not watch this module.' };
       }
 
       const tenantId = channel.tenantId;
@@ -120,32 +121,22 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
           where: { tenantId, enabled: true, syncMode: { not: 'DISPLAY' }, zohoModule: cb.module, ...(channel.sciId ? { id: channel.sciId } : {}) },
         })
       ).filter(isAutomated);
-      if (scis.length === 0) return { accepted: false, duplicate: false, signalled: 0, reason: 'No enabled Smart Connected Item syncs this module.' };
+      if (scis.length === 0) return { accepted: false, duplicate: false, queued: 0, reason: 'No enabled Smart Connected Item syncs this module.' };
 
       const eventKey = `${cb.channel_id}:${createHash('sha256').update(`${cb.server_time}\0${cb.operation}\0${cb.module}\0${cb.ids.join(',')}`).digest('hex')}`;
       const receivedAt = new Date(now());
-      let recorded: { id: string };
-      try {
-        recorded = await deps.prisma.processedEvent.create({
-          data: { tenantId, source: 'ZOHO', eventKey, receivedAt, expiresAt: new Date(receivedAt.getTime() + 7 * 24 * 3600 * 1000) },
-          select: { id: true },
-        });
-      } catch (err) {
-        if (isUniqueViolation(err)) return { accepted: true, duplicate: true, signalled: 0 };
-        throw err;
-      }
       const signal: ZohoNotificationSignal = {
         channelId: cb.channel_id,
         operation: cb.operation,
         recordIds: cb.ids,
         receivedAt: receivedAt.toISOString(),
       };
-      const results = await Promise.allSettled(scis.map((sci) => deps.workflows.zohoNotification(sciRef(sci), signal)));
-      if (results.some((r) => r.status === 'rejected')) {
-        await deps.prisma.processedEvent.delete({ where: { id: recorded.id } }).catch(() => undefined);
-        throw new ApiError(503, 'The workflow service (Temporal) did not answer; the notification was not recorded.', 'TEMPORAL_UNAVAILABLE');
-      }
-      return { accepted: true, duplicate: false, signalled: scis.length };
+      // Recorded with its identity in one transaction; the intake dispatcher delivers it (as for Jira events).
+      const outcome = await recordIntake(deps.prisma, { tenantId, source: 'ZOHO', eventKey, receivedAt, sciIds: scis.map((sci) => sci.id), event: { source: 'zoho', event: signal } });
+      if (outcome === 'duplicate') return { accepted: true, duplicate: true, queued: 0 };
+      if (outcome === 'sci-gone') throw new ApiError(503, 'A Smart Connected Item was deleted while this notification arrived; send it again.');
+      deps.intake?.nudge();
+      return { accepted: true, duplicate: false, queued: scis.length };
     },
   );
 

@@ -1,26 +1,25 @@
 // Jira push events (F28): Forge delivers issue created/updated, comment and attachment events here. The
-// route validates the delivery, records its identity once (ProcessedEvent), signals the SCI workflows
-// that cover the issue and answers well within Forge's 5 s; the sync itself runs in the workflow.
-// A redelivery (Forge retries up to 4 times) finds the identity recorded and signals nothing again.
+// route validates the delivery, finds the SCIs that cover the issue and records the event in one
+// transaction: its identity (ProcessedEvent) and one outbox row per SCI (api/services/intake-outbox.ts).
+// It answers once that commits, without calling Temporal; the intake dispatcher delivers the rows to the
+// SCI workflows in batches (api/services/intake-dispatcher.ts). A redelivery (Forge retries up to 4 times)
+// finds the identity recorded and records nothing again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Prisma, type SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
-import { isAutomated, sciRef } from '../services/sci-automation';
+import { isAutomated } from '../services/sci-automation';
 import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
-import { isUniqueViolation } from '../../lib/db/errors';
-
-/** How long an event identity is kept: longer than Forge's whole retry window (4 × 60 s, up to 15 min). */
-const EVENT_KEY_TTL_MS = 7 * 24 * 3600 * 1000;
+import { recordIntake } from '../services/intake-outbox';
 
 const eventReply = z.object({
   accepted: z.boolean(),
-  /** True when this event was already received (a redelivery): nothing was signalled again. */
+  /** True when this event was already received (a redelivery): nothing was recorded again. */
   duplicate: z.boolean(),
-  /** SCI workflows signalled. */
-  signalled: z.number().int(),
+  /** SCI workflows the event is recorded for; the intake dispatcher delivers it to them. */
+  queued: z.number().int(),
   /** Why nothing was done, when nothing was. */
   reason: z.string().optional(),
 });
@@ -57,7 +56,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       schema: {
         summary: 'Forge trigger delivery: Jira issue, comment and attachment events',
         description:
-          'Answers 200 for every well-formed delivery, also for events no SCI covers (accepted=false with a reason) and for redeliveries (duplicate=true). 503 asks Forge to retry later.',
+          'Answers 200 once the event is recorded in the database (queued = SCI workflows it will be delivered to), also for events no SCI covers (accepted=false with a reason) and for redeliveries (duplicate=true). The event reaches Temporal afterwards, so it is kept through a Temporal outage. 503 asks Forge to retry later.',
         tags: ['events'],
         body: forgeDeliveryBodySchema,
         response: { 200: eventReply, ...errorResponses(400, 503) },
@@ -70,7 +69,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       if (!parsed.success) {
         const type = request.body.payload.eventType;
         if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(type)) {
-          return { accepted: false, duplicate: false, signalled: 0, reason: 'The connector does not act on this event type.' };
+          return { accepted: false, duplicate: false, queued: 0, reason: 'The connector does not act on this event type.' };
         }
         throw new ApiError(
           400,
@@ -83,39 +82,30 @@ export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       }
       const event = parsed.data;
       // Our own writes come back as events: the workflow made them, so it must not sync them again.
-      if (event.selfGenerated) return { accepted: false, duplicate: false, signalled: 0, reason: 'Caused by the connector itself.' };
+      if (event.selfGenerated) return { accepted: false, duplicate: false, queued: 0, reason: 'Caused by the connector itself.' };
       const subject = subjectOf(event);
-      if (!subject) return { accepted: false, duplicate: false, signalled: 0, reason: 'The event names no Jira issue.' };
+      if (!subject) return { accepted: false, duplicate: false, queued: 0, reason: 'The event names no Jira issue.' };
       const scis = await coveringScis(deps, tenantId, subject);
       if (scis.length === 0) {
-        return { accepted: false, duplicate: false, signalled: 0, reason: 'No enabled Smart Connected Item covers this issue.' };
+        return { accepted: false, duplicate: false, queued: 0, reason: 'No enabled Smart Connected Item covers this issue.' };
       }
 
       const eventKey = eventKeyOf(event);
-      let recorded: { id: string };
-      try {
-        recorded = await deps.prisma.processedEvent.create({
-          data: { tenantId, source: 'JIRA', eventKey, receivedAt, expiresAt: new Date(receivedAt.getTime() + EVENT_KEY_TTL_MS) },
-          select: { id: true },
-        });
-      } catch (err) {
-        if (isUniqueViolation(err)) return { accepted: true, duplicate: true, signalled: 0 };
-        throw err;
+      const outcome = await recordIntake(deps.prisma, {
+        tenantId,
+        source: 'JIRA',
+        eventKey,
+        receivedAt,
+        sciIds: scis.map((sci) => sci.id),
+        event: { source: 'jira', event: toSignal(event, eventKey, subject.issueId, receivedAt) },
+      });
+      if (outcome === 'duplicate') return { accepted: true, duplicate: true, queued: 0 };
+      if (outcome === 'sci-gone') {
+        throw new ApiError(503, 'A Smart Connected Item was deleted while this event arrived; deliver the event again (Forge retries on its own).');
       }
-
-      const signal = toSignal(event, eventKey, subject.issueId, receivedAt);
-      const results = await Promise.allSettled(scis.map((sci) => deps.workflows.jiraEvent(sciRef(sci), signal)));
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed.length > 0) {
-        // Not every workflow heard it: forget the identity so Forge's retry delivers it again. A workflow
-        // that did hear it drops the repeat while the first is still queued (same eventId); after that,
-        // applying an event again is harmless (the sync compares current values, latest change wins).
-        await deps.prisma.processedEvent.delete({ where: { id: recorded.id } }).catch(() => undefined);
-        request.log.warn({ err: failed[0]!.reason as unknown, tenantId, eventType: event.eventType }, 'could not signal SCI workflows; Forge will redeliver');
-        throw new ApiError(503, 'The workflow service (Temporal) did not answer; the event will be redelivered.', 'TEMPORAL_UNAVAILABLE');
-      }
-      request.log.info({ tenantId, eventType: event.eventType, issueId: subject.issueId, scis: scis.length }, 'Jira event signalled');
-      return { accepted: true, duplicate: false, signalled: scis.length };
+      deps.intake?.nudge();
+      request.log.debug({ tenantId, eventType: event.eventType, issueId: subject.issueId, scis: scis.length }, 'Jira event recorded');
+      return { accepted: true, duplicate: false, queued: scis.length };
     },
   );
 };

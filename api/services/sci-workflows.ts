@@ -150,8 +150,16 @@ export class SciWorkflows {
     await this.jiraEvents.submit(this.workflowId(sci), sci, event);
   }
 
-  async zohoNotification(sci: SciRef, notification: ZohoNotificationSignal): Promise<void> {
-    await this.signalWithStart(sci, zohoNotificationSignal, [notification]);
+  /**
+   * One signal-with-start carrying several Jira events for the SCI (the intake dispatcher's batch). With
+   * `timeoutMs` the call carries a gRPC deadline.
+   */
+  async deliverJiraEvents(sci: SciRef, events: JiraEventSignal[], timeoutMs?: number): Promise<void> {
+    await this.bounded(timeoutMs, () => this.signalWithStart(sci, jiraEventsSignal, [events]));
+  }
+
+  async zohoNotification(sci: SciRef, notification: ZohoNotificationSignal, timeoutMs?: number): Promise<void> {
+    await this.bounded(timeoutMs, () => this.signalWithStart(sci, zohoNotificationSignal, [notification]));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Zoho notification callbacks (a real watch channel on the Zoho simulator calling the listening API) and
 // the lifecycle routes (token refresh, installed).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ZOHO_APP_SCOPES } from '../../clients/zoho';
 import { openFrom } from '../../lib/tenant-clients';
 import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
@@ -78,8 +78,9 @@ describe('Zoho notification callback', () => {
     expect(row?.ok).toBe(true);
     await t.zoho!.settleNotifications();
     expect(await t.db.prisma.processedEvent.count({ where: { tenantId: tenant.id, source: 'ZOHO' } })).toBe(before + 1);
+    // The notification is recorded, then the intake dispatcher signals (and so starts) the SCI's workflow.
     const handle = t.temporal.client.workflow.getHandle(t.deps.workflows.workflowId(sci));
-    await expect(handle.describe()).resolves.toMatchObject({ status: { name: 'RUNNING' } });
+    await vi.waitFor(() => expect(handle.describe()).resolves.toMatchObject({ status: { name: 'RUNNING' } }), { timeout: 15_000, interval: 100 });
   });
 
   it('verifies the channel token: wrong, missing or for an unknown channel → 401', async () => {
@@ -92,8 +93,8 @@ describe('Zoho notification callback', () => {
 
   it('is idempotent and ignores modules no SCI syncs', async () => {
     const body = callback({ ids: ['4150868000000624777'] });
-    expect((await post(body)).json()).toMatchObject({ accepted: true, duplicate: false, signalled: 1 });
-    expect((await post(body)).json()).toMatchObject({ accepted: true, duplicate: true, signalled: 0 });
+    expect((await post(body)).json()).toMatchObject({ accepted: true, duplicate: false, queued: 1 });
+    expect((await post(body)).json()).toMatchObject({ accepted: true, duplicate: true, queued: 0 });
     expect((await post(callback({ module: 'Leads' }))).json()).toMatchObject({ accepted: false });
   });
 
@@ -106,12 +107,12 @@ describe('Zoho notification callback', () => {
       const before = await t.db.prisma.processedEvent.count({ where: { tenantId: tenant.id, source: 'ZOHO' } });
       const res = await post(callback({ module: 'Leads', ids: ['4150868000000624888'] }));
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ accepted: false, duplicate: false, signalled: 0 });
+      expect(res.json()).toMatchObject({ accepted: false, duplicate: false, queued: 0 });
       expect(await t.db.prisma.processedEvent.count({ where: { tenantId: tenant.id, source: 'ZOHO' } })).toBe(before);
       const handle = t.temporal.client.workflow.getHandle(t.deps.workflows.workflowId(leads));
       await expect(handle.describe()).rejects.toThrow();
       // The watched module still reaches its SCI through the same channel.
-      expect((await post(callback({ ids: ['4150868000000624889'] }))).json()).toMatchObject({ accepted: true, signalled: 1 });
+      expect((await post(callback({ ids: ['4150868000000624889'] }))).json()).toMatchObject({ accepted: true, queued: 1 });
     } finally {
       await t.db.prisma.smartConnectedItem.delete({ where: { id: leads.id } });
     }

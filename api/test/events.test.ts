@@ -35,7 +35,7 @@ const sync = new RecordingSync();
 
 beforeAll(async () => {
   t = await createTestApp({ jira: { forge: { retryDelayMs: 200, maxAttempts: 2 } } });
-  worker = await createSciWorker({ connection: t.temporal.nativeConnection, namespace: 'default', taskQueue: t.temporal.taskQueue, activities: createActivities({ sync }) });
+  worker = await createSciWorker({ connection: t.temporal.nativeConnection, dataConverter: t.temporal.dataConverter, namespace: 'default', taskQueue: t.temporal.taskQueue, activities: createActivities({ sync }) });
   running = worker.run();
   apiUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
   t.jira.setEventUrl(`${apiUrl}/api/v1/events/jira`);
@@ -119,10 +119,10 @@ describe('Jira event intake', () => {
     const payload = { eventType: 'avi:jira:updated:issue', selfGenerated: false, atlassianId: 'user-1', issue: issueOf('90001'), changelog: { id: '555', items: [{ field: 'summary', fieldtype: 'jira', fieldId: 'summary', from: null, fromString: 'a', to: null, toString: 'b' }] } };
     const first = await deliver(payload);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ accepted: true, duplicate: false, signalled: 1 });
+    expect(first.json()).toMatchObject({ accepted: true, duplicate: false, queued: 1 });
     const again = await deliver({ ...payload, retryContext: { retryCount: 1, retryReason: 'TIMEOUT_ERROR', retryData: null } });
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ accepted: true, duplicate: true, signalled: 0 });
+    expect(again.json()).toMatchObject({ accepted: true, duplicate: true, queued: 0 });
 
     const events = await eventually(() => sync.eventsOf(sci.id), (e) => e.some((x) => x.source === 'jira' && x.event.issueId === '90001'));
     // Give a second signal (if one had been sent) the chance to land before counting.
@@ -137,7 +137,7 @@ describe('Jira event intake', () => {
 
   it('answers 200 without signalling for events no SCI covers, self-generated ones and event types it ignores', async () => {
     const outside = await deliver({ eventType: 'avi:jira:created:issue', selfGenerated: false, issue: issueOf('90002', '10001') });
-    expect(outside.json()).toMatchObject({ accepted: false, signalled: 0 });
+    expect(outside.json()).toMatchObject({ accepted: false, queued: 0 });
     expect(outside.json<{ reason: string }>().reason).toMatch(/No enabled Smart Connected Item/);
     const otherType = await deliver({ eventType: 'avi:jira:created:issue', selfGenerated: false, issue: issueOf('90003', '10000', '10002') });
     expect(otherType.json()).toMatchObject({ accepted: false });
@@ -148,13 +148,13 @@ describe('Jira event intake', () => {
     expect(ignored.json()).toMatchObject({ accepted: false });
     // Another tenant's identical event does not reach this tenant's SCI.
     const foreign = await deliver({ eventType: 'avi:jira:created:issue', selfGenerated: false, issue: issueOf('90006') }, await t.headers({ site: 'foreign' }));
-    expect(foreign.json()).toMatchObject({ accepted: false, signalled: 0 });
+    expect(foreign.json()).toMatchObject({ accepted: false, queued: 0 });
   });
 
   it('routes attachment events through the issue\'s existing links', async () => {
     await t.db.prisma.recordLink.create({ data: { tenantId: tenant.id, sciId: sci.id, jiraIssueId: '90010', jiraIssueKey: 'DEMO-90010', zohoModule: 'Deals', zohoRecordId: '42' } });
     const res = await deliver({ eventType: 'avi:jira:created:attachment', selfGenerated: false, attachment: { id: '7001', issueId: '90010', filename: 'a.txt', mimeType: 'text/plain', size: 3, created: '2026-11-28T10:00:00.000+0000' } });
-    expect(res.json()).toMatchObject({ accepted: true, signalled: 1 });
+    expect(res.json()).toMatchObject({ accepted: true, queued: 1 });
     await eventually(() => sync.eventsOf(sci.id), (e) => e.some((x) => x.source === 'jira' && x.event.kind === 'attachment_created' && x.event.attachmentId === '7001'));
     const unlinked = await deliver({ eventType: 'avi:jira:created:attachment', attachment: { id: '7002', issueId: '99999', filename: 'b', mimeType: 'x', size: 1, created: 'x' } });
     expect(unlinked.json()).toMatchObject({ accepted: false });
