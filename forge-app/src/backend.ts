@@ -4,7 +4,7 @@
 // own 4xx messages are written for people and pass through, anything else is replaced by our own words.
 import { invokeRemote } from '@forge/api';
 import { z } from 'zod';
-import type { ResolverError } from './types';
+import type { ResolverError } from './resolver-error';
 
 /** Key of the remote in manifest.yml. */
 export const CONNECTOR_REMOTE = 'connector-api';

@@ -3,21 +3,13 @@
 // restated. Type-only for the screens (nothing of @forge/api reaches the browser bundle).
 import type { z } from 'zod';
 import type { SciDefinition as ContractSciDefinition } from '../../contracts';
+import type { ResolverError } from './resolver-error';
 import type { Routes, ResolverKey } from './routes';
 
 export type { ResolverKey } from './routes';
+export type { ResolverError } from './resolver-error';
 export type PayloadOf<K extends ResolverKey> = z.input<Routes[K]['payload']>;
 export type DataOf<K extends ResolverKey> = ReturnType<Routes[K]['data']>;
-
-/**
- * What a person sees when a call fails. `code` lets a screen react (e.g. show the sign-in card) without
- * reading the text; `problems` name the fields of a form that were refused (F11).
- */
-export interface ResolverError {
-  code: string;
-  message: string;
-  problems?: { path: string; message: string }[];
-}
 
 /** Every resolver answers with this envelope: Forge's invoke turns thrown errors into opaque text. */
 export type ResolverResult<K extends ResolverKey> = { ok: true; data: DataOf<K> } | { ok: false; error: ResolverError };
