@@ -8,12 +8,14 @@ import { parseConfig, type Config } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { cipherFromConfig } from '../lib/secrets';
 import { connectTemporalClient } from '../lib/temporal/connection';
+import { payloadCodecFromConfig, temporalDataConverter } from '../lib/temporal/data-converter';
 import { ensureSearchAttributes } from '../lib/temporal/search-attributes';
 import { TenantClients } from '../lib/tenant-clients';
 import { migrateDatabase, openDatabase, type Database } from '../prisma/database';
+import { installTemporalRuntimeMetrics, WorkerMetrics } from '../worker/metrics';
 import { runWorker, type RunningWorker } from '../worker/run';
 import { startApi, type RunningApi } from '../api/run';
-import type { JiraSimulator } from '../sandbox/jira';
+import { startSandbox, startSandboxHostPage, type Sandbox } from './sandbox';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { provisionTemporalCli } from './temporal/provision';
 
@@ -27,6 +29,10 @@ async function main(): Promise<void> {
   // 1. Temporal: an existing cluster, or our own dev server with its store in DATA_DIR.
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi = config.TEMPORAL_UI_URL;
+  // The dev server's Web UI decodes payloads through the API's codec endpoint; that UI (on this machine, started
+  // here) may call it without the codec token, which it has no way to send.
+  const browserHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  let localTemporalUiOrigins: string[] | undefined;
   if (!temporalAddress) {
     const cli = await provisionTemporalCli((line) => log.info(line));
     const server: DevServer = await startDevServer({
@@ -34,31 +40,34 @@ async function main(): Promise<void> {
       port: config.TEMPORAL_DEV_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal', 'dev.db'),
+      uiCodecEndpoint: `http://${browserHost}:${config.PORT}/codec`,
       startTimeoutMs: 120_000,
     });
     stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
     temporalAddress = server.address;
     temporalUi ??= server.uiUrl;
+    if (server.uiUrl) {
+      const ui = new URL(server.uiUrl);
+      localTemporalUiOrigins = [...new Set([ui.origin, `http://localhost:${ui.port}`, `http://127.0.0.1:${ui.port}`])];
+    }
   }
 
   // 2. The sandbox: simulators of Zoho CRM and Jira Cloud (F37).
   let zohoEndpoints = config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints;
-  let sandbox: { zohoUrl: string; jiraUrl: string; jira: JiraSimulator } | undefined;
+  let sandbox: Sandbox | undefined;
   if (config.SANDBOX) {
-    const { startZohoSimulator } = await import('../sandbox/zoho');
-    const { startJiraSimulator } = await import('../sandbox/jira');
-    const zoho = await startZohoSimulator({ port: config.SANDBOX_ZOHO_PORT, host: config.HOST });
-    stops.push({ name: 'Zoho simulator', stop: () => zoho.close() });
-    const jira = await startJiraSimulator({
-      port: config.SANDBOX_JIRA_PORT,
+    const started = await startSandbox({
       host: config.HOST,
-      forge: { eventUrl: `http://${config.HOST}:${config.PORT}/api/v1/events/jira`, appId: config.FORGE_APP_ID },
+      zohoPort: config.SANDBOX_ZOHO_PORT,
+      jiraPort: config.SANDBOX_JIRA_PORT,
+      apiUrl: `http://${config.HOST}:${config.PORT}`,
+      forgeAppId: config.FORGE_APP_ID,
     });
-    stops.push({ name: 'Jira simulator', stop: () => jira.close() });
-    zohoEndpoints = sandboxZohoEndpoints(zoho.url);
-    sandbox = { zohoUrl: zoho.url, jiraUrl: jira.url, jira };
+    stops.push({ name: 'simulators', stop: () => started.close() });
+    sandbox = started;
+    zohoEndpoints = started.zohoEndpoints;
     // The sandbox's Forge signs FITs with its own key: trust its JWKS, here and only here.
-    if (!process.env.FORGE_JWKS_URL) config = { ...config, FORGE_JWKS_URL: `${jira.url}/.well-known/jwks.json` };
+    if (!process.env.FORGE_JWKS_URL) config = { ...config, FORGE_JWKS_URL: started.jwksUrl };
   }
 
   // 3. Database: embedded PGlite unless DATABASE_URL is set; migrations applied before anything uses it.
@@ -70,30 +79,38 @@ async function main(): Promise<void> {
   const cipher = await cipherFromConfig(config, { allowLocalKey: true });
   const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints });
   const settings = { ...config, address: temporalAddress };
-  const temporal = await connectTemporalClient(settings);
+  const dataConverter = temporalDataConverter(await payloadCodecFromConfig(config, { allowLocalKey: true }));
+  const temporal = await connectTemporalClient(settings, dataConverter);
   stops.push({ name: 'Temporal client', stop: () => temporal.connection.close() });
   await ensureSearchAttributes(temporal, config.TEMPORAL_NAMESPACE);
 
   // 5. Worker and API in this one process (PGlite allows one owner).
+  // Metrics listeners only when their ports are set (README, Operations); the SDK's before any native connection.
+  if (config.TEMPORAL_SDK_METRICS_PORT) installTemporalRuntimeMetrics(config.WORKER_METRICS_HOST, config.TEMPORAL_SDK_METRICS_PORT);
+  const metrics = config.WORKER_METRICS_PORT ? new WorkerMetrics() : undefined;
+  if (metrics && config.WORKER_METRICS_PORT) {
+    const served = await metrics.serve(config.WORKER_METRICS_HOST, config.WORKER_METRICS_PORT);
+    stops.push({ name: 'worker metrics', stop: () => served.close() });
+  }
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker: RunningWorker = await runWorker({ config, connection: workerConnection, prisma: db.prisma, clients, cipher, log: createLogger(config.LOG_LEVEL, 'worker') });
+  const worker: RunningWorker = await runWorker({
+    config,
+    connection: workerConnection,
+    prisma: db.prisma,
+    clients,
+    cipher,
+    dataConverter,
+    metrics,
+    log: createLogger(config.LOG_LEVEL, 'worker'),
+  });
   stops.push({ name: 'worker', stop: async () => { await worker.stop(); await workerConnection.close(); } });
-  const api: RunningApi = await startApi({ config, prisma: db.prisma, temporal, cipher, clients, zohoEndpoints, temporalUiUrl: temporalUi });
+  const api: RunningApi = await startApi({ config, prisma: db.prisma, temporal, cipher, clients, zohoEndpoints, temporalUiUrl: temporalUi, localTemporalUiOrigins });
   stops.push({ name: 'API', stop: () => api.close() });
 
   // 6. The local host page (F37): the admin page and a sandbox issue with the panel, as Jira shows them.
   let hostUrl: string | undefined;
   if (sandbox) {
-    const { startLocalHost } = await import('../sandbox/host');
-    const jira = sandbox.jira;
-    const host = await startLocalHost({
-      port: config.SANDBOX_HOST_PORT,
-      host: config.HOST,
-      apiUrl: api.url,
-      jiraSimulatorUrl: jira.url,
-      signFit: (claims) => jira.signFit(claims),
-      systemToken: () => jira.systemToken,
-    });
+    const host = await startSandboxHostPage(sandbox, { port: config.SANDBOX_HOST_PORT, host: config.HOST, apiUrl: api.url });
     stops.push({ name: 'local host page', stop: () => host.close() });
     hostUrl = host.url;
   }
