@@ -24,6 +24,8 @@ import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connection';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { CODEC_PREFIX, codecRoutes } from './routes/codec';
+import { metricsPlugin } from './routes/metrics';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { metadataRoutes } from './routes/metadata';
 import { panelRoutes } from './routes/panel';
@@ -74,6 +76,9 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
 
   const api = fastify.withTypeProvider<ZodTypeProvider>();
   await api.register(healthRoutes, { deps });
+  // ── Operations: metrics and the Temporal codec endpoint, each behind a bearer token of its own ──
+  await api.register(metricsPlugin, { deps });
+  await api.register(codecRoutes, { deps, prefix: CODEC_PREFIX });
 
   // ── Public vendor callbacks (verified by their own means: channel token, signed OAuth state) ──
   await api.register(callbackRoutes, { deps, prefix: API_PREFIX });

@@ -2,6 +2,7 @@
 // the production entry point api/main.ts, or a test through api/test/helper.ts). The app opens nothing
 // itself: every connection arrives ready and is closed by its owner.
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { ZohoEndpoints } from '../clients/zoho';
 import { ZohoBudget } from '../lib/budget/zoho-budget';
 import type { Config } from '../lib/config';
@@ -40,6 +41,10 @@ export interface AppDeps {
   permissions?: JiraPermissions;
   /** Time source for token expiry and state signatures (tests). */
   now?: () => number;
+  /** The Temporal client's payload codecs, served by the codec endpoint (api/routes/codec.ts). */
+  payloadCodecs: PayloadCodec[];
+  /** Origins of the embedded dev server's Web UI (`npm start` only): it may call the codec endpoint without a token. */
+  localTemporalUiOrigins?: string[] | undefined;
 }
 
 export interface AppRuntime {
@@ -55,6 +60,8 @@ export interface AppRuntime {
   taskQueue?: string;
   fitVerifier?: FitVerifier;
   now?: () => number;
+  /** Origins of the embedded dev server's Web UI (`npm start` only): see AppDeps. */
+  localTemporalUiOrigins?: string[] | undefined;
 }
 
 /** AppDeps over already-opened connections: health probes and the SciWorkflows service are derived here. */
@@ -88,6 +95,8 @@ export function createAppDeps(rt: AppRuntime): AppDeps {
         await rt.temporal.withDeadline(Date.now() + 3000, () => rt.temporal.workflowService.getSystemInfo({}));
       },
     },
+    payloadCodecs: rt.temporal.options.loadedDataConverter.payloadCodecs,
+    localTemporalUiOrigins: rt.localTemporalUiOrigins,
     ...(rt.fitVerifier ? { fitVerifier: rt.fitVerifier } : {}),
     ...(rt.now ? { now: rt.now } : {}),
   };

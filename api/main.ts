@@ -8,6 +8,7 @@ import { parseConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { cipherFromConfig } from '../lib/secrets';
 import { connectTemporalClient } from '../lib/temporal/connection';
+import { payloadCodecFromConfig, temporalDataConverter } from '../lib/temporal/data-converter';
 import { TenantClients } from '../lib/tenant-clients';
 import { openDatabase } from '../prisma/database';
 import { createAppDeps, meterZohoCalls } from './deps';
@@ -23,7 +24,8 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
 }
 
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-const temporal = await connectTemporalClient({ ...config, address: config.TEMPORAL_ADDRESS });
+const dataConverter = temporalDataConverter(await payloadCodecFromConfig(config, { allowLocalKey: false }));
+const temporal = await connectTemporalClient({ ...config, address: config.TEMPORAL_ADDRESS }, dataConverter);
 const cipher = await cipherFromConfig(config, { allowLocalKey: false });
 const zohoEndpoints = config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints;
 const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints });

@@ -18,6 +18,8 @@ import { fitClaimsSchema, rememberSystemToken, upsertTenant } from '../api/plugi
 import { parseConfig, type Config } from '../lib/config';
 import { generateSecretsKey, SecretCipher } from '../lib/secrets/cipher';
 import { sciDefinitionSchema, type SciDefinitionInput } from '../lib/sci/definition';
+import { temporalDataConverter } from '../lib/temporal/data-converter';
+import { AesGcmPayloadCodec, generatePayloadKey } from '../lib/temporal/payload-codec';
 import { sealTo, TenantClients } from '../lib/tenant-clients';
 import { migrateDatabase, openDatabase, type Database } from '../prisma/database';
 import type { SmartConnectedItem, Tenant } from '../prisma/generated/client';
@@ -95,7 +97,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     closers.push(() => db.close());
     const connection = await Connection.connect({ address: server.address });
     closers.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const payloadKey = generatePayloadKey();
+    const client = new Client({ connection, namespace: 'default', dataConverter: temporalDataConverter(new AesGcmPayloadCodec(payloadKey)) });
 
     log('starting simulators and the API');
     const apiPort = await freePort();
@@ -116,6 +119,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       FORGE_APP_ID: jira.appId,
       FORGE_JWKS_URL: `${jira.url}/.well-known/jwks.json`,
       SECRETS_KEY: generateSecretsKey(),
+      TEMPORAL_PAYLOAD_KEY: payloadKey,
       PUBLIC_URL: apiUrl,
       DATABASE_URL: dbUrl.toString(),
       TEMPORAL_ADDRESS: server.address,
@@ -173,6 +177,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
           TEMPORAL_ADDRESS: server.address,
           TEMPORAL_TASK_QUEUE: TASK_QUEUE,
           SECRETS_KEY: config.SECRETS_KEY,
+          TEMPORAL_PAYLOAD_KEY: config.TEMPORAL_PAYLOAD_KEY,
           ZOHO_SANDBOX_URL: zoho.url,
           ZOHO_ATTACHMENT_SWEEP_PER_POLL: String(attachmentSweepPerPoll),
           PUBLIC_URL: apiUrl,
@@ -197,6 +202,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
           TEMPORAL_ADDRESS: server.address,
           TEMPORAL_TASK_QUEUE: TASK_QUEUE,
           SECRETS_KEY: config.SECRETS_KEY,
+          TEMPORAL_PAYLOAD_KEY: config.TEMPORAL_PAYLOAD_KEY,
           FORGE_APP_ID: config.FORGE_APP_ID,
           FORGE_JWKS_URL: config.FORGE_JWKS_URL,
           ZOHO_SANDBOX_URL: zoho.url,

@@ -30,6 +30,12 @@ const forgeEnvironments = z
   .transform((v) => v.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))
   .pipe(z.array(z.enum(FORGE_ENVIRONMENT_TYPES)).min(1, 'name at least one of DEVELOPMENT, STAGING, PRODUCTION'));
 
+/** "https://ui.example.com" or a comma list of origins (scheme, host and port; no path). */
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().url().transform((u) => new URL(u).origin)).min(1, 'name at least one origin, e.g. https://temporal.example.com'));
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +67,26 @@ export const configSchema = z.object({
   SECRETS_KEY: z.string().min(1).optional(),
   /** Comma-separated older keys, still accepted for decryption during key rotation. */
   SECRETS_KEYS_PREVIOUS: z.string().optional(),
+
+  // Temporal payloads (lib/temporal/data-converter.ts) and the codec endpoint (api/routes/codec.ts)
+  /** base64 of 32 bytes; AES-256-GCM key of every Temporal payload. Embedded mode creates one under DATA_DIR. */
+  TEMPORAL_PAYLOAD_KEY: z.string().min(1).optional(),
+  /** Comma-separated older payload keys, still accepted for decryption after a rotation. */
+  TEMPORAL_PAYLOAD_KEYS_PREVIOUS: z.string().optional(),
+  /** Bearer token that `POST /codec/decode|encode` requires; unset = the endpoint refuses every call. */
+  TEMPORAL_CODEC_TOKEN: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Origins allowed to call the codec endpoint from a browser (comma list); default: TEMPORAL_UI_URL's origin. */
+  TEMPORAL_CODEC_ORIGINS: origins.optional(),
+
+  // Metrics (Prometheus text format)
+  /** Bearer token for the API's `GET /metrics`; unset = answered only to callers on this machine (loopback). */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Address the worker's metrics listeners bind to: keep it internal (no token is asked there). */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Worker's own metrics (sync runs, vendor calls, budget) at `http://WORKER_METRICS_HOST:PORT/metrics`; unset = off. */
+  WORKER_METRICS_PORT: port.optional(),
+  /** Temporal SDK metrics of the worker (Core's Prometheus exporter) at `http://WORKER_METRICS_HOST:PORT/metrics`; unset = off. */
+  TEMPORAL_SDK_METRICS_PORT: port.optional(),
 
   // Forge Invocation Token verification
   FORGE_APP_ID: z.string().min(1).default('ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000'),

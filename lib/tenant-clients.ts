@@ -2,7 +2,7 @@
 // tenant's ZohoConnection row, and a Jira client that calls the installation's apiBaseUrl with the Forge
 // system token the API stored. Both processes build clients the same way, so refreshes made by one are
 // seen by the other.
-import { createJiraClient, type JiraClient } from '../clients/jira';
+import { createJiraClient, type JiraCallInfo, type JiraClient } from '../clients/jira';
 import {
   createZohoClient,
   zohoDcSchema,
@@ -74,6 +74,7 @@ export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher,
 
 export class TenantClients {
   private readonly zohoCallListeners = new Set<(tenantId: string, info: ZohoCallInfo) => void>();
+  private readonly jiraCallListeners = new Set<(tenantId: string, info: JiraCallInfo) => void>();
 
   constructor(private readonly opts: TenantClientsOptions) {}
 
@@ -81,6 +82,12 @@ export class TenantClients {
   onZohoCall(listener: (tenantId: string, info: ZohoCallInfo) => void): () => void {
     this.zohoCallListeners.add(listener);
     return () => this.zohoCallListeners.delete(listener);
+  }
+
+  /** Adds a listener for every Jira call made through these clients (metrics); returns its remover. */
+  onJiraCall(listener: (tenantId: string, info: JiraCallInfo) => void): () => void {
+    this.jiraCallListeners.add(listener);
+    return () => this.jiraCallListeners.delete(listener);
   }
 
   get zohoEndpoints(): ZohoEndpoints {
@@ -129,6 +136,12 @@ export class TenantClients {
       if (!token) throw new TenantNotReadyError('no-jira-token', 'No Jira app token stored yet for this site; open the admin page once.');
       return token;
     };
-    return createJiraClient({ baseUrl: t.apiBaseUrl, auth: { type: 'forge', systemToken } });
+    return createJiraClient({
+      baseUrl: t.apiBaseUrl,
+      auth: { type: 'forge', systemToken },
+      onCall: (info) => {
+        for (const listener of this.jiraCallListeners) listener(tenantId, info);
+      },
+    });
   }
 }

@@ -3,14 +3,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { SciActivities } from '../activities';
+import { failureConverterPath } from '../lib/temporal/data-converter';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built on first use and shared by every worker in this process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -28,6 +30,8 @@ export interface SciWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: SciActivities;
+  /** The product's data converter (lib/temporal/data-converter.ts): payloads encrypted, as every Client's. */
+  dataConverter: DataConverter;
   /** Cap on concurrent activities; vendor rate limits matter more than CPU here. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -39,6 +43,7 @@ export async function createSciWorker(opts: SciWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: opts.activities,
+    dataConverter: opts.dataConverter,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
   });
 }

@@ -1,5 +1,6 @@
 // Runs the SCI worker over already-opened dependencies. Shared by the production entry (worker/main.ts) and
 // the embedded `npm start`, so both run the same activities with the same wiring.
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncActivities } from '../activities';
 import type { Config } from '../lib/config';
@@ -7,7 +8,9 @@ import type { Logger } from '../lib/logger';
 import type { SecretCipher } from '../lib/secrets/cipher';
 import type { TenantClients } from '../lib/tenant-clients';
 import type { PrismaClient } from '../prisma/generated/client';
+import { ZohoBudget } from '../lib/budget/zoho-budget';
 import { createSciWorker } from './create-worker';
+import type { WorkerMetrics } from './metrics';
 
 export interface WorkerDeps {
   config: Config;
@@ -16,6 +19,10 @@ export interface WorkerDeps {
   clients: TenantClients;
   cipher: SecretCipher;
   log: Logger;
+  /** The product's data converter (lib/temporal/data-converter.ts), the same as the Clients'. */
+  dataConverter: DataConverter;
+  /** Counts sync runs, vendor calls and budget use (worker/metrics.ts); absent = no metrics. */
+  metrics?: WorkerMetrics | undefined;
 }
 
 export interface RunningWorker {
@@ -26,18 +33,24 @@ export interface RunningWorker {
 }
 
 export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const zohoBudget = { dailyCredits: deps.config.ZOHO_DAILY_CREDITS, pauseShare: deps.config.ZOHO_BUDGET_PAUSE_SHARE };
+  deps.metrics?.observe(deps.clients, ZohoBudget.attach(deps.clients, { prisma: deps.prisma, ...zohoBudget }));
   const worker = await createSciWorker({
     connection: deps.connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    dataConverter: deps.dataConverter,
     activities: createSyncActivities({
       prisma: deps.prisma,
       clients: deps.clients,
       cipher: deps.cipher,
       log: deps.log,
-      zohoBudget: { dailyCredits: deps.config.ZOHO_DAILY_CREDITS, pauseShare: deps.config.ZOHO_BUDGET_PAUSE_SHARE },
+      zohoBudget,
       retention: { tenantRetentionDays: deps.config.TENANT_RETENTION_DAYS, runHistoryRetentionDays: deps.config.RUN_HISTORY_RETENTION_DAYS },
-      engine: { attachmentSweepPerPoll: deps.config.ZOHO_ATTACHMENT_SWEEP_PER_POLL },
+      engine: {
+        attachmentSweepPerPoll: deps.config.ZOHO_ATTACHMENT_SWEEP_PER_POLL,
+        ...(deps.metrics ? { onRunRecorded: deps.metrics.runRecorded } : {}),
+      },
     }),
   });
   const done = worker.run();

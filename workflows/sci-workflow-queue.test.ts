@@ -131,7 +131,7 @@ sync.queue = queue;
 
 beforeAll(async () => {
   t = await connectTestTemporal('sci-queue');
-  worker = await createSciWorker({ connection: t.nativeConnection, namespace: 'default', taskQueue: t.taskQueue, activities: createActivities({ sync, queue }) });
+  worker = await createSciWorker({ connection: t.nativeConnection, dataConverter: t.dataConverter, namespace: 'default', taskQueue: t.taskQueue, activities: createActivities({ sync, queue }) });
   running = worker.run();
 });
 

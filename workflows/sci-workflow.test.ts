@@ -40,6 +40,7 @@ beforeAll(async () => {
   t = await connectTestTemporal('sci-wf');
   worker = await createSciWorker({
     connection: t.nativeConnection,
+    dataConverter: t.dataConverter,
     namespace: 'default',
     taskQueue: t.taskQueue,
     activities: createActivities({ sync }),

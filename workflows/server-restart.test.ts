@@ -11,6 +11,7 @@ import { createActivities, type SciSync } from '../activities';
 import { startDevServer, type DevServer } from '../scripts/temporal/dev-server';
 import { provisionTemporalCli } from '../scripts/temporal/provision';
 import { freePort } from '../test/support/ports';
+import { testDataConverter } from '../test/support/temporal';
 import { createSciWorker } from '../worker/create-worker';
 import { sciWorkflowId } from './ids';
 import { statusQuery, syncNowSignal } from './messages';
@@ -51,7 +52,7 @@ describe('Temporal server restart', () => {
     cleanups.push(() => server.stop());
 
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const worker = await createSciWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'restart', activities: createActivities({ sync }) });
+    const worker = await createSciWorker({ connection: nativeConnection, dataConverter: testDataConverter, namespace: 'default', taskQueue: 'restart', activities: createActivities({ sync }) });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -61,7 +62,7 @@ describe('Temporal server restart', () => {
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter });
     const workflowId = sciWorkflowId('tenant-r', 'sci-r');
     const handle = await client.workflow.start(sciWorkflow, {
       taskQueue: 'restart',

@@ -27,6 +27,7 @@ beforeAll(async () => {
   budget = ZohoBudget.attach(s.t.deps.clients, { prisma: s.t.db.prisma, dailyCredits: 12, pauseShare: 0.5, now: () => Date.now() + skew, flushIntervalMs: 100 });
   worker = await createSciWorker({
     connection: s.t.temporal.nativeConnection,
+    dataConverter: s.t.temporal.dataConverter,
     namespace: 'default',
     taskQueue: s.t.temporal.taskQueue,
     activities: createSyncActivities({ prisma: s.t.db.prisma, clients: s.t.deps.clients, cipher: s.t.deps.cipher, log: createLogger('silent'), zohoBudget: budget }),

@@ -4,7 +4,7 @@
 // run-history row (F22), holds the SCI's lease (one sync at a time) and stops when Temporal cancels it.
 // Automation runs only for 1 Way / 2 Way SCIs of tenants connected with App OAuth 2.0 (F1, F9, F13).
 import { ZohoError, type ZohoRecord } from '../../clients/zoho';
-import type { SyncRunKind } from '../../prisma/generated/client';
+import type { SyncRunKind, SyncRunOutcome } from '../../prisma/generated/client';
 import type { ApplyEventsInput, ApplyOutcome, PollInput, PollOutcome, SciSync } from '../types';
 import { describeError, isRecordLevel } from '../errors';
 import { createIssueOnce, isNewRecord } from './auto-create';
@@ -33,6 +33,8 @@ export interface EngineOptions {
    * quiet records are swept, least recently checked first.
    */
   attachmentSweepPerPoll?: number;
+  /** Told about every run recorded in the run history (metrics: sync runs by kind and outcome). */
+  onRunRecorded?: (run: { kind: 'poll' | 'event' | 'manual'; outcome: SyncRunOutcome }) => void;
 }
 
 /** What the poll keeps in the SCI row: the records cursor, the notes cursor, and whether Notes can be listed. */
@@ -54,6 +56,7 @@ export class SciSyncEngine implements SciSync {
   private readonly events: SciEventStore;
   private readonly pagesPerCall: number;
   private readonly attachmentSweep: number;
+  private readonly onRunRecorded: EngineOptions['onRunRecorded'];
 
   constructor(
     private readonly deps: SyncDeps,
@@ -62,6 +65,7 @@ export class SciSyncEngine implements SciSync {
     this.events = new SciEventStore(deps.prisma);
     this.pagesPerCall = opts.pagesPerCall ?? 50;
     this.attachmentSweep = opts.attachmentSweepPerPoll ?? 3;
+    this.onRunRecorded = opts.onRunRecorded;
   }
 
   async pollZohoChanges(input: PollInput): Promise<PollOutcome> {
@@ -315,12 +319,13 @@ export class SciSyncEngine implements SciSync {
     const kinds: Record<typeof kind, SyncRunKind> = { poll: 'POLL', event: 'EVENT', manual: 'MANUAL' };
     const errors = failure ? [...tally.errors, describeError(failure)] : tally.errors;
     const info = activityInfo();
+    const outcome: SyncRunOutcome = failure ? 'FAILED' : tally.errors.length > 0 ? 'PARTIAL' : 'SUCCEEDED';
     await this.deps.prisma.syncRun.create({
       data: {
         tenantId: ctx.tenantId,
         sciId: ctx.sci.id,
         kind: kinds[kind],
-        outcome: failure ? 'FAILED' : tally.errors.length > 0 ? 'PARTIAL' : 'SUCCEEDED',
+        outcome,
         startedAt: started,
         endedAt: new Date(),
         recordsSeen: tally.recordsSeen,
@@ -331,6 +336,7 @@ export class SciSyncEngine implements SciSync {
         ...(info?.workflowExecution ? { workflowRunId: info.workflowExecution.runId } : {}),
       },
     });
+    this.onRunRecorded?.({ kind, outcome });
   }
 }
 

@@ -31,7 +31,7 @@ const sync: SciSync = {
 
 beforeAll(async () => {
   t = await createTestApp();
-  worker = await createSciWorker({ connection: t.temporal.nativeConnection, namespace: 'default', taskQueue: t.temporal.taskQueue, activities: createActivities({ sync }) });
+  worker = await createSciWorker({ connection: t.temporal.nativeConnection, dataConverter: t.temporal.dataConverter, namespace: 'default', taskQueue: t.temporal.taskQueue, activities: createActivities({ sync }) });
   running = worker.run();
 }, 90_000);
 

@@ -60,6 +60,7 @@ export async function startRouteSuite(opts: TestAppOptions & { zoho?: boolean } 
   try {
     worker = await createSciWorker({
       connection: t.temporal.nativeConnection,
+      dataConverter: t.temporal.dataConverter,
       namespace: 'default',
       taskQueue: t.temporal.taskQueue,
       activities: createActivities({ sync, queue: new SciEventStore(t.db.prisma) }),

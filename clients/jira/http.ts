@@ -29,6 +29,17 @@ export interface JiraHttpOptions {
    * non-retryable JiraResponseTooLargeError. `requestRaw` (attachment downloads) hands the body back unread.
    */
   maxJsonBytes?: number;
+  /** Told about every call once its answer (or its failure) is known: metrics. */
+  onCall?: (info: JiraCallInfo) => void;
+}
+
+/** One finished Jira call, for metrics: the status, or why there was none. */
+export interface JiraCallInfo {
+  method: RequestOptions['method'];
+  /** HTTP status of the answer; absent when none came (`failure` says why). */
+  status?: number;
+  failure?: 'timeout' | 'network' | 'aborted';
+  durationMs: number;
 }
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -105,16 +116,19 @@ export function createJiraHttp(options: JiraHttpOptions): JiraHttp {
     // Node's fetch needs `duplex: 'half'` to send a stream; the DOM typings do not know the option.
     const init = { method: opts.method, headers, body, signal, ...(opts.body ? { duplex: 'half' } : {}) };
     let res: Response;
+    const started = Date.now();
     try {
       res = await doFetch(urlFor(opts.path, opts.query), init as RequestInit);
     } catch (cause) {
       clearTimeout(timer);
       const kind = opts.signal?.aborted ? 'aborted' : timeout.signal.aborted ? 'timeout' : 'network';
+      options.onCall?.({ method: opts.method, failure: kind, durationMs: Date.now() - started });
       throw new JiraError({ kind, method: opts.method, path: opts.path, cause: scrub(cause) });
     } finally {
       // The budget covers waiting for the answer, not reading a long streamed body afterwards.
       clearTimeout(timer);
     }
+    options.onCall?.({ method: opts.method, status: res.status, durationMs: Date.now() - started });
     if (!res.ok) throw await errorFromResponse(opts.method, opts.path, res, maxJsonBytes);
     return res;
   }

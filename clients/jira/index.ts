@@ -97,7 +97,7 @@ export {
   type AdfNode,
 } from './adf';
 export { JiraError, JiraResponseTooLargeError, retryAfterFromHeaders, type JiraErrorKind, type ErrorCollection } from './errors';
-export { createJiraHttp, type JiraAuth, type JiraHttp, type JiraHttpOptions, type TokenSource } from './http';
+export { createJiraHttp, type JiraAuth, type JiraCallInfo, type JiraHttp, type JiraHttpOptions, type TokenSource } from './http';
 export { SUMMARY_MAX_LENGTH, truncateSummary } from './summary';
 export { BULK_CREATE_MAX } from './issues';
 export { jqlAnd, jqlEq, jqlField, jqlIn, jqlIssueProperty, jqlOrderBy, jqlString, type Jql, type JqlProperty } from './jql';

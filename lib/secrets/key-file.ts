@@ -1,11 +1,11 @@
-// Embedded mode only: with no SECRETS_KEY set, `npm start` keeps a generated key in DATA_DIR (mode 0600) so
-// the secrets it stored are readable on the next start. Production must set SECRETS_KEY.
+// Embedded mode only: with no SECRETS_KEY (or TEMPORAL_PAYLOAD_KEY) set, `npm start` keeps a generated key in
+// DATA_DIR (mode 0600) so what it encrypted is readable on the next start. Production must set the keys.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSecretsKey } from './cipher';
 
-export async function loadOrCreateLocalKey(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'secrets.key');
+export async function loadOrCreateLocalKey(dataDir: string, fileName = 'secrets.key'): Promise<string> {
+  const file = path.join(dataDir, fileName);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (err) {

@@ -1,7 +1,9 @@
 // Connections to Temporal for the API (client) and the worker (native connection), from one config.
-// A local dev server, a self-hosted cluster (mTLS) and Temporal Cloud (API key) differ only here.
+// A local dev server, a self-hosted cluster (mTLS) and Temporal Cloud (API key) differ only here. Every
+// client carries the product's data converter (data-converter.ts), so what it sends is encrypted.
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 
@@ -23,14 +25,14 @@ async function tlsOptions(s: TemporalSettings) {
   return s.TEMPORAL_TLS || s.TEMPORAL_API_KEY ? {} : undefined;
 }
 
-export async function connectTemporalClient(s: TemporalSettings): Promise<Client> {
+export async function connectTemporalClient(s: TemporalSettings, dataConverter: DataConverter): Promise<Client> {
   const tls = await tlsOptions(s);
   const connection = await Connection.connect({
     address: s.address,
     ...(tls ? { tls } : {}),
     ...(s.TEMPORAL_API_KEY ? { apiKey: s.TEMPORAL_API_KEY } : {}),
   });
-  return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 export async function connectTemporalWorker(s: TemporalSettings): Promise<NativeConnection> {

@@ -16,6 +16,8 @@ export interface DevServerOptions {
   /** SQLite file for a persistent store; omit for in-memory. */
   dbFile?: string;
   namespace?: string;
+  /** Codec endpoint the Web UI sends payloads to for decoding (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   extraArgs?: string[];
   startTimeoutMs?: number;
 }
@@ -67,7 +69,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         namespace,
         ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : { ui: false }),
         ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
-        extraArgs: [...devServerSearchAttributeArgs(), ...(opts.extraArgs ?? [])],
+        extraArgs: [...devServerSearchAttributeArgs(), ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []), ...(opts.extraArgs ?? [])],
       },
     });
     return { address, uiUrl, stop: () => env.teardown() };
@@ -86,6 +88,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     'warn',
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    ...(opts.uiPort && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
     ...devServerSearchAttributeArgs(),
     ...(opts.extraArgs ?? []),
   ];

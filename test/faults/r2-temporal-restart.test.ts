@@ -14,6 +14,7 @@ import { statusQuery } from '../../workflows/messages';
 import { sciWorkflow } from '../../workflows/sci-workflow';
 import { freePort } from '../support/ports';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
+import { testDataConverter } from '../support/temporal';
 import { checkLanded, DEAL_SCI, ExchangeTally, killHard, report, simEditDeal, simInsertDeals, sleep, spawnWorker, workerEnv, type WorkerProcess } from './support';
 
 const jiraTally = new ExchangeTally();
@@ -51,7 +52,7 @@ describe('R2: Temporal server restarted during a sync burst', () => {
     worker = spawnWorker(workerEnv(s, { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: TASK_QUEUE }));
     await worker.ready;
     connection = await Connection.connect({ address });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter });
 
     const def = sciDefinitionSchema.parse({ name: `r2-${randomUUID().slice(0, 6)}`, ...DEAL_SCI });
     const sci = await s.t.db.prisma.smartConnectedItem.create({

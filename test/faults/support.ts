@@ -8,6 +8,7 @@ import type { HttpExchange } from '../../sandbox/shared/exchange';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { LINK_PROPERTY } from '../../activities/sync/auto-create';
 import type { SyncStack } from '../support/sync-stack';
+import { testPayloadKey } from '../support/temporal';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,6 +20,7 @@ export function workerEnv(s: SyncStack, extra: Record<string, string> = {}): Nod
     TEMPORAL_ADDRESS: s.t.temporal.address,
     TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
     SECRETS_KEY: s.t.config.SECRETS_KEY,
+    TEMPORAL_PAYLOAD_KEY: testPayloadKey,
     ZOHO_SANDBOX_URL: s.t.zoho!.url,
     ...extra,
   };

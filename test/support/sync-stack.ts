@@ -83,6 +83,7 @@ export async function startSyncStack(opts: SyncStackOptions = {}): Promise<SyncS
       ? undefined
       : await createSciWorker({
           connection: t.temporal.nativeConnection,
+          dataConverter: t.temporal.dataConverter,
           namespace: 'default',
           taskQueue: t.temporal.taskQueue,
           activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent') }),

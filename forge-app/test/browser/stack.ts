@@ -58,6 +58,7 @@ export async function startStack(opts: { pollInterval?: string } = {}): Promise<
 
     const worker: Worker = await createSciWorker({
       connection: t.temporal.nativeConnection,
+      dataConverter: t.temporal.dataConverter,
       namespace: 'default',
       taskQueue: t.temporal.taskQueue,
       activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent', 'worker') }),
