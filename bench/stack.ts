@@ -60,7 +60,7 @@ export interface BenchStack {
    * A production API process (`api/main.ts`) of its own, on the same database and Temporal, as a replica
    * behind a load balancer would run: P6 measures it without the benchmark's own load in its event loop.
    */
-  startApiProcess(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }>;
+  startApiProcess(env?: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }>;
   /**
    * Linked records whose attachment lists the worker's sweep reads per poll of an SCI with attachment sync
    * (`ZOHO_ATTACHMENT_SWEEP_PER_POLL`, given to the worker explicitly so P3's expectation uses the same figure).
@@ -189,7 +189,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       return c;
     };
 
-    const startApiProcess = async () => {
+    const startApiProcess = async (extraEnv: Record<string, string> = {}) => {
       const port = await freePort();
       const c = spawn(process.execPath, [...(process.env.BENCH_API_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_API_PROF] : []), '--import', 'tsx', path.join(repoRoot, 'api', 'main.ts')], {
         cwd: repoRoot,
@@ -208,6 +208,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
           ZOHO_SANDBOX_URL: zoho.url,
           PUBLIC_URL: apiUrl,
           LOG_LEVEL: 'warn',
+          ...extraEnv,
         },
         stdio: ['ignore', 'inherit', 'inherit'],
       });

@@ -44,7 +44,12 @@ async function until(ok: () => Promise<boolean> | boolean, timeoutMs = 20_000): 
 }
 
 function issueEvent(issueId: string, n: number, kind: JiraEventSignal['kind'] = 'issue_updated'): JiraEventSignal {
-  return { eventId: `ev-${issueId}-${n}-${randomUUID().slice(0, 6)}`, kind, issueId, occurredAt: new Date(Date.UTC(2026, 11, 7, 10, 0, 0, n)).toISOString() };
+  return {
+    eventId: `ev-${issueId}-${n}-${randomUUID().slice(0, 6)}`,
+    kind,
+    issueId,
+    occurredAt: new Date(Date.UTC(2026, 11, 7, 10, 0, 0, n)).toISOString(),
+  };
 }
 
 describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispatcher on %s', (kind) => {
@@ -55,10 +60,21 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const tenant = await db.prisma.tenant.create({ data: { installationId: `inst-${randomUUID()}`, cloudId: 'cloud', apiBaseUrl: 'http://127.0.0.1:1' } });
+    const tenant = await db.prisma.tenant.create({
+      data: { installationId: `inst-${randomUUID()}`, cloudId: 'cloud', apiBaseUrl: 'http://127.0.0.1:1' },
+    });
     tenantId = tenant.id;
     const sci = (name: string) =>
-      db.prisma.smartConnectedItem.create({ data: { tenantId, name, syncMode: 'TWO_WAY', jiraProjectId: '10000', jiraProjectKey: 'DEMO', zohoModule: 'Deals' } });
+      db.prisma.smartConnectedItem.create({
+        data: {
+          tenantId,
+          name,
+          syncMode: 'TWO_WAY',
+          jiraProjectId: '10000',
+          jiraProjectKey: 'DEMO',
+          zohoModule: 'Deals',
+        },
+      });
     sciA = (await sci('A')).id;
     sciB = (await sci('B')).id;
   }, 120_000);
@@ -68,7 +84,14 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
   });
 
   const record = (sciIds: string[], event: JiraEventSignal, eventKey = event.eventId) =>
-    recordIntake(db.prisma, { tenantId, source: 'JIRA', eventKey, receivedAt: new Date(), sciIds, event: { source: 'jira', event } });
+    recordIntake(db.prisma, {
+      tenantId,
+      source: 'JIRA',
+      eventKey,
+      receivedAt: new Date(),
+      sciIds,
+      event: { source: 'jira', event },
+    });
 
   it('records identity and one row per SCI together; a redelivery writes nothing', async () => {
     const event = issueEvent('1', 1);
@@ -94,18 +117,39 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
   it('coalesces one pass into one call per SCI: the latest update per issue, every comment, Zoho records merged', async () => {
     const updates = Array.from({ length: 20 }, (_, n) => issueEvent('77', n));
     for (const e of updates) await record([sciA], e);
-    const comments = Array.from({ length: 3 }, (_, n) => ({ ...issueEvent('77', 100 + n, 'comment_created'), commentId: `c${n}` }));
+    const comments = Array.from({ length: 3 }, (_, n) => ({
+      ...issueEvent('77', 100 + n, 'comment_created'),
+      commentId: `c${n}`,
+    }));
     for (const e of comments) await record([sciA], e);
-    for (const ids of [['r1', 'r2'], ['r2', 'r3']]) {
-      const n: ZohoNotificationSignal = { channelId: 'ch1', operation: 'update', recordIds: ids, receivedAt: new Date().toISOString() };
-      await recordIntake(db.prisma, { tenantId, source: 'ZOHO', eventKey: randomUUID(), receivedAt: new Date(), sciIds: [sciA], event: { source: 'zoho', event: n } });
+    for (const ids of [
+      ['r1', 'r2'],
+      ['r2', 'r3'],
+    ]) {
+      const n: ZohoNotificationSignal = {
+        channelId: 'ch1',
+        operation: 'update',
+        recordIds: ids,
+        receivedAt: new Date().toISOString(),
+      };
+      await recordIntake(db.prisma, {
+        tenantId,
+        source: 'ZOHO',
+        eventKey: randomUUID(),
+        receivedAt: new Date(),
+        sciIds: [sciA],
+        event: { source: 'zoho', event: n },
+      });
     }
     const delivery = new RecordingDelivery();
     const d = new IntakeDispatcher(db.prisma, delivery);
     await d.dispatchOnce();
     const jiraCalls = delivery.calls.filter((c) => c.jira);
     expect(jiraCalls).toHaveLength(1);
-    expect(jiraCalls[0]!.jira!.map((e) => e.eventId)).toEqual([updates.at(-1)!.eventId, ...comments.map((c) => c.eventId)]);
+    expect(jiraCalls[0]!.jira!.map((e) => e.eventId)).toEqual([
+      updates.at(-1)!.eventId,
+      ...comments.map((c) => c.eventId),
+    ]);
     const zohoCalls = delivery.calls.filter((c) => c.zoho);
     expect(zohoCalls).toHaveLength(1);
     expect(zohoCalls[0]!.zoho!.recordIds.sort()).toEqual(['r1', 'r2', 'r3']);
@@ -145,7 +189,12 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
 
   it('waits out an outage with backoff and then delivers every event once', async () => {
     const delivery = new RecordingDelivery();
-    const d = new IntakeDispatcher(db.prisma, delivery, { windowMs: 5, idlePollMs: 20, minBackoffMs: 20, maxBackoffMs: 200 });
+    const d = new IntakeDispatcher(db.prisma, delivery, {
+      windowMs: 5,
+      idlePollMs: 20,
+      minBackoffMs: 20,
+      maxBackoffMs: 200,
+    });
     delivery.down = true;
     d.start();
     const sent: string[] = [];
@@ -176,7 +225,14 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
 
   it('drops rows of an SCI that no longer syncs instead of waking its workflow', async () => {
     const disabled = await db.prisma.smartConnectedItem.create({
-      data: { tenantId, name: `disabled-${randomUUID().slice(0, 6)}`, syncMode: 'TWO_WAY', jiraProjectId: '10000', jiraProjectKey: 'DEMO', zohoModule: 'Deals' },
+      data: {
+        tenantId,
+        name: `disabled-${randomUUID().slice(0, 6)}`,
+        syncMode: 'TWO_WAY',
+        jiraProjectId: '10000',
+        jiraProjectKey: 'DEMO',
+        zohoModule: 'Deals',
+      },
     });
     await record([disabled.id], issueEvent('5', 1));
     await db.prisma.smartConnectedItem.update({ where: { id: disabled.id }, data: { enabled: false } });

@@ -80,7 +80,14 @@ interface Signal {
 export class IntakeDispatcher {
   readonly owner: string;
   private readonly o: Required<Omit<IntakeDispatcherOptions, 'owner'>>;
-  private readonly counters: IntakeCounters = { rowsDelivered: 0, rowsSuperseded: 0, rowsDropped: 0, signalCalls: 0, failedCalls: 0, lastLagMs: 0 };
+  private readonly counters: IntakeCounters = {
+    rowsDelivered: 0,
+    rowsSuperseded: 0,
+    rowsDropped: 0,
+    signalCalls: 0,
+    failedCalls: 0,
+    lastLagMs: 0,
+  };
   private running = false;
   private loop: Promise<void> | undefined;
   private nudged = false;
@@ -230,7 +237,8 @@ export class IntakeDispatcher {
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, work.length) }, worker));
 
     const finished = [...done, ...dropped];
-    if (finished.length > 0) await this.prisma.intakeEvent.deleteMany({ where: { id: { in: finished }, leaseOwner: this.owner } });
+    if (finished.length > 0)
+      await this.prisma.intakeEvent.deleteMany({ where: { id: { in: finished }, leaseOwner: this.owner } });
     for (const f of failed) await this.release(f.ids, f.error);
     this.counters.rowsDelivered += done.length;
     this.counters.rowsDropped += dropped.length;
@@ -240,7 +248,10 @@ export class IntakeDispatcher {
   }
 
   /** Coalesces one SCI's rows and sends its signals; says which rows are delivered and which failed. */
-  private async deliverToSci(sci: SmartConnectedItem, rows: ClaimedRow[]): Promise<{ done: bigint[]; failed: bigint[]; error?: string }> {
+  private async deliverToSci(
+    sci: SmartConnectedItem,
+    rows: ClaimedRow[],
+  ): Promise<{ done: bigint[]; failed: bigint[]; error?: string }> {
     const ref = sciRef(sci);
     const queue = new CoalescingQueue([]);
     const partsOf = new Map<ClaimedRow, PendingEvent[]>();
@@ -256,7 +267,14 @@ export class IntakeDispatcher {
     const jira = queue.items.filter((p): p is Extract<PendingEvent, { source: 'jira' }> => p.source === 'jira');
     for (let i = 0; i < jira.length; i += MAX_EVENTS_PER_SIGNAL) {
       const chunk = jira.slice(i, i + MAX_EVENTS_PER_SIGNAL);
-      const signal: Signal = { send: () => this.delivery.deliverJiraEvents(ref, chunk.map((p) => p.event), this.o.callTimeoutMs) };
+      const signal: Signal = {
+        send: () =>
+          this.delivery.deliverJiraEvents(
+            ref,
+            chunk.map((p) => p.event),
+            this.o.callTimeoutMs,
+          ),
+      };
       signals.push(signal);
       for (const p of chunk) signalOfKey.set(eventKey(p), signal);
     }
@@ -303,7 +321,11 @@ export class IntakeDispatcher {
       (ok ? done : failed).push(r.id);
       if (ok && !parts.every((p) => survivors.has(p))) this.counters.rowsSuperseded += 1;
     }
-    if (failed.length > 0) this.log?.warn({ tenantId: sci.tenantId, sciId: sci.id, rows: failed.length, err: error }, 'intake delivery to Temporal failed; the rows wait and are tried again');
+    if (failed.length > 0)
+      this.log?.warn(
+        { tenantId: sci.tenantId, sciId: sci.id, rows: failed.length, err: error },
+        'intake delivery to Temporal failed; the rows wait and are tried again',
+      );
     return { done, failed, ...(error ? { error } : {}) };
   }
 

@@ -3,8 +3,9 @@
 // IntakeEvent row per SCI it is for. Once that commits the event is durable and the route may answer 2xx;
 // the intake dispatcher (intake-dispatcher.ts) hands it to Temporal later. A redelivery of the same event
 // hits the identity's unique key and writes nothing.
-import type { Prisma, PrismaClient } from '../../prisma/generated/client';
-import { isForeignKeyViolation, isUniqueViolation } from '../../lib/db/errors';
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { isForeignKeyViolation } from '../../lib/db/errors';
 import type { PendingEvent } from '../../workflows/messages';
 
 /** How long an event identity is kept: longer than Forge's whole retry window (4 × 60 s, up to 15 min). */
@@ -30,18 +31,23 @@ export interface IntakeRecord {
 export type IntakeOutcome = 'recorded' | 'duplicate' | 'sci-gone';
 
 export async function recordIntake(prisma: PrismaClient, r: IntakeRecord): Promise<IntakeOutcome> {
-  const payload = r.event as unknown as Prisma.InputJsonValue;
+  // One statement, so one round trip and atomic: the identity row, and the outbox rows only if the identity
+  // was new (ON CONFLICT DO NOTHING leaves `ident` empty for a redelivery).
+  if (r.sciIds.length === 0) throw new Error('recordIntake: an event is recorded for at least one SCI.');
+  const expiresAt = new Date(r.receivedAt.getTime() + EVENT_KEY_TTL_MS);
   try {
-    await prisma.$transaction([
-      prisma.processedEvent.create({
-        data: { tenantId: r.tenantId, source: r.source, eventKey: r.eventKey, receivedAt: r.receivedAt, expiresAt: new Date(r.receivedAt.getTime() + EVENT_KEY_TTL_MS) },
-        select: { id: true },
-      }),
-      prisma.intakeEvent.createMany({ data: r.sciIds.map((sciId) => ({ tenantId: r.tenantId, sciId, source: r.source, payload })) }),
-    ]);
-    return 'recorded';
+    const rows = await prisma.$queryRaw<{ id: bigint }[]>`
+      WITH ident AS (
+        INSERT INTO "ProcessedEvent" ("id", "tenantId", "source", "eventKey", "receivedAt", "expiresAt")
+        VALUES (${randomUUID()}, ${r.tenantId}, ${r.source}::"EventSource", ${r.eventKey}, ${r.receivedAt}, ${expiresAt})
+        ON CONFLICT ("tenantId", "source", "eventKey") DO NOTHING
+        RETURNING "tenantId")
+      INSERT INTO "IntakeEvent" ("tenantId", "sciId", "source", "payload")
+      SELECT ident."tenantId", sci.id, ${r.source}::"EventSource", ${JSON.stringify(r.event)}::jsonb
+        FROM ident CROSS JOIN unnest(${[...r.sciIds]}::text[]) AS sci(id)
+      RETURNING "id"`;
+    return rows.length > 0 ? 'recorded' : 'duplicate';
   } catch (err) {
-    if (isUniqueViolation(err)) return 'duplicate';
     if (isForeignKeyViolation(err)) return 'sci-gone';
     throw err;
   }

@@ -26,7 +26,14 @@ import { report, sleep } from './support';
 class RecordingSync implements SciSync {
   applied: ApplyEventsInput[] = [];
   pollZohoChanges(input: PollInput) {
-    return Promise.resolve({ cursor: input.cursor ?? 'c0', recordsSeen: 0, changed: 0, created: 0, skipped: 0, errors: [] });
+    return Promise.resolve({
+      cursor: input.cursor ?? 'c0',
+      recordsSeen: 0,
+      changed: 0,
+      created: 0,
+      skipped: 0,
+      errors: [],
+    });
   }
   applyPendingEvents(input: ApplyEventsInput) {
     this.applied.push(input);
@@ -34,7 +41,9 @@ class RecordingSync implements SciSync {
   }
   /** Event ids applied, one entry per time applied. */
   appliedIds(sciId: string): string[] {
-    return this.applied.filter((a) => a.sciId === sciId).flatMap((a) => a.events.flatMap((e) => (e.source === 'jira' ? [e.event.eventId] : [])));
+    return this.applied
+      .filter((a) => a.sciId === sciId)
+      .flatMap((a) => a.events.flatMap((e) => (e.source === 'jira' ? [e.event.eventId] : [])));
   }
 }
 
@@ -52,7 +61,8 @@ let running: Promise<void> | undefined;
 let dispatcher: IntakeDispatcher | undefined;
 let sci: SmartConnectedItem;
 
-const startServer = async () => (server = await startDevServer({ cli, port, dbFile: path.join(dir, 'temporal.db'), startTimeoutMs: 120_000 }));
+const startServer = async () =>
+  (server = await startDevServer({ cli, port, dbFile: path.join(dir, 'temporal.db'), startTimeoutMs: 120_000 }));
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -65,14 +75,32 @@ beforeAll(async () => {
   const address = `127.0.0.1:${port}`;
   connection = await Connection.connect({ address });
   native = await NativeConnection.connect({ address });
-  worker = await Worker.create({ connection: native, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle(), activities: createActivities({ sync }) });
+  worker = await Worker.create({
+    connection: native,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ sync }),
+  });
   running = worker.run();
-  const workflows = new SciWorkflows(new Client({ connection, namespace: 'default' }), { taskQueue: TASK_QUEUE, namespace: 'default', pollIntervalMs: 3_600_000 });
+  const workflows = new SciWorkflows(new Client({ connection, namespace: 'default' }), {
+    taskQueue: TASK_QUEUE,
+    namespace: 'default',
+    pollIntervalMs: 3_600_000,
+  });
   dispatcher = new IntakeDispatcher(t.db.prisma, workflows, { maxBackoffMs: 2000, callTimeoutMs: 5000 });
   dispatcher.start();
   const tenant = await t.tenant();
   sci = await t.db.prisma.smartConnectedItem.create({
-    data: { tenantId: tenant.id, name: 'R2 intake', syncMode: 'TWO_WAY', jiraProjectId: '10000', jiraProjectKey: 'DEMO', jiraIssueTypeId: '10001', zohoModule: 'Deals' },
+    data: {
+      tenantId: tenant.id,
+      name: 'R2 intake',
+      syncMode: 'TWO_WAY',
+      jiraProjectId: '10000',
+      jiraProjectKey: 'DEMO',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+    },
   });
 }, 240_000);
 
@@ -108,7 +136,11 @@ describe('R2 (intake): Temporal stopped under event load, then started', () => {
           payload: {
             eventType: 'avi:jira:updated:issue',
             atlassianId: 'person-1',
-            issue: { id: issueId, key: `DEMO-${issueId}`, fields: { project: { id: '10000' }, issuetype: { id: '10001' }, updated: new Date().toISOString() } },
+            issue: {
+              id: issueId,
+              key: `DEMO-${issueId}`,
+              fields: { project: { id: '10000' }, issuetype: { id: '10001' }, updated: new Date().toISOString() },
+            },
             changelog: { id: changelogId, items: [{ field: 'summary', fieldId: 'summary' }] },
           },
           context: { cloudId: t.jira.cloudId },
