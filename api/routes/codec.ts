@@ -5,7 +5,7 @@
 //   "data": base64}]} (proto3 JSON of Payload), header X-Namespace. The payload codecs are the API's own
 //   Temporal client's, so the endpoint decodes exactly what this deployment encrypts.
 // Who may call: a bearer token (TEMPORAL_CODEC_TOKEN), compared in constant time; without the setting every
-// call is refused. Browsers call from the Temporal UI's origin (CORS: TEMPORAL_CODEC_ORIGINS, default the
+// call is refused (401, naming the setting). Browsers call from the Temporal UI's origin (CORS: TEMPORAL_CODEC_ORIGINS, default the
 // origin of TEMPORAL_UI_URL). `npm start` also lets in, without a token, the embedded dev server's UI on this
 // machine (`localUiOrigins`, never read from the environment): that UI cannot attach a token.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -56,11 +56,8 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-function refuse(reply: FastifyReply, statusCode: 401 | 403, message: string) {
-  return reply
-    .status(statusCode)
-    .header('www-authenticate', 'Bearer realm="temporal-codec"')
-    .send({ statusCode, error: statusCode === 401 ? 'Unauthorized' : 'Forbidden', message });
+function refuse(reply: FastifyReply, message: string) {
+  return reply.status(401).header('www-authenticate', 'Bearer realm="temporal-codec"').send({ statusCode: 401, error: 'Unauthorized', message });
 }
 
 const HOW_TO_CALL =
@@ -93,12 +90,12 @@ export const codecRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
     if (request.method === 'OPTIONS') return; // CORS preflight: browsers send no credentials on it
     if (request.headers.origin && o.localUiOrigins.includes(request.headers.origin)) return;
     if (!o.token) {
-      return refuse(reply, 403, `The codec endpoint is off: set TEMPORAL_CODEC_TOKEN on the API (e.g. \`openssl rand -hex 32\`) and ${HOW_TO_CALL}.`);
+      return refuse(reply, `The codec endpoint is off: set TEMPORAL_CODEC_TOKEN on the API (e.g. \`openssl rand -hex 32\`) and ${HOW_TO_CALL}.`);
     }
     const given = bearer(request);
-    if (!given) return refuse(reply, 401, `The codec endpoint needs the codec token: ${HOW_TO_CALL}.`);
+    if (!given) return refuse(reply, `The codec endpoint needs the codec token: ${HOW_TO_CALL}.`);
     if (!timingSafeEqual(digest(given), digest(o.token))) {
-      return refuse(reply, 401, 'The codec token is not the one this API has (TEMPORAL_CODEC_TOKEN); check it and try again.');
+      return refuse(reply, 'The codec token is not the one this API has (TEMPORAL_CODEC_TOKEN); check it and try again.');
     }
   });
 
@@ -134,7 +131,7 @@ export const codecRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
     tags: ['temporal'],
     headers: z.object({ 'x-namespace': z.string().optional() }),
     body: payloadsBodySchema,
-    response: { 200: payloadsBodySchema, 400: errorBody, 401: errorBody, 403: errorBody, 422: errorBody },
+    response: { 200: payloadsBodySchema, 400: errorBody, 401: errorBody, 422: errorBody },
   });
 
   fastify.post(

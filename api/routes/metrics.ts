@@ -2,7 +2,7 @@
 // latency, the event intake's outbox (backlog and lag, read from the database so every API process reports
 // the same figures, and what this process's dispatcher delivered), and Node process metrics.
 // Who may scrape: a bearer token (METRICS_TOKEN), compared in constant time; without the setting the route
-// refuses every call, saying which setting to add.
+// refuses every call (401), saying which setting to add.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,11 +14,8 @@ export const METRICS_PATH = '/metrics';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-function refuse(reply: FastifyReply, statusCode: 401 | 403, message: string) {
-  return reply
-    .status(statusCode)
-    .header('www-authenticate', 'Bearer realm="metrics"')
-    .send({ statusCode, error: statusCode === 401 ? 'Unauthorized' : 'Forbidden', message });
+function refuse(reply: FastifyReply, message: string) {
+  return reply.status(401).header('www-authenticate', 'Bearer realm="metrics"').send({ statusCode: 401, error: 'Unauthorized', message });
 }
 
 /** The registry of one app instance (each test app has its own). */
@@ -126,12 +123,12 @@ export const metricsPlugin = fp(
       },
       async (request, reply) => {
         if (!token) {
-          return refuse(reply, 403, 'Metrics are off: set METRICS_TOKEN on the API (e.g. `openssl rand -hex 32`) and scrape with `Authorization: Bearer <token>`.');
+          return refuse(reply, 'Metrics are off: set METRICS_TOKEN on the API (e.g. `openssl rand -hex 32`) and scrape with `Authorization: Bearer <token>`.');
         }
         const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-        if (!m?.[1]) return refuse(reply, 401, 'Metrics need the metrics token: scrape with `Authorization: Bearer <METRICS_TOKEN>`.');
+        if (!m?.[1]) return refuse(reply, 'Metrics need the metrics token: scrape with `Authorization: Bearer <METRICS_TOKEN>`.');
         if (!timingSafeEqual(digest(m[1]), digest(token))) {
-          return refuse(reply, 401, 'The metrics token is not the one this API has (METRICS_TOKEN); check the scraper configuration.');
+          return refuse(reply, 'The metrics token is not the one this API has (METRICS_TOKEN); check the scraper configuration.');
         }
         const body = await registry.metrics();
         return reply.status(200).header('content-type', registry.contentType).send(body);

@@ -84,7 +84,7 @@ describe('codec endpoint (Temporal codec server protocol)', () => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json<{ message: string }>().message).toMatch(/TEMPORAL_CODEC_TOKEN/);
     const off = await bare.inject({ method: 'POST', url: '/codec/decode', headers: auth, payload: body });
-    expect(off.statusCode).toBe(403);
+    expect(off.statusCode).toBe(401);
     expect(off.json<{ message: string }>().message).toMatch(/set TEMPORAL_CODEC_TOKEN/);
   });
 
@@ -124,7 +124,7 @@ describe('codec endpoint (Temporal codec server protocol)', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:9233');
     const other = await bare.inject({ method: 'POST', url: '/codec/decode', headers: { origin: UI, 'x-namespace': 'default' }, payload: { payloads: [] } });
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(401);
   });
 });
 
@@ -171,7 +171,7 @@ describe('GET /metrics (API)', () => {
     const wrong = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } });
     expect(wrong.statusCode).toBe(401);
     const off = await bare.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-    expect(off.statusCode).toBe(403);
+    expect(off.statusCode).toBe(401);
     expect(off.json<{ message: string }>().message).toMatch(/set METRICS_TOKEN/);
   });
 });
