@@ -232,6 +232,7 @@ async function cuttableProxy(
 }
 
 function commit(): string {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
   } catch {
@@ -296,6 +297,8 @@ async function main(): Promise<void> {
       `  ${fmtBurst(oneIssue)}; drained ${drain2} ms after; signals ${temporal2.signals}, events carried ${temporal2.events_carried}`,
     );
     await api.stop();
+    // Quick turns on P6 alone: nothing written.
+    if (process.env.BENCH_INTAKE_R2 === '0') return;
 
     log(
       `R2 extended: ${OUTAGE_RATE} events/s; the API process's way to Temporal cut for ${OUTAGE_S} s after ${AROUND_S} s, restored ${AROUND_S} s before the load ends`,

@@ -1,18 +1,16 @@
 // Jira push events (F28): Forge delivers issue created/updated, comment and attachment events here. The
-// route validates the delivery, finds the SCIs that cover the issue and records the event in one
-// transaction: its identity (ProcessedEvent) and one outbox row per SCI (api/services/intake-outbox.ts).
+// route validates the delivery and, in one statement, finds the SCIs that cover the issue and records the
+// event: its identity (ProcessedEvent) and one outbox row per SCI (api/services/intake-outbox.ts).
 // It answers once that commits, without calling Temporal; the intake dispatcher delivers the rows to the
 // SCI workflows in batches (api/services/intake-dispatcher.ts). A redelivery (Forge retries up to 4 times)
 // finds the identity recorded and records nothing again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Prisma, type SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { routeErrorHandler, tenantOf } from '../services/route-support';
-import { isAutomated } from '../services/sci-automation';
-import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal, type EventSubject } from './jira-events';
-import { recordIntake } from '../services/intake-outbox';
+import { eventKeyOf, forgeDeliveryBodySchema, HANDLED_EVENT_TYPES, jiraForgeEventSchema, subjectOf, toSignal } from './jira-events';
+import { recordCoveredJiraEvent } from '../services/intake-outbox';
 
 const eventReply = z.object({
   accepted: z.boolean(),
@@ -23,29 +21,6 @@ const eventReply = z.object({
   /** Why nothing was done, when nothing was. */
   reason: z.string().optional(),
 });
-
-/** Enabled, automated SCIs of the tenant whose Jira scope covers the issue, plus any that already link it. */
-async function coveringScis(deps: Pick<AppDeps, 'prisma'>, tenantId: string, subject: EventSubject): Promise<SmartConnectedItem[]> {
-  const byScope: Prisma.SmartConnectedItemWhereInput[] = subject.projectId
-    ? [
-        {
-          jiraProjectId: subject.projectId,
-          OR: [{ jiraIssueTypeId: null }, ...(subject.issueTypeId ? [{ jiraIssueTypeId: subject.issueTypeId }] : [])],
-        },
-      ]
-    : [];
-  const rows = await deps.prisma.smartConnectedItem.findMany({
-    where: {
-      tenantId,
-      enabled: true,
-      syncMode: { not: 'DISPLAY' },
-      OR: [...byScope, { recordLinks: { some: { tenantId, jiraIssueId: subject.issueId } } }],
-    },
-    orderBy: { createdAt: 'asc' },
-  });
-  return rows.filter(isAutomated);
-}
-
 
 export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
   fastify.setErrorHandler(routeErrorHandler);
@@ -85,27 +60,25 @@ export const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       if (event.selfGenerated) return { accepted: false, duplicate: false, queued: 0, reason: 'Caused by the connector itself.' };
       const subject = subjectOf(event);
       if (!subject) return { accepted: false, duplicate: false, queued: 0, reason: 'The event names no Jira issue.' };
-      const scis = await coveringScis(deps, tenantId, subject);
-      if (scis.length === 0) {
-        return { accepted: false, duplicate: false, queued: 0, reason: 'No enabled Smart Connected Item covers this issue.' };
-      }
-
       const eventKey = eventKeyOf(event);
-      const outcome = await recordIntake(deps.prisma, {
+      // One statement: the covering SCIs found, identity and outbox rows written (api/services/intake-outbox.ts).
+      const { outcome, scis } = await recordCoveredJiraEvent(deps.prisma, {
         tenantId,
-        source: 'JIRA',
+        subject,
         eventKey,
         receivedAt,
-        sciIds: scis.map((sci) => sci.id),
         event: { source: 'jira', event: toSignal(event, eventKey, subject.issueId, receivedAt) },
       });
+      if (outcome === 'uncovered') {
+        return { accepted: false, duplicate: false, queued: 0, reason: 'No enabled Smart Connected Item covers this issue.' };
+      }
       if (outcome === 'duplicate') return { accepted: true, duplicate: true, queued: 0 };
       if (outcome === 'sci-gone') {
         throw new ApiError(503, 'A Smart Connected Item was deleted while this event arrived; deliver the event again (Forge retries on its own).');
       }
       deps.intake?.nudge();
-      request.log.debug({ tenantId, eventType: event.eventType, issueId: subject.issueId, scis: scis.length }, 'Jira event recorded');
-      return { accepted: true, duplicate: false, queued: scis.length };
+      request.log.debug({ tenantId, eventType: event.eventType, issueId: subject.issueId, scis }, 'Jira event recorded');
+      return { accepted: true, duplicate: false, queued: scis };
     },
   );
 };

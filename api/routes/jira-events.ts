@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { JiraEventSignal } from '../../workflows/messages';
+import type { IntakeSubject } from '../services/intake-outbox';
 
 const id = z.union([z.string().min(1).max(100), z.number().int().nonnegative().transform(String)]);
 const user = z.looseObject({ accountId: z.string().max(200) });
@@ -66,11 +67,7 @@ export const forgeDeliveryBodySchema = z.looseObject({
 export const HANDLED_EVENT_TYPES = jiraForgeEventSchema.options.map((o) => o.shape.eventType.value);
 
 /** Where the event happened: the issue and, when the payload says, its project and issue type. */
-export interface EventSubject {
-  issueId: string;
-  projectId?: string;
-  issueTypeId?: string;
-}
+export type EventSubject = IntakeSubject;
 
 export function subjectOf(e: JiraForgeEvent): EventSubject | undefined {
   if (e.eventType === 'avi:jira:created:attachment') return e.attachment.issueId ? { issueId: e.attachment.issueId } : undefined;

@@ -53,6 +53,56 @@ export async function recordIntake(prisma: PrismaClient, r: IntakeRecord): Promi
   }
 }
 
+/** Where a Jira event happened: the issue and, when the payload says, its project and issue type. */
+export interface IntakeSubject {
+  issueId: string;
+  projectId?: string;
+  issueTypeId?: string;
+}
+
+export interface CoveredIntakeRecord extends Omit<IntakeRecord, 'sciIds' | 'source'> {
+  subject: IntakeSubject;
+}
+
+/**
+ * A Jira event, recorded for every SCI that covers its issue, in one statement (one round trip): the SCIs
+ * are found, the identity written if there is any, and one outbox row per SCI if the identity was new.
+ * Covering: automated (enabled, not Display: sci-automation.ts isAutomated) and either scoped to the
+ * issue's project (and its issue type, or any type) or already linked to the issue.
+ */
+export async function recordCoveredJiraEvent(
+  prisma: PrismaClient,
+  r: CoveredIntakeRecord,
+): Promise<{ outcome: IntakeOutcome | 'uncovered'; scis: number }> {
+  const expiresAt = new Date(r.receivedAt.getTime() + EVENT_KEY_TTL_MS);
+  const project = r.subject.projectId ?? null;
+  const issueType = r.subject.issueTypeId ?? null;
+  try {
+    const [row] = await prisma.$queryRaw<{ scis: number; queued: number }[]>`
+      WITH sci AS (
+        SELECT s."id" FROM "SmartConnectedItem" s
+         WHERE s."tenantId" = ${r.tenantId} AND s."enabled" AND s."syncMode" <> 'DISPLAY'
+           AND ((s."jiraProjectId" = ${project}::text AND (s."jiraIssueTypeId" IS NULL OR s."jiraIssueTypeId" = ${issueType}::text))
+                OR EXISTS (SELECT 1 FROM "RecordLink" l WHERE l."tenantId" = ${r.tenantId} AND l."sciId" = s."id" AND l."jiraIssueId" = ${r.subject.issueId}))),
+      ident AS (
+        INSERT INTO "ProcessedEvent" ("id", "tenantId", "source", "eventKey", "receivedAt", "expiresAt")
+        SELECT ${randomUUID()}, ${r.tenantId}, 'JIRA', ${r.eventKey}, ${r.receivedAt}, ${expiresAt} WHERE EXISTS (SELECT 1 FROM sci)
+        ON CONFLICT ("tenantId", "source", "eventKey") DO NOTHING
+        RETURNING "tenantId"),
+      queued AS (
+        INSERT INTO "IntakeEvent" ("tenantId", "sciId", "source", "payload")
+        SELECT ident."tenantId", sci."id", 'JIRA', ${JSON.stringify(r.event)}::jsonb FROM ident CROSS JOIN sci
+        RETURNING 1)
+      SELECT (SELECT count(*) FROM sci)::int AS scis, (SELECT count(*) FROM queued)::int AS queued`;
+    const scis = row?.scis ?? 0;
+    if (scis === 0) return { outcome: 'uncovered', scis };
+    return { outcome: (row?.queued ?? 0) > 0 ? 'recorded' : 'duplicate', scis };
+  } catch (err) {
+    if (isForeignKeyViolation(err)) return { outcome: 'sci-gone', scis: 0 };
+    throw err;
+  }
+}
+
 export interface IntakeBacklog {
   /** Outbox rows not yet delivered (one per event and SCI), across every API process. */
   events: number;
