@@ -13,7 +13,7 @@ import {
 } from '../clients/zoho';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SecretCipher } from './secrets/cipher';
-import { openFrom } from './secrets/columns';
+import { appTokenColumns, openFrom } from './secrets/columns';
 import { resealStale } from './secrets/reseal';
 import { sealedTokenStore } from './secrets/token-store';
 
@@ -40,14 +40,14 @@ export interface TenantClientsOptions {
 }
 
 // Seal/open helpers and the sealed columns' names live in lib/secrets/columns.ts (shared with the re-seal walk).
-export { openFrom, sealTo, secretContext, signInVerifierColumn, userTokenColumn } from './secrets/columns';
+export { appTokenColumns, openFrom, sealTo, secretContext, signInVerifierColumn, userTokenColumn } from './secrets/columns';
 
 /** A Zoho token store backed by the tenant's ZohoConnection row (App OAuth 2.0). */
 export function connectionTokenStore(prisma: PrismaClient, cipher: SecretCipher, tenantId: string): ZohoTokenStore {
   return sealedTokenStore({
     cipher,
     tenantId,
-    columns: { refresh: 'zoho.refreshToken', access: 'zoho.accessToken' },
+    columns: appTokenColumns,
     async read() {
       const c = await prisma.zohoConnection.findUnique({ where: { tenantId } });
       // A value sealed under a previous key is re-sealed under the current one as it is read (key rotation).

@@ -1,34 +1,11 @@
 // One error handler for every route: 4xx carry a message a caller can act on; anything else is logged
 // with its stack and answered with a generic 500 that leaks nothing (no vendor text, no secrets).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
-/** The body of every error answer; routes list it in their response schemas for each 4xx they return. */
-export const errorBody = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-});
-export type ErrorBody = z.infer<typeof errorBody>;
-
-const STATUS_NAMES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  411: 'Length Required',
-  413: 'Payload Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  503: 'Service Unavailable',
-};
+/** The body of every error answer (contracts/errors.ts); routes list it in their response schemas for each 4xx they return. */
+export { errorBodySchema as errorBody, type ErrorBody } from '../../contracts/errors';
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -44,14 +21,14 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own errors (bad JSON, wrong content type, body too large) carry a code and a plain message.
-    return reply.status(status).send({ statusCode: status, error: STATUS_NAMES[status] ?? 'Client Error', message: error.message.slice(0, 2000) });
+    return reply.status(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Client Error', message: error.message.slice(0, 2000) });
   }
   if (status === 503) {
-    return reply.status(503).send({ statusCode: 503, error: STATUS_NAMES[503]!, message: error.message.slice(0, 500) });
+    return reply.status(503).send({ statusCode: 503, error: STATUS_CODES[503]!, message: error.message.slice(0, 500) });
   }
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable');
-    return reply.status(503).send({ statusCode: 503, error: STATUS_NAMES[503]!, message: 'The database is unavailable; try again shortly.' });
+    return reply.status(503).send({ statusCode: 503, error: STATUS_CODES[503]!, message: 'The database is unavailable; try again shortly.' });
   }
   request.log.error({ err: error }, 'request failed');
   return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.' });

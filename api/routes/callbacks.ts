@@ -12,6 +12,7 @@ import { z } from 'zod';
 import fastifyCookie from '@fastify/cookie';
 import { createZohoOAuth, isZohoError, notificationCallbackSchema, verifyChannelToken, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
 import { channelTokenColumn, watchedModules } from '../../lib/channels';
+import { sealTokenColumns } from '../../lib/secrets/token-store';
 import { openFrom, sealTo } from '../../lib/tenant-clients';
 import type { ZohoNotificationSignal } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
@@ -278,14 +279,8 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (f
         if (!isZohoError(err)) throw err;
       }
       const { tenantId, accountId } = state;
-      const refresh = sealTo(deps.cipher, tenantId, userTokenColumn.refresh(accountId), tokens.refreshToken);
-      const access = tokens.accessToken ? sealTo(deps.cipher, tenantId, userTokenColumn.access(accountId), tokens.accessToken) : undefined;
       const data = {
-        refreshTokenCiphertext: refresh.ciphertext,
-        refreshTokenKeyId: refresh.keyId,
-        accessTokenCiphertext: access?.ciphertext ?? null,
-        accessTokenKeyId: access?.keyId ?? null,
-        accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+        ...sealTokenColumns(deps.cipher, tenantId, { refresh: userTokenColumn.refresh(accountId), access: userTokenColumn.access(accountId) }, tokens),
         grantedScopes: tokens.scopes ?? [],
         state: 'CONNECTED' as const,
         lastError: null,

@@ -10,7 +10,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ZOHO_DC_LABELS, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
-import { sealTo } from '../../lib/tenant-clients';
+import { clearedTokenColumns, sealTokenColumns } from '../../lib/secrets/token-store';
+import { appTokenColumns, sealTo } from '../../lib/tenant-clients';
 import type { AppDeps } from '../deps';
 import { ApiError, errorResponses } from '../services/api-errors';
 import { DEFAULT_DC, summarize } from '../services/connection-summary';
@@ -49,11 +50,7 @@ const clearedAuth = {
   clientId: null,
   clientSecretCiphertext: null,
   clientSecretKeyId: null,
-  refreshTokenCiphertext: null,
-  refreshTokenKeyId: null,
-  accessTokenCiphertext: null,
-  accessTokenKeyId: null,
-  accessTokenExpiresAt: null,
+  ...clearedTokenColumns,
   grantedScopes: [],
   apiDomain: null,
   accountsUrl: null,
@@ -130,8 +127,6 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       const tokens = await exchangeCode(deps, { clientId: id, clientSecret: secret, code, dc });
 
       const sealedSecret = sealTo(deps.cipher, tenantId, 'zoho.clientSecret', secret);
-      const refresh = sealTo(deps.cipher, tenantId, 'zoho.refreshToken', tokens.refreshToken);
-      const access = tokens.accessToken ? sealTo(deps.cipher, tenantId, 'zoho.accessToken', tokens.accessToken) : undefined;
       const data = {
         mode: 'APP_OAUTH' as const,
         state: 'CONNECTED' as const,
@@ -141,11 +136,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         clientId: id,
         clientSecretCiphertext: sealedSecret.ciphertext,
         clientSecretKeyId: sealedSecret.keyId,
-        refreshTokenCiphertext: refresh.ciphertext,
-        refreshTokenKeyId: refresh.keyId,
-        accessTokenCiphertext: access?.ciphertext ?? null,
-        accessTokenKeyId: access?.keyId ?? null,
-        accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+        ...sealTokenColumns(deps.cipher, tenantId, appTokenColumns, tokens),
         grantedScopes: tokens.scopes ?? [],
         connectedAt: new Date(now()),
         lastError: null,

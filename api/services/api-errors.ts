@@ -2,7 +2,8 @@
 // into them. One body shape for every 4xx/5xx these routes return, so the admin page and the panel can show
 // `message` as is and branch on `code` (never on text). Messages are written here, not copied from
 // vendors: a vendor's text can carry request details, and nothing here may carry a secret.
-import { z } from 'zod';
+import { STATUS_CODES } from 'node:http';
+import { errorBodySchema, type ErrorBody, type ErrorCode, type Problem } from '../../contracts/errors';
 import { JiraError } from '../../clients/jira';
 import {
   isZohoError,
@@ -15,51 +16,8 @@ import {
 } from '../../clients/zoho';
 import { TenantNotReadyError } from '../../lib/tenant-clients';
 
-/** A problem with one part of a request body, named by its path (`fieldMappings.2.jiraField`). */
-export const problemSchema = z.object({ path: z.string(), message: z.string() });
-export type Problem = z.infer<typeof problemSchema>;
-
-/** Stable codes for states the UI reacts to (F26) and for the failures it explains. */
-export const errorCodes = [
-  'VALIDATION_FAILED',
-  'NOT_FOUND',
-  'CONFLICT',
-  'ZOHO_LOGIN_REQUIRED',
-  'ZOHO_AUTH_REQUIRED',
-  'ZOHO_REAUTH_REQUIRED',
-  'ZOHO_SCOPE_MISSING',
-  'ZOHO_PERMISSION',
-  'JIRA_TOKEN_MISSING',
-  'VENDOR_UNAVAILABLE',
-  'RATE_LIMITED',
-  'TEMPORAL_UNAVAILABLE',
-  'ADMIN_REQUIRED',
-  'ISSUE_NOT_VISIBLE',
-  'USER_REQUIRED',
-] as const;
-export type ErrorCode = (typeof errorCodes)[number];
-
-export const errorBodySchema = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  code: z.enum(errorCodes).optional(),
-  problems: z.array(problemSchema).optional(),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-const STATUS_NAMES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
+// The error body is the Forge app's contract (contracts/errors.ts).
+export { errorBodySchema, errorCodes, problemSchema, type ErrorBody, type ErrorCode, type Problem } from '../../contracts/errors';
 
 /** Response schemas for the error statuses a route can return, for the OpenAPI document and serializer. */
 export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof errorBodySchema> {
@@ -82,7 +40,7 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return {
       statusCode: this.statusCode,
-      error: STATUS_NAMES[this.statusCode] ?? 'Error',
+      error: STATUS_CODES[this.statusCode] ?? 'Error',
       message: this.message,
       ...(this.code ? { code: this.code } : {}),
       ...(this.problems ? { problems: this.problems } : {}),

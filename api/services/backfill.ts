@@ -1,7 +1,7 @@
 // Backfill of an SCI (F34) as the admin page sees it: start (with the SCI's configured mode), progress
 // (live from the workflow while it runs, from its BackfillRun row after), cancel. The SCI's create route
 // starts one itself when the definition asks for it (./sci-writes.ts).
-import { z } from 'zod';
+import type { BackfillDto } from '../../contracts/scis';
 import { definitionOf } from '../../lib/sci/definition';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import type { AppDeps } from '../deps';
@@ -9,32 +9,6 @@ import { conflict, wrapTemporal } from './api-errors';
 import { sciRef } from './sci-automation';
 
 type Deps = Pick<AppDeps, 'prisma' | 'workflows'>;
-
-export const backfillDto = z.object({
-  /** The mode configured on the SCI (NONE: the SCI asks for no backfill; one may still have run before). */
-  configuredMode: z.enum(['NONE', 'IMPORT', 'MATCH']),
-  progress: z
-    .object({
-      mode: z.enum(['IMPORT', 'MATCH']).nullable(),
-      phase: z.enum(['starting', 'running', 'paused-budget', 'retrying', 'succeeded', 'failed', 'cancelled']),
-      total: z.number().int().nullable(),
-      done: z.number().int(),
-      created: z.number().int(),
-      linked: z.number().int(),
-      skipped: z.number().int(),
-      failed: z.number().int(),
-      /** Records per second since it began. */
-      rate: z.number(),
-      startedAt: z.string().nullable(),
-      elapsedMs: z.number(),
-      /** While it waits for the Zoho API budget: when it looks again. */
-      resumesAt: z.string().nullable(),
-      lastError: z.string().nullable(),
-    })
-    .nullable(),
-  temporalUiUrl: z.string().nullable(),
-});
-export type BackfillDto = z.infer<typeof backfillDto>;
 
 export async function describeBackfill(deps: Deps, sci: SmartConnectedItem): Promise<BackfillDto> {
   let progress;

@@ -1,20 +1,7 @@
-// The record-link shape shared by the admin page (links of an SCI) and the issue panel (links of an issue).
-import { z } from 'zod';
+// A record link as the admin page (links of an SCI) and the issue panel (links of an issue) see it; the
+// shape is the contract's LinkDto (contracts/scis.ts).
+import type { LinkDto } from '../../contracts/scis';
 import type { RecordLink } from '../../prisma/generated/client';
-
-export const linkDto = z.object({
-  id: z.string(),
-  sciId: z.string(),
-  jiraIssueId: z.string(),
-  jiraIssueKey: z.string(),
-  zohoModule: z.string(),
-  zohoRecordId: z.string(),
-  /** AUTO links were made by the sync engine and are read-only in the panel (F25). */
-  managed: z.enum(['AUTO', 'MANUAL']),
-  lastSyncedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type LinkDto = z.infer<typeof linkDto>;
 
 export function linkToDto(link: RecordLink): LinkDto {
   return {

@@ -9,6 +9,7 @@
 // deletes it (TENANT_RETENTION_DAYS); a reinstall never sees it again (api/plugins/forge-auth.ts).
 import { createZohoClient, createZohoOAuth, memoryTokenStore, zohoDcSchema, type ZohoDc } from '../../clients/zoho';
 import type { Logger } from '../../lib/logger';
+import { clearedTokenColumns } from '../../lib/secrets/token-store';
 import { openFrom } from '../../lib/tenant-clients';
 import type { AppDeps } from '../deps';
 import { userTokenColumn } from './zoho-access';
@@ -86,11 +87,7 @@ export async function deleteTenantSecrets(deps: Pick<AppDeps, 'prisma'>, tenantI
         state: 'NOT_CONFIGURED',
         clientSecretCiphertext: null,
         clientSecretKeyId: null,
-        refreshTokenCiphertext: null,
-        refreshTokenKeyId: null,
-        accessTokenCiphertext: null,
-        accessTokenKeyId: null,
-        accessTokenExpiresAt: null,
+        ...clearedTokenColumns,
         lastError: 'The app was uninstalled from this Jira site.',
         lastErrorAt: at,
       },

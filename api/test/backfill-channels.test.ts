@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { backfillWorkflowId } from '../../workflows/backfill-messages';
-import type { BackfillDto } from '../services/backfill';
+import type { BackfillDto } from '../../contracts/scis';
 
 let s: SyncStack;
 

@@ -1,11 +1,10 @@
 // Zoho runs nine isolated data centers. A refresh token belongs to the accounts server that issued it,
 // and every API call must go to that DC's `www.zohoapis.*` host, so the DC travels with the tokens.
 // Sources: reference/zoho-crm-api.md §1.1 (accounts servers, API domains) and §8 (web UI hosts).
-import { z } from 'zod';
+import { ZOHO_DC_IDS, type ZohoDc } from '../../contracts/zoho';
 
-export const ZOHO_DC_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'uk', 'ca', 'sa'] as const;
-export const zohoDcSchema = z.enum(ZOHO_DC_IDS);
-export type ZohoDc = z.infer<typeof zohoDcSchema>;
+// The data-center ids, schema and labels the admin page shows live in contracts/zoho.ts (one home, browser-safe).
+export { ZOHO_DC_IDS, ZOHO_DC_LABELS, zohoDcSchema, type ZohoDc } from '../../contracts/zoho';
 
 export interface ZohoDcEndpoints {
   /** e.g. https://accounts.zoho.eu; the token, revoke, consent and user-info endpoints live here. */
@@ -17,18 +16,6 @@ export interface ZohoDcEndpoints {
 }
 
 export type ZohoEndpoints = Record<ZohoDc, ZohoDcEndpoints>;
-
-export const ZOHO_DC_LABELS: Record<ZohoDc, string> = {
-  us: 'United States',
-  eu: 'Europe',
-  in: 'India',
-  au: 'Australia',
-  jp: 'Japan',
-  cn: 'China',
-  uk: 'United Kingdom',
-  ca: 'Canada',
-  sa: 'Saudi Arabia',
-};
 
 /** The real Zoho hosts. CA is the odd one out (`zohocloud.ca`); the UK API domain is from secondary sources. */
 export const defaultZohoEndpoints: ZohoEndpoints = {

@@ -1,33 +1,8 @@
 // OAuth scopes the connector asks for and the ones each client operation needs, so a missing scope can be
 // named (F5) instead of surfacing as a bare OAUTH_SCOPE_MISMATCH. Source: reference/zoho-crm-api.md §1.8.
 
-/** Everything App OAuth 2.0 mode needs (scheduler, notes, attachments, watch channels). */
-export const ZOHO_APP_SCOPES = [
-  'ZohoCRM.modules.ALL',
-  'ZohoCRM.settings.ALL',
-  'ZohoCRM.org.READ',
-  'ZohoCRM.users.READ',
-  'ZohoCRM.notifications.ALL',
-  'ZohoCRM.modules.notes.ALL',
-  'ZohoCRM.modules.attachments.ALL',
-  'ZohoSearch.securesearch.READ',
-  'WorkDrive.files.READ',
-  'ZohoFiles.files.READ',
-  'AaaServer.profile.READ',
-] as const;
-
-/** Providers mode: a signed-in user reads, links and searches records; no automation. */
-export const ZOHO_USER_SCOPES = [
-  'ZohoCRM.modules.ALL',
-  'ZohoCRM.settings.ALL',
-  'ZohoCRM.org.READ',
-  'ZohoCRM.users.READ',
-  'ZohoSearch.securesearch.READ',
-  'AaaServer.profile.READ',
-] as const;
-
-/** Scopes attachment sync needs beyond the module scopes (F5: "reconnect App OAuth 2.0"). */
-export const ZOHO_ATTACHMENT_SYNC_SCOPES = ['ZohoCRM.modules.attachments.ALL', 'WorkDrive.files.READ', 'ZohoFiles.files.READ'] as const;
+// The scope lists the admin page shows live in contracts/zoho.ts (one home, browser-safe).
+export { ZOHO_APP_SCOPES, ZOHO_ATTACHMENT_SYNC_SCOPES, ZOHO_USER_SCOPES } from '../../contracts/zoho';
 
 export type ScopeOperation = 'READ' | 'CREATE' | 'UPDATE' | 'DELETE';
 

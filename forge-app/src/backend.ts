@@ -4,6 +4,7 @@
 // own 4xx messages are written for people and pass through, anything else is replaced by our own words.
 import { invokeRemote } from '@forge/api';
 import { z } from 'zod';
+import { errorBodySchema } from '../../contracts/errors';
 import type { ResolverError } from './resolver-error';
 
 /** Key of the remote in manifest.yml. */
@@ -27,12 +28,11 @@ export class BackendError extends Error {
   }
 }
 
-/** The API's error body (api/services/api-errors.ts); only these fields are read. */
-const apiErrorBody = z.object({
-  message: z.string().optional(),
-  code: z.string().optional(),
-  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+/**
+ * The API's error body (contracts/errors.ts); only message, code and problems are read, each optional, and a
+ * code this version does not know is passed on as is.
+ */
+const apiErrorBody = errorBodySchema.pick({ message: true, problems: true }).partial().extend({ code: z.string().optional() });
 
 const MAX_MESSAGE = 600;
 

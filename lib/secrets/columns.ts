@@ -8,6 +8,9 @@ export function secretContext(tenantId: string, column: string): string {
   return `${tenantId}:${column}`;
 }
 
+/** The sealed token columns of the tenant's App OAuth 2.0 connection (ZohoConnection). */
+export const appTokenColumns = { refresh: 'zoho.refreshToken', access: 'zoho.accessToken' } as const;
+
 /**
  * Secret columns of a user's grant (ZohoUserToken). The context binds each sealed value to tenant, column
  * and Jira account, so a row copied to another user or tenant does not open.

@@ -25,11 +25,43 @@ export interface SealedTokenUpdate {
   grantedScopes?: string[];
 }
 
+/** The secret contexts of a row's two token columns (lib/secrets/columns.ts). */
+export interface TokenColumns {
+  refresh: string;
+  access: string;
+}
+
+/** A grant's two tokens sealed to the tenant, and the access token's expiry, as the row stores them. */
+export function sealTokenColumns(
+  cipher: SecretCipher,
+  tenantId: string,
+  columns: TokenColumns,
+  tokens: Pick<ZohoTokens, 'refreshToken' | 'accessToken' | 'accessTokenExpiresAt'>,
+): Omit<SealedTokenUpdate, 'grantedScopes'> {
+  const access = tokens.accessToken ? sealTo(cipher, tenantId, columns.access, tokens.accessToken) : undefined;
+  const refresh = sealTo(cipher, tenantId, columns.refresh, tokens.refreshToken);
+  return {
+    refreshTokenCiphertext: refresh.ciphertext,
+    refreshTokenKeyId: refresh.keyId,
+    accessTokenCiphertext: access?.ciphertext ?? null,
+    accessTokenKeyId: access?.keyId ?? null,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
+  };
+}
+
+/** A row's token columns with no grant in them. */
+export const clearedTokenColumns = {
+  refreshTokenCiphertext: null,
+  refreshTokenKeyId: null,
+  accessTokenCiphertext: null,
+  accessTokenKeyId: null,
+  accessTokenExpiresAt: null,
+} as const;
+
 export interface SealedTokenStoreOptions<R extends SealedTokenRow> {
   cipher: SecretCipher;
   tenantId: string;
-  /** The secret contexts of the two token columns (lib/secrets/columns.ts). */
-  columns: { refresh: string; access: string };
+  columns: TokenColumns;
   /** Reads the row, re-sealing stale values on the way (resealStale), or null when there is none. */
   read(): Promise<R | null>;
   /** Where the grant's API calls go; undefined when the row cannot be used (then `notConnected` is thrown). */
@@ -57,19 +89,7 @@ export function sealedTokenStore<R extends SealedTokenRow>(o: SealedTokenStoreOp
       };
     },
     async save(tokens: ZohoTokens): Promise<void> {
-      const access = tokens.accessToken ? sealTo(o.cipher, o.tenantId, o.columns.access, tokens.accessToken) : undefined;
-      const refresh = sealTo(o.cipher, o.tenantId, o.columns.refresh, tokens.refreshToken);
-      await o.write(
-        {
-          refreshTokenCiphertext: refresh.ciphertext,
-          refreshTokenKeyId: refresh.keyId,
-          accessTokenCiphertext: access?.ciphertext ?? null,
-          accessTokenKeyId: access?.keyId ?? null,
-          accessTokenExpiresAt: tokens.accessTokenExpiresAt ? new Date(tokens.accessTokenExpiresAt) : null,
-          ...(tokens.scopes ? { grantedScopes: tokens.scopes } : {}),
-        },
-        tokens,
-      );
+      await o.write({ ...sealTokenColumns(o.cipher, o.tenantId, o.columns, tokens), ...(tokens.scopes ? { grantedScopes: tokens.scopes } : {}) }, tokens);
     },
     markReauthRequired: o.markReauthRequired,
   };
