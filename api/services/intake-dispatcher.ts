@@ -108,7 +108,7 @@ export class IntakeDispatcher {
       leaseMs: opts.leaseMs ?? 120_000,
       callTimeoutMs: opts.callTimeoutMs ?? 20_000,
       minBackoffMs: opts.minBackoffMs ?? 250,
-      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      maxBackoffMs: opts.maxBackoffMs ?? 10_000,
       concurrency: opts.concurrency ?? 8,
     };
   }
