@@ -57,6 +57,14 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Base of the Temporal Web UI used for links from the admin page. */
   TEMPORAL_UI_URL: z.string().url().optional(),
+  /** Worker Versioning: the worker joins Worker Deployment TEMPORAL_DEPLOYMENT_NAME as build TEMPORAL_BUILD_ID. */
+  TEMPORAL_WORKER_VERSIONING: bool.default(false),
+  TEMPORAL_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" (Temporal joins it to the build id with a dot)')
+    .default('zoho-crm-connector'),
+  /** Build id of this worker's release; unset = the one `npm run build` recorded in dist/build-info.json. */
+  TEMPORAL_BUILD_ID: z.string().min(1).max(255).optional(),
 
   // API
   HOST: z.string().min(1).default('127.0.0.1'),

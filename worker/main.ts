@@ -1,12 +1,17 @@
-// Production worker entry (`npm run start:worker`): one of any number of workers on the `sci-sync` task
-// queue, against a shared PostgreSQL and Temporal cluster. Migrations are applied by the release
+// Production worker entry (`npm run start:worker`, compiled by `npm run build` into dist/worker.js): one of
+// any number of workers on the `sci-sync` task queue, against a shared PostgreSQL and Temporal cluster. It
+// runs the prebuilt workflow bundle dist/workflow-bundle.js and, with TEMPORAL_WORKER_VERSIONING=true, joins
+// the Worker Deployment version of its build. Migrations are applied by the release
 // (`npm run db:migrate:deploy`), not here.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultZohoEndpoints, sandboxZohoEndpoints } from '../clients/zoho';
 import { parseConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { cipherFromConfig } from '../lib/secrets';
 import { connectTemporalClient, connectTemporalWorker } from '../lib/temporal/connection';
 import { payloadCodecFromConfig, temporalDataConverter } from '../lib/temporal/data-converter';
+import { readBuildInfo, workerVersioning, type WorkerVersioning } from '../lib/temporal/deployment';
 import { ensureSearchAttributes } from '../lib/temporal/search-attributes';
 import { TenantClients } from '../lib/tenant-clients';
 import { openDatabase } from '../prisma/database';
@@ -18,6 +23,19 @@ const log = createLogger(config.LOG_LEVEL, 'worker');
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
   log.fatal('start:worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded setup).');
   process.exit(1);
+}
+// Compiled, this file is dist/worker.js, beside the workflow bundle and the build record.
+const distDir = path.dirname(fileURLToPath(import.meta.url));
+const refuse = (err: unknown): never => {
+  log.fatal(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+};
+const build = await readBuildInfo(distDir).catch(refuse);
+let versioning: WorkerVersioning | undefined;
+try {
+  versioning = workerVersioning(config, build);
+} catch (err) {
+  refuse(err);
 }
 const settings = { ...config, address: config.TEMPORAL_ADDRESS };
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
@@ -31,8 +49,19 @@ await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE);
 const connection = await connectTemporalWorker(settings);
 const cipher = await cipherFromConfig(config, { allowLocalKey: false });
 const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints: config.ZOHO_SANDBOX_URL ? sandboxZohoEndpoints(config.ZOHO_SANDBOX_URL) : defaultZohoEndpoints });
-const running = await runWorker({ config, connection, prisma: db.prisma, clients, cipher, log, dataConverter, metrics });
-log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+const running = await runWorker({
+  config,
+  connection,
+  prisma: db.prisma,
+  clients,
+  cipher,
+  log,
+  dataConverter,
+  metrics,
+  workflowBundlePath: path.join(distDir, 'workflow-bundle.js'),
+  versioning,
+});
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, release: build.buildId, deployment: versioning ?? 'unversioned' }, 'worker running');
 
 const stop = async (signal: string) => {
   log.info({ signal }, 'stopping worker');

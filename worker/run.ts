@@ -7,6 +7,7 @@ import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import type { SecretCipher } from '../lib/secrets/cipher';
 import type { TenantClients } from '../lib/tenant-clients';
+import type { WorkerVersioning } from '../lib/temporal/deployment';
 import type { PrismaClient } from '../prisma/generated/client';
 import { ZohoBudget } from '../lib/budget/zoho-budget';
 import { createSciWorker } from './create-worker';
@@ -23,6 +24,10 @@ export interface WorkerDeps {
   dataConverter: DataConverter;
   /** Counts sync runs, vendor calls and budget use (worker/metrics.ts); absent = no metrics. */
   metrics?: WorkerMetrics | undefined;
+  /** The production build's prebuilt workflow bundle; absent = bundle the sources in this process. */
+  workflowBundlePath?: string | undefined;
+  /** The Worker Deployment version to join; absent = an unversioned worker. */
+  versioning?: WorkerVersioning | undefined;
 }
 
 export interface RunningWorker {
@@ -39,6 +44,8 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
     connection: deps.connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    workflowBundlePath: deps.workflowBundlePath,
+    versioning: deps.versioning,
     dataConverter: deps.dataConverter,
     activities: createSyncActivities({
       prisma: deps.prisma,

@@ -9,6 +9,7 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { backfillActivities } from '../activities/backfill';
@@ -31,6 +32,9 @@ const RETRY_WAIT_MS = 5 * 60_000;
 const BUDGET_WAIT_MIN_MS = 60_000;
 const BUDGET_WAIT_MAX_MS = 60 * 60_000;
 
+// Worker Versioning: a backfill ends within hours, so it stays on the build it started on; that build's
+// workers keep serving it until it finishes.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, backfillWorkflow);
 export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<BackfillProgress> {
   const pageActs = proxyActivities<BackfillActivities>({
     startToCloseTimeout: '30 minutes',

@@ -1,7 +1,7 @@
 // One workflow per tenant keeps its Zoho notification channels alive (F33): it reconciles when asked (an
 // SCI was created, changed or deleted; the connection changed) and otherwise wakes just before the next
 // channel would lapse. Its id is stable (`channels:<tenant>`), so the API reaches it with signal-with-start.
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, setWorkflowOptions, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { SciActivities } from '../activities';
 import { channelStatusQuery, reconcileChannelsSignal, type ChannelStatus, type ChannelWorkflowInput } from './channel-messages';
 import { channelsRetry } from './policies';
@@ -14,6 +14,9 @@ const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
 /** When nothing needs renewing, look again after this long anyway (cheap: a list call). */
 const IDLE_RECHECK_MS = 60 * 60_000;
 
+// Worker Versioning: one keeper per tenant runs for as long as the tenant, so it moves to each new build at its
+// next workflow task; command changes are guarded with `patched()`.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, zohoChannelsWorkflow);
 export async function zohoChannelsWorkflow(input: ChannelWorkflowInput): Promise<void> {
   const status: ChannelStatus = input.last ?? { lastResult: null, lastError: null, reconciliations: 0 };
   let requested = true;

@@ -1,7 +1,7 @@
 // Periodic data retention (F39), started by the Temporal Schedule `maintenance:purge-expired-data` (see
 // lib/maintenance/schedule.ts): calls the purge activity until it reports nothing left, at most a bounded
 // number of rounds per run (the next scheduled run carries on). Each round is one bounded batch per table.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { PurgeResult, SciActivities } from '../activities';
 import { maintenanceRetry } from './policies';
 
@@ -24,6 +24,8 @@ export interface MaintenanceTotals {
 
 const MAX_ROUNDS = 50;
 
+// Worker Versioning: a retention run lasts minutes, so it finishes on the build it started on.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, maintenanceWorkflow);
 export async function maintenanceWorkflow(input: { maxRounds?: number } = {}): Promise<MaintenanceTotals> {
   const totals: MaintenanceTotals = { rounds: 0, tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, more: false };
   const maxRounds = input.maxRounds ?? MAX_ROUNDS;

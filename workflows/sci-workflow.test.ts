@@ -1,16 +1,13 @@
 // The SCI workflow on the real Temporal dev server, with activities built by the real factory over an
 // in-memory SciSync that records what it was asked to do.
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type SciSync } from '../activities';
 import type { ApplyEventsInput, PollInput } from '../activities/types';
 import { createSciWorker } from '../worker/create-worker';
+import { addFixture } from '../test/support/history-fixtures';
 import { connectTestTemporal, type TestTemporal } from '../test/support/temporal';
 import { sciWorkflowId } from './ids';
 import { jiraEventSignal, jiraEventsSignal, pauseSignal, resumeSignal, statusQuery, syncNowSignal, type SciStatus } from './messages';
@@ -54,12 +51,14 @@ afterAll(async () => {
   await t.close();
 });
 
-/** With RECORD_HISTORIES=1, saves a finished workflow's history as a replay fixture (workflows/replay.test.ts). */
-async function maybeRecord(handle: WorkflowHandle, name: string): Promise<void> {
+/**
+ * With RECORD_HISTORIES=1 (`npm run fixtures:record`), adds a finished workflow's history to the current
+ * release's replay fixtures (workflows/replay.test.ts); a fixture recorded already is kept as it is.
+ */
+async function maybeRecord(handle: WorkflowHandle, name: string, scenario: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'histories');
-  await writeFile(path.join(dir, `${name}.json`), historyToJSON(history));
+  await addFixture({ workflowType: 'sciWorkflow', name, workflowId: handle.workflowId, scenario, history });
 }
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -110,7 +109,7 @@ describe('sciWorkflow on the Temporal dev server', () => {
     await handle.signal(resumeSignal);
     await eventually(status, (s) => s.runs === 4 && s.state === 'waiting');
     await handle.terminate('test done');
-    await maybeRecord(handle, 'signals-pause-resume');
+    await maybeRecord(handle, 'signals-pause-resume', 'SCI run: start, status query, syncNow and Jira event signals, pause and resume; fake activities');
   });
 
   it('takes several Jira events in one signal (the API batches them), each once', async () => {
@@ -151,7 +150,11 @@ describe('sciWorkflow on the Temporal dev server', () => {
     expect(s.cursor).toMatch(/^cursor-/);
     expect(s.runs).toBeGreaterThanOrEqual(3);
     await t.client.workflow.getHandle(handle.workflowId).terminate('test done');
-    await maybeRecord(t.client.workflow.getHandle(handle.workflowId, firstRunId), 'continue-as-new-first-run');
+    await maybeRecord(
+      t.client.workflow.getHandle(handle.workflowId, firstRunId),
+      'continue-as-new-first-run',
+      'SCI run that continued as new after a history limit (first run of the chain); fake activities',
+    );
   });
 
   it('carries queued events and the paused state across continue-as-new', async () => {
@@ -178,6 +181,10 @@ describe('sciWorkflow on the Temporal dev server', () => {
     const applied = sync.applied.filter((a) => a.tenantId === tenantId).flatMap((a) => a.events.map((e) => (e.source === 'jira' ? e.event.eventId : '')));
     expect(applied.sort()).toEqual(events.map((e) => e.eventId).sort());
     await t.client.workflow.getHandle(handle.workflowId).terminate('test done');
-    await maybeRecord(t.client.workflow.getHandle(handle.workflowId), 'paused-queue-after-continue-as-new');
+    await maybeRecord(
+      t.client.workflow.getHandle(handle.workflowId),
+      'paused-queue-after-continue-as-new',
+      'SCI run started by continue-as-new with queued Jira events and the paused state carried over; fake activities',
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -58,6 +59,9 @@ const DEFAULT_PARKED_RETRY_MS = 30 * 60_000;
 const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
 const FIRST_BACKOFF_MS = 15_000;
 
+// Worker Versioning: an SCI runs for months, so it moves to each new build at its next workflow task;
+// a change to the commands it emits is guarded with `patched()` (docs/architecture.md, Deploys and versioning).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sciWorkflow);
 export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   const acts = syncActivities(input);
   const ids = { tenantId: input.tenantId, sciId: input.sciId };

@@ -6,7 +6,10 @@
 // Payloads that were never encrypted (histories from before encryption) pass through decode unchanged.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto is CommonJS: Node's ESM loader (the compiled build) gives it as a default export only.
+const { temporal } = proto;
 
 /** The `encoding` metadata value of an encrypted payload (the value Temporal's samples use). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

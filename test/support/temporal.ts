@@ -8,8 +8,11 @@ import { inject } from 'vitest';
 import { temporalDataConverter } from '../../lib/temporal/data-converter';
 import { AesGcmPayloadCodec, generatePayloadKey } from '../../lib/temporal/payload-codec';
 
-/** TEMPORAL_PAYLOAD_KEY of this test process: for production entry points it spawns (workers as child processes). */
-export const testPayloadKey = generatePayloadKey();
+/**
+ * TEMPORAL_PAYLOAD_KEY of this test process: for production entry points it spawns (workers as child processes).
+ * TEST_PAYLOAD_KEY sets it (`npm run fixtures:record` records with its release's fixture key); else a new one.
+ */
+export const testPayloadKey = process.env.TEST_PAYLOAD_KEY ?? generatePayloadKey();
 /** The payload codec of every test client and worker of this process. */
 export const testPayloadCodec = new AesGcmPayloadCodec(testPayloadKey);
 /** The data converter of every test client and worker of this process. */
