@@ -1,8 +1,10 @@
 // Production worker entry (`npm run start:worker`, compiled by `npm run build` into dist/worker.js): one of
-// any number of workers on the `sci-sync` task queue, against a shared PostgreSQL and Temporal cluster. It
-// runs the prebuilt workflow bundle dist/workflow-bundle.js and, with TEMPORAL_WORKER_VERSIONING=true, joins
-// the Worker Deployment version of its build. Migrations are applied by the release
-// (`npm run db:migrate:deploy`), not here.
+// any number of workers on the `sci-sync` task queue, against a shared PostgreSQL and Temporal cluster.
+// Compiled, it runs the prebuilt workflow bundle dist/workflow-bundle.js and, with
+// TEMPORAL_WORKER_VERSIONING=true, joins the Worker Deployment version of its build. Run from source (tsx:
+// the fault tests, benchmarks and the local cluster), it bundles the workflow sources in this process, and
+// versioning takes its build id from TEMPORAL_BUILD_ID. Migrations are applied by the release
+// (`npm run release:migrate`), not here.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultZohoEndpoints, sandboxZohoEndpoints } from '../clients/zoho';
@@ -24,13 +26,14 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
   log.fatal('start:worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded setup).');
   process.exit(1);
 }
+const here = fileURLToPath(import.meta.url);
 // Compiled, this file is dist/worker.js, beside the workflow bundle and the build record.
-const distDir = path.dirname(fileURLToPath(import.meta.url));
+const compiled = !here.endsWith('.ts');
 const refuse = (err: unknown): never => {
   log.fatal(err instanceof Error ? err.message : String(err));
   process.exit(1);
 };
-const build = await readBuildInfo(distDir).catch(refuse);
+const build = compiled ? await readBuildInfo(path.dirname(here)).catch(refuse) : undefined;
 let versioning: WorkerVersioning | undefined;
 try {
   versioning = workerVersioning(config, build);
@@ -58,10 +61,10 @@ const running = await runWorker({
   log,
   dataConverter,
   metrics,
-  workflowBundlePath: path.join(distDir, 'workflow-bundle.js'),
+  workflowBundlePath: compiled ? path.join(path.dirname(here), 'workflow-bundle.js') : undefined,
   versioning,
 });
-log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, release: build.buildId, deployment: versioning ?? 'unversioned' }, 'worker running');
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, release: build?.buildId ?? 'from source', deployment: versioning ?? 'unversioned' }, 'worker running');
 
 const stop = async (signal: string) => {
   log.info({ signal }, 'stopping worker');
