@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../../test/support/database';
 import type { JiraEventSignal, ZohoNotificationSignal } from '../../workflows/messages';
 import { IntakeDispatcher, type IntakeDelivery } from './intake-dispatcher';
-import { intakeBacklog, recordIntake } from './intake-outbox';
+import { intakeBacklog, recordCoveredJiraEvent, recordIntake } from './intake-outbox';
 import type { SciRef } from './sci-workflows';
 
 class RecordingDelivery implements IntakeDelivery {
@@ -112,6 +112,85 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('intake outbox and dispa
     expect(await d.dispatchOnce()).toMatchObject({ claimed: 2, delivered: 2, failed: 0 });
     expect(delivery.calls.map((c) => c.sciId).sort()).toEqual([sciA, sciB].sort());
     expect(await intakeBacklog(db.prisma)).toEqual({ events: 0, oldestAgeMs: 0 });
+  });
+
+  it('records a Jira event for the SCIs that cover its issue, in one statement', async () => {
+    const typed = await db.prisma.smartConnectedItem.create({
+      data: {
+        tenantId,
+        name: `typed-${randomUUID().slice(0, 6)}`,
+        syncMode: 'ONE_WAY',
+        jiraProjectId: '20000',
+        jiraProjectKey: 'TYP',
+        jiraIssueTypeId: '3',
+        zohoModule: 'Deals',
+      },
+    });
+    const display = await db.prisma.smartConnectedItem.create({
+      data: {
+        tenantId,
+        name: `display-${randomUUID().slice(0, 6)}`,
+        syncMode: 'DISPLAY',
+        jiraProjectId: '20000',
+        jiraProjectKey: 'TYP',
+        zohoModule: 'Deals',
+      },
+    });
+    const linked = await db.prisma.smartConnectedItem.create({
+      data: {
+        tenantId,
+        name: `linked-${randomUUID().slice(0, 6)}`,
+        syncMode: 'TWO_WAY',
+        jiraProjectId: '30000',
+        jiraProjectKey: 'LNK',
+        zohoModule: 'Deals',
+      },
+    });
+    await db.prisma.recordLink.create({
+      data: {
+        tenantId,
+        sciId: linked.id,
+        jiraIssueId: '8801',
+        jiraIssueKey: 'TYP-8801',
+        zohoModule: 'Deals',
+        zohoRecordId: '1',
+      },
+    });
+    const covered = (subject: { issueId: string; projectId?: string; issueTypeId?: string }, eventKey = randomUUID()) =>
+      recordCoveredJiraEvent(db.prisma, {
+        tenantId,
+        subject,
+        eventKey,
+        receivedAt: new Date(),
+        event: { source: 'jira', event: issueEvent(subject.issueId, 1) },
+      });
+    const rowsFor = async (sciId: string) => db.prisma.intakeEvent.count({ where: { sciId } });
+    try {
+      // Scoped by project and type (not the Display SCI), plus the SCI that links the issue.
+      const key = randomUUID();
+      expect(await covered({ issueId: '8801', projectId: '20000', issueTypeId: '3' }, key)).toEqual({
+        outcome: 'recorded',
+        scis: 2,
+      });
+      expect(await covered({ issueId: '8801', projectId: '20000', issueTypeId: '3' }, key)).toEqual({
+        outcome: 'duplicate',
+        scis: 2,
+      });
+      expect([await rowsFor(typed.id), await rowsFor(linked.id), await rowsFor(display.id)]).toEqual([1, 1, 0]);
+      // Another issue type of the project; no project at all (attachments) and no link: nothing written.
+      const before = await db.prisma.processedEvent.count({ where: { tenantId } });
+      expect(await covered({ issueId: '8802', projectId: '20000', issueTypeId: '4' })).toEqual({
+        outcome: 'uncovered',
+        scis: 0,
+      });
+      expect(await covered({ issueId: '8803' })).toEqual({ outcome: 'uncovered', scis: 0 });
+      expect(await db.prisma.processedEvent.count({ where: { tenantId } })).toBe(before);
+      // Without project or type, the link alone covers it.
+      expect(await covered({ issueId: '8801' })).toEqual({ outcome: 'recorded', scis: 1 });
+      expect(await rowsFor(linked.id)).toBe(2);
+    } finally {
+      await db.prisma.smartConnectedItem.deleteMany({ where: { id: { in: [typed.id, display.id, linked.id] } } });
+    }
   });
 
   it('coalesces one pass into one call per SCI: the latest update per issue, every comment, Zoho records merged', async () => {

@@ -237,8 +237,11 @@ export class IntakeDispatcher {
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, work.length) }, worker));
 
     const finished = [...done, ...dropped];
-    if (finished.length > 0)
-      await this.prisma.intakeEvent.deleteMany({ where: { id: { in: finished }, leaseOwner: this.owner } });
+    // One array parameter, however many rows (an IN list would carry one parameter per row).
+    if (finished.length > 0) {
+      await this.prisma
+        .$executeRaw`DELETE FROM "IntakeEvent" WHERE "id" = ANY(${finished.map(String)}::bigint[]) AND "leaseOwner" = ${this.owner}`;
+    }
     for (const f of failed) await this.release(f.ids, f.error);
     this.counters.rowsDelivered += done.length;
     this.counters.rowsDropped += dropped.length;
