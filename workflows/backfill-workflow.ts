@@ -24,6 +24,7 @@ import {
   type BackfillProgress,
   type BackfillWorkflowInput,
 } from './backfill-messages';
+import { versioningFor } from './versioning';
 
 type BackfillActivities = ReturnType<typeof backfillActivities>;
 
@@ -32,9 +33,7 @@ const RETRY_WAIT_MS = 5 * 60_000;
 const BUDGET_WAIT_MIN_MS = 60_000;
 const BUDGET_WAIT_MAX_MS = 60 * 60_000;
 
-// Worker Versioning: a backfill ends within hours, so it stays on the build it started on; that build's
-// workers keep serving it until it finishes.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, backfillWorkflow);
+setWorkflowOptions(versioningFor('backfillWorkflow'), backfillWorkflow);
 export async function backfillWorkflow(input: BackfillWorkflowInput): Promise<BackfillProgress> {
   const pageActs = proxyActivities<BackfillActivities>({
     startToCloseTimeout: '30 minutes',

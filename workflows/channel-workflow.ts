@@ -5,6 +5,7 @@ import { condition, continueAsNew, proxyActivities, setHandler, setWorkflowOptio
 import type { SciActivities } from '../activities';
 import { channelStatusQuery, reconcileChannelsSignal, type ChannelStatus, type ChannelWorkflowInput } from './channel-messages';
 import { channelsRetry } from './policies';
+import { versioningFor } from './versioning';
 
 const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
   startToCloseTimeout: '2 minutes',
@@ -14,9 +15,7 @@ const { 'channels.reconcile': reconcile } = proxyActivities<SciActivities>({
 /** When nothing needs renewing, look again after this long anyway (cheap: a list call). */
 const IDLE_RECHECK_MS = 60 * 60_000;
 
-// Worker Versioning: one keeper per tenant runs for as long as the tenant, so it moves to each new build at its
-// next workflow task; command changes are guarded with `patched()`.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, zohoChannelsWorkflow);
+setWorkflowOptions(versioningFor('zohoChannelsWorkflow'), zohoChannelsWorkflow);
 export async function zohoChannelsWorkflow(input: ChannelWorkflowInput): Promise<void> {
   const status: ChannelStatus = input.last ?? { lastResult: null, lastError: null, reconciliations: 0 };
   let requested = true;

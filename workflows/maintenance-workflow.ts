@@ -4,6 +4,7 @@
 import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { PurgeResult, SciActivities } from '../activities';
 import { maintenanceRetry } from './policies';
+import { versioningFor } from './versioning';
 
 const { 'maintenance.purgeExpiredData': purgeExpiredData } = proxyActivities<SciActivities>({
   startToCloseTimeout: '10 minutes',
@@ -24,8 +25,7 @@ export interface MaintenanceTotals {
 
 const MAX_ROUNDS = 50;
 
-// Worker Versioning: a retention run lasts minutes, so it finishes on the build it started on.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, maintenanceWorkflow);
+setWorkflowOptions(versioningFor('maintenanceWorkflow'), maintenanceWorkflow);
 export async function maintenanceWorkflow(input: { maxRounds?: number } = {}): Promise<MaintenanceTotals> {
   const totals: MaintenanceTotals = { rounds: 0, tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, more: false };
   const maxRounds = input.maxRounds ?? MAX_ROUNDS;

@@ -42,6 +42,7 @@ import {
   type SciWorkflowInput,
 } from './messages';
 import { SCI_SYNC_MODE, SCI_ZOHO_MODULE } from './search-attributes';
+import { versioningFor } from './versioning';
 
 /** Sync activities heartbeat per record, so a dead worker is noticed within the heartbeat timeout. */
 function syncActivities(input: SciWorkflowInput) {
@@ -59,9 +60,7 @@ const DEFAULT_PARKED_RETRY_MS = 30 * 60_000;
 const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
 const FIRST_BACKOFF_MS = 15_000;
 
-// Worker Versioning: an SCI runs for months, so it moves to each new build at its next workflow task;
-// a change to the commands it emits is guarded with `patched()` (docs/architecture.md, Deploys and versioning).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sciWorkflow);
+setWorkflowOptions(versioningFor('sciWorkflow'), sciWorkflow);
 export async function sciWorkflow(input: SciWorkflowInput): Promise<void> {
   const acts = syncActivities(input);
   const ids = { tenantId: input.tenantId, sciId: input.sciId };

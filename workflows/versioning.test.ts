@@ -4,6 +4,7 @@
 // and the SCI's next task runs on B.
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
+import { decodeVersioningBehavior } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type PurgeResult, type SciSync } from '../activities';
@@ -12,6 +13,7 @@ import { connectTestTemporal, type TestTemporal } from '../test/support/temporal
 import { createSciWorker } from '../worker/create-worker';
 import { backfillWorkflow, maintenanceWorkflow, sciWorkflow, zohoChannelsWorkflow } from './index';
 import { statusQuery, syncNowSignal } from './messages';
+import { WORKFLOW_VERSIONING } from './versioning';
 import { WORKFLOW_TYPES } from './names';
 
 const deploymentName = `r10-${randomUUID().slice(0, 8)}`;
@@ -55,10 +57,10 @@ async function startWorker(build: string): Promise<void> {
   workers.push({ worker, running: worker.run() });
 }
 
-async function versionOf(workflowId: string): Promise<{ buildId: string | undefined; behavior: number | null | undefined }> {
+async function versionOf(workflowId: string): Promise<{ buildId: string | undefined; behavior: string | undefined }> {
   const d = await t.client.workflow.getHandle(workflowId).describe();
   const info = d.raw.workflowExecutionInfo?.versioningInfo;
-  return { buildId: info?.deploymentVersion?.buildId ?? undefined, behavior: info?.behavior };
+  return { buildId: info?.deploymentVersion?.buildId ?? undefined, behavior: decodeVersioningBehavior(info?.behavior) };
 }
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -84,11 +86,9 @@ afterAll(async () => {
 
 describe('Worker Versioning', () => {
   it('every workflow type declares its versioning behaviour', () => {
-    const declared = (fn: unknown) => (fn as { workflowDefinitionOptions?: { versioningBehavior?: string } }).workflowDefinitionOptions?.versioningBehavior;
-    expect(declared(sciWorkflow)).toBe('AUTO_UPGRADE');
-    expect(declared(zohoChannelsWorkflow)).toBe('AUTO_UPGRADE');
-    expect(declared(backfillWorkflow)).toBe('PINNED');
-    expect(declared(maintenanceWorkflow)).toBe('PINNED');
+    expect(WORKFLOW_VERSIONING).toEqual({ sciWorkflow: 'AUTO_UPGRADE', zohoChannelsWorkflow: 'AUTO_UPGRADE', backfillWorkflow: 'PINNED', maintenanceWorkflow: 'PINNED' });
+    const declared = (fn: unknown) => typeof (fn as { workflowDefinitionOptions?: unknown }).workflowDefinitionOptions;
+    for (const fn of [sciWorkflow, zohoChannelsWorkflow, backfillWorkflow, maintenanceWorkflow]) expect(declared(fn), fn.name).toBe('function');
   });
 
   it('a Pinned run stays on its build after a new build becomes current; new runs and AutoUpgrade runs move', async () => {
@@ -102,8 +102,8 @@ describe('Worker Versioning', () => {
     const sci = await t.client.workflow.start(sciWorkflow, { taskQueue: t.taskQueue, workflowId: sciId, args: [{ tenantId: 'versioning', sciId: 'sci-1', pollIntervalMs: 3_600_000 }] });
     await eventually(() => Promise.resolve(ran), (r) => r.some((x) => x.activity === 'purge' && x.build === 'A'));
     await eventually(() => sci.query(statusQuery), (s) => s.runs >= 1);
-    expect(await versionOf(pinnedId)).toMatchObject({ buildId: 'A' });
-    expect(await versionOf(sciId)).toMatchObject({ buildId: 'A' });
+    expect(await versionOf(pinnedId)).toEqual({ buildId: 'A', behavior: 'PINNED' });
+    expect(await versionOf(sciId)).toEqual({ buildId: 'A', behavior: 'AUTO_UPGRADE' });
 
     // Deploy: build B's workers start, then B becomes current while A's Pinned run is mid-activity.
     await startWorker('B');
