@@ -40,8 +40,8 @@ export interface SciWorkerOptions {
   /** A prebuilt workflow bundle (dist/workflow-bundle.js); absent = bundle the sources in this process. */
   workflowBundlePath?: string | undefined;
   /**
-   * Join this Worker Deployment version (Worker Versioning). Each workflow type declares its versioning
-   * behaviour with `setWorkflowOptions` in its own file; the default below applies to any that does not.
+   * Join this Worker Deployment version (Worker Versioning). Each workflow type's versioning behaviour is
+   * in workflows/versioning.ts; the default below applies to any type without one.
    * Absent = an unversioned worker (`npm start`, tests).
    */
   versioning?: WorkerVersioning | undefined;
