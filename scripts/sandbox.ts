@@ -3,6 +3,7 @@
 // the issue panel. The simulator modules load only when a sandbox is started.
 import type { ZohoEndpoints } from '../clients/zoho';
 import type { JiraSimulator } from '../sandbox/jira';
+import type { ExchangeHook } from '../sandbox/shared/exchange';
 import type { ZohoSimulator } from '../sandbox/zoho';
 
 export interface SandboxOptions {
@@ -14,6 +15,8 @@ export interface SandboxOptions {
   forgeAppId: string;
   /** Forge's wait between redeliveries of a failed event (the simulator's default when absent). */
   forgeRetryDelayMs?: number;
+  /** Every request/response pair the Jira simulator serves (tests count the connector's writes with it). */
+  jiraOnExchange?: ExchangeHook;
 }
 
 export interface Sandbox {
@@ -36,6 +39,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const jira = await startJiraSimulator({
       port: opts.jiraPort,
       host: opts.host,
+      ...(opts.jiraOnExchange ? { onExchange: opts.jiraOnExchange } : {}),
       forge: {
         eventUrl: `${opts.apiUrl}/api/v1/events/jira`,
         appId: opts.forgeAppId,
