@@ -7,6 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,12 +27,22 @@ let build: BuildResult;
 const children: ChildProcess[] = [];
 let admin: pg.Client;
 const database = `build_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+// A namespace of its own: the compiled API creates the namespace-wide retention Schedule, which other test
+// files on the shared dev server create and check themselves.
+const namespace = `build-test-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   build = await runBuild(outDir);
   admin = new pg.Client({ connectionString: inject('postgresUrl') });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${database}"`);
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await until('the new namespace is served', async () => (await connection.workflowService.describeNamespace({ namespace })).namespaceInfo?.name, () => '');
+  } finally {
+    await connection.close();
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -99,6 +110,7 @@ describe('npm run build', () => {
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl(),
       TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       SECRETS_KEY: randomBytes(32).toString('base64'),
       TEMPORAL_PAYLOAD_KEY: randomBytes(32).toString('base64'),
@@ -127,11 +139,11 @@ describe('npm run build', () => {
     const worker = startNode(path.join(outDir, 'worker.js'), env);
     const connection = await Connection.connect({ address: temporalAddress });
     try {
-      const client = new Client({ connection, namespace: 'default', dataConverter: temporalDataConverter(new AesGcmPayloadCodec(env.TEMPORAL_PAYLOAD_KEY)) });
+      const client = new Client({ connection, namespace, dataConverter: temporalDataConverter(new AesGcmPayloadCodec(env.TEMPORAL_PAYLOAD_KEY)) });
       const pollers = await until(
         'the compiled worker polls its task queue',
         async () => {
-          const res = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+          const res = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
           return res.pollers.length > 0 ? res.pollers.length : undefined;
         },
         worker.output,
