@@ -128,14 +128,18 @@ describe('codec endpoint (Temporal codec server protocol)', () => {
   });
 });
 
-/** The value of one series (`name{labels}`) in a Prometheus text page, or undefined. */
+/**
+ * The sum of the series of `name` whose labels include `labels` in a Prometheus text page, or undefined when
+ * none does (/healthz answers 200 or, on a busy database, 503: both count).
+ */
 function sample(page: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  let total: number | undefined;
   for (const line of page.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
+    total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
-  return undefined;
+  return total;
 }
 
 describe('GET /metrics (API)', () => {
