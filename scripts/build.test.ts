@@ -1,6 +1,7 @@
 // The production build runs with plain `node`: built into a scratch folder, its migration entry migrates an
-// empty PostgreSQL database, the compiled API answers /healthz, the compiled worker polls its task queue with
-// the prebuilt workflow bundle and completes a workflow, and the prebuilt bundle replays every recorded history.
+// empty PostgreSQL database, the compiled API answers /healthz, the compiled worker joins a Worker Deployment
+// and polls with the prebuilt workflow bundle, the deployment entry makes its build current, a workflow
+// completes on it, and the prebuilt bundle replays every recorded history.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
@@ -112,6 +113,8 @@ describe('npm run build', () => {
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_WORKER_VERSIONING: 'true',
+      TEMPORAL_DEPLOYMENT_NAME: `build-test-${randomUUID().slice(0, 8)}`,
       SECRETS_KEY: randomBytes(32).toString('base64'),
       TEMPORAL_PAYLOAD_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: path.join(outDir, 'data'),
@@ -150,9 +153,17 @@ describe('npm run build', () => {
       );
       expect(pollers).toBeGreaterThan(0);
 
+      // The release step: the build's version (from dist/build-info.json) becomes the deployment's current one.
+      const info = buildInfoSchema.parse(JSON.parse(await readFile(path.join(outDir, 'build-info.json'), 'utf8')));
+      const setCurrent = spawnSync(process.execPath, [path.join(outDir, 'deployment.js'), 'set-current', '--timeout-seconds', '30'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+      expect(setCurrent.status, `${setCurrent.stdout}\n${setCurrent.stderr}`).toBe(0);
+      const status = spawnSync(process.execPath, [path.join(outDir, 'deployment.js'), 'status'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+      expect(status.status, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ deploymentName: env.TEMPORAL_DEPLOYMENT_NAME, currentBuildId: info.buildId, versions: [{ buildId: info.buildId, status: 'CURRENT' }] });
+
       // A maintenance run: workflow code from the prebuilt bundle, its activity against the migrated database.
       const handle = await client.workflow.start(WORKFLOW_TYPES.maintenance, { taskQueue, workflowId: `build-test-${randomUUID()}`, args: [{ maxRounds: 1 }] });
-      const status = await until(
+      const outcome = await until(
         'the maintenance workflow completes on the compiled worker',
         async () => {
           const d = await handle.describe();
@@ -160,7 +171,7 @@ describe('npm run build', () => {
         },
         worker.output,
       );
-      expect(status).toBe('COMPLETED');
+      expect(outcome).toBe('COMPLETED');
       expect(await handle.result()).toMatchObject({ rounds: 1 });
     } finally {
       await connection.close();
