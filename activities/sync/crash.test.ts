@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerEnv } from '../../test/faults/support';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { LINK_PROPERTY, linkKey } from './auto-create';
 
@@ -17,15 +18,7 @@ let killedAtCreate: (() => void) | undefined;
 function startWorkerProcess(): ChildProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'worker', 'main.ts')], {
     cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: s.t.db.url,
-      TEMPORAL_ADDRESS: s.t.temporal.address,
-      TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
-      SECRETS_KEY: s.t.config.SECRETS_KEY,
-      ZOHO_SANDBOX_URL: s.t.zoho!.url,
-      LOG_LEVEL: 'warn',
-    },
+    env: workerEnv(s, { LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return proc;

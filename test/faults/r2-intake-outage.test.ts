@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type SciSync } from '../../activities';
+import { SciEventStore } from '../../activities/sync/event-store';
 import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { createTestApp, type TestApp } from '../../api/test/helper';
 import { IntakeDispatcher } from '../../api/services/intake-dispatcher';
@@ -80,7 +81,8 @@ beforeAll(async () => {
     namespace: 'default',
     taskQueue: TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ sync }),
+    // The real queue store: a backlog past the workflow's queue cap overflows into the database, as in production.
+    activities: createActivities({ sync, queue: new SciEventStore(t.db.prisma) }),
   });
   running = worker.run();
   const workflows = new SciWorkflows(new Client({ connection, namespace: 'default' }), {
