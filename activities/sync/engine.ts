@@ -10,6 +10,7 @@ import { describeError, isRecordLevel } from '../errors';
 import { createIssueOnce, isNewRecord } from './auto-create';
 import { loadSciContext, MetadataCache, type SciContext, type SyncDeps } from './context';
 import { RunTally } from './counts';
+import { AppliedEvents } from './applied-events';
 import { SciEventStore } from './event-store';
 import { applyJiraEvent } from './jira-to-zoho';
 import { activityInfo, heartbeat, lastHeartbeat, signalOption } from '../activity-context';
@@ -54,6 +55,7 @@ interface TraversalCheckpoint {
 export class SciSyncEngine implements SciSync {
   private readonly metadata = new MetadataCache();
   private readonly events: SciEventStore;
+  private readonly applied: AppliedEvents;
   private readonly pagesPerCall: number;
   private readonly attachmentSweep: number;
   private readonly onRunRecorded: EngineOptions['onRunRecorded'];
@@ -63,6 +65,7 @@ export class SciSyncEngine implements SciSync {
     opts: EngineOptions = {},
   ) {
     this.events = new SciEventStore(deps.prisma);
+    this.applied = new AppliedEvents(deps.prisma);
     this.pagesPerCall = opts.pagesPerCall ?? 50;
     this.attachmentSweep = opts.attachmentSweepPerPoll ?? 3;
     this.onRunRecorded = opts.onRunRecorded;
@@ -265,15 +268,15 @@ export class SciSyncEngine implements SciSync {
         lease.check();
         heartbeat({ event: pending.source === 'jira' ? pending.event.eventId : pending.event.channelId });
         if (pending.source === 'jira') {
-          const key = `${ctx.sci.id}:${pending.event.eventId}`;
-          if (await this.alreadyProcessed(ctx.tenantId, 'JIRA', key)) continue;
+          const key = AppliedEvents.key(ctx.sci.id, pending.event.eventId);
+          if (await this.applied.has(ctx.tenantId, key)) continue;
           const poison = await applyJiraEvent(ctx, pending.event, tally);
           if (poison) {
             parkedTotal = (await this.events.park({ ...input, events: [pending], reason: poison })).parkedTotal;
             tally.error(`${pending.event.issueKey ?? pending.event.issueId}: event parked: ${poison}`);
             continue;
           }
-          await this.markProcessed(ctx.tenantId, 'JIRA', key);
+          await this.applied.mark(ctx.tenantId, key);
         } else {
           for (const id of pending.event.recordIds) zohoRecordIds.add(id);
         }
@@ -300,19 +303,6 @@ export class SciSyncEngine implements SciSync {
         await this.applyRecord(ctx, record, tally);
       }
     }
-  }
-
-  private async alreadyProcessed(tenantId: string, source: 'JIRA' | 'ZOHO', eventKey: string): Promise<boolean> {
-    const row = await this.deps.prisma.processedEvent.findUnique({ where: { tenantId_source_eventKey: { tenantId, source, eventKey } } });
-    return row !== null;
-  }
-
-  private async markProcessed(tenantId: string, source: 'JIRA' | 'ZOHO', eventKey: string): Promise<void> {
-    await this.deps.prisma.processedEvent.upsert({
-      where: { tenantId_source_eventKey: { tenantId, source, eventKey } },
-      create: { tenantId, source, eventKey, expiresAt: new Date(Date.now() + 7 * 86_400_000) },
-      update: {},
-    });
   }
 
   private async recordRun(ctx: SciContext, kind: 'poll' | 'event' | 'manual', started: Date, tally: RunTally, failure?: unknown): Promise<void> {

@@ -2,7 +2,9 @@
 // in a steady stream while the Temporal server (a dev server of this file's own, persistent SQLite store) is
 // stopped and later started again. Every delivery is acknowledged while Temporal is down (the route only
 // writes the outbox), and once the server is back the intake dispatcher delivers every event to the SCI
-// workflow: each applied exactly once, none lost, none twice, the outbox empty.
+// workflow: each applied exactly once, none lost, none twice, the outbox empty. Temporal may hand an event to
+// the activity again (an attempt finished while the server was down is run again); the applied-events record
+// the engine keeps makes that second arrival a no-op, and the report counts such arrivals.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type SciSync } from '../../activities';
+import { AppliedEvents } from '../../activities/sync/applied-events';
 import { SciEventStore } from '../../activities/sync/event-store';
 import type { ApplyEventsInput, PollInput } from '../../activities/types';
 import { createTestApp, type TestApp } from '../../api/test/helper';
@@ -24,8 +27,16 @@ import { workflowBundle } from '../../worker/create-worker';
 import { freePort } from '../support/ports';
 import { report, sleep } from './support';
 
+/**
+ * Records what reaches the sync activity. Temporal runs an activity at least once and the intake delivers at
+ * least once, so the same event can reach the activity twice (an attempt whose completion was lost when the
+ * server stopped runs again); the engine applies it once because it records applied events (AppliedEvents),
+ * and so does this stand-in, with the same store. `applied` is what took effect, `received` every arrival.
+ */
 class RecordingSync implements SciSync {
-  applied: ApplyEventsInput[] = [];
+  received: string[] = [];
+  applied: { sciId: string; eventId: string }[] = [];
+  constructor(private readonly seen: AppliedEvents) {}
   pollZohoChanges(input: PollInput) {
     return Promise.resolve({
       cursor: input.cursor ?? 'c0',
@@ -36,20 +47,25 @@ class RecordingSync implements SciSync {
       errors: [],
     });
   }
-  applyPendingEvents(input: ApplyEventsInput) {
-    this.applied.push(input);
-    return Promise.resolve({ recordsSeen: input.events.length, changed: 0, created: 0, skipped: 0, errors: [] });
+  async applyPendingEvents(input: ApplyEventsInput) {
+    for (const e of input.events) {
+      if (e.source !== 'jira') continue;
+      this.received.push(e.event.eventId);
+      const key = AppliedEvents.key(input.sciId, e.event.eventId);
+      if (await this.seen.has(input.tenantId, key)) continue;
+      this.applied.push({ sciId: input.sciId, eventId: e.event.eventId });
+      await this.seen.mark(input.tenantId, key);
+    }
+    return { recordsSeen: input.events.length, changed: 0, created: 0, skipped: 0, errors: [] };
   }
   /** Event ids applied, one entry per time applied. */
   appliedIds(sciId: string): string[] {
-    return this.applied
-      .filter((a) => a.sciId === sciId)
-      .flatMap((a) => a.events.flatMap((e) => (e.source === 'jira' ? [e.event.eventId] : [])));
+    return this.applied.filter((a) => a.sciId === sciId).map((a) => a.eventId);
   }
 }
 
 const TASK_QUEUE = `r2-intake-${randomUUID()}`;
-const sync = new RecordingSync();
+let sync: RecordingSync;
 let t: TestApp;
 let dir: string;
 let cli: TemporalCli;
@@ -67,6 +83,7 @@ const startServer = async () =>
 
 beforeAll(async () => {
   t = await createTestApp();
+  sync = new RecordingSync(new AppliedEvents(t.db.prisma));
   // The app's own dispatcher delivers to the suite's shared server; this file's events go to its own.
   await t.deps.intake?.stop();
   dir = await mkdtemp(path.join(tmpdir(), 'r2-intake-'));
@@ -190,6 +207,7 @@ describe('R2 (intake): Temporal stopped under event load, then started', () => {
       non2xx: answers.filter((a) => a.status !== 200).length,
       lost: lost.length,
       appliedTwice: twice.length,
+      arrivedAgain: sync.received.length - new Set(sync.received).size,
       backlogAfter: backlog.events,
       signalCalls: stats.signalCalls,
       failedCalls: stats.failedCalls,
