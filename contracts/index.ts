@@ -8,6 +8,7 @@ export * from './channels';
 export * from './ids';
 export * from './metadata';
 export * from './panel';
+export * from './related-records';
 export * from './sci-definition';
 export * from './scis';
 export * from './zoho';

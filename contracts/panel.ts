@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { rowId, zohoRecordId } from './ids';
 import { syncModes } from './sci-definition';
 import { linkDto } from './scis';
+import { previewFieldDto } from './preview-field';
+import { relatedCardDto } from './related-records';
 
 /** ok, or why Zoho cannot be read for this user (F26). */
 export const PANEL_STATES = ['ok', 'login_required', 'auth_required', 'reauth_required'] as const;
 export type PanelState = (typeof PANEL_STATES)[number];
 
-export const previewFieldDto = z.object({ apiName: z.string(), label: z.string(), value: z.string().nullable() });
+export { previewFieldDto };
 
 export const linkCardDto = linkDto.extend({
   sciName: z.string(),
@@ -23,6 +25,8 @@ export const linkCardDto = linkDto.extend({
   previewFields: z.array(previewFieldDto),
   /** "Open in Zoho" in the connection's data center (F24). */
   openUrl: z.string().nullable(),
+  /** Records the primary one points at through the SCI's related-record lookups (F42). */
+  related: z.array(relatedCardDto),
 });
 export type LinkCard = z.infer<typeof linkCardDto>;
 

@@ -8,6 +8,7 @@ import { channelsDto } from './channels';
 import { acceptedDto } from './ids';
 import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, statusesQuery, zohoFieldsDto, zohoModulesDto } from './metadata';
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
+import { relatedCardDto } from './related-records';
 import { backfillDto, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from './scis';
 
 export interface ApiRoute {
@@ -93,6 +94,12 @@ export const API_ROUTES = {
     path: '/panel/issues/:issueIdOrKey/links/:linkId/refresh',
     status: 200,
     response: cardWithSyncDto,
+  },
+  'POST /panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh',
+    status: 200,
+    response: relatedCardDto,
   },
 } as const satisfies Record<string, ApiRoute>;
 

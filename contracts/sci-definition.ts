@@ -2,6 +2,7 @@
 // admin input, by the database layer to read the JSON columns back (lib/sci/definition.ts), by the sync
 // engine and by the admin page's editor. Pure zod, so the Forge bundle can import it.
 import { z } from 'zod';
+import { relatedRecordsSchema } from './related-records';
 
 export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
 export type SyncModeName = (typeof syncModes)[number];
@@ -50,6 +51,8 @@ export const sciOptionsSchema = z.object({
   backfill: z
     .object({ mode: z.enum(backfillModes).default('NONE'), matchJiraField: apiName.optional(), matchZohoField: apiName.optional() })
     .default({ mode: 'NONE' }),
+  /** F42: records the primary one points at (lookup fields), previewed with it on the panel. */
+  relatedRecords: relatedRecordsSchema,
 });
 export type SciOptions = z.infer<typeof sciOptionsSchema>;
 

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
 import { cardWithSyncDto as cardWithSync, linkBody, panelDto, searchDto, searchQuery } from '../../contracts/panel';
-import { linkRecord, panelFor, refreshLink, searchRecords, unlinkRecord } from '../services/panel';
+import { linkRecord, panelFor, refreshLink, refreshRelated, searchRecords, unlinkRecord } from '../services/panel';
+import { relatedCardDto, relatedParams } from '../../contracts/related-records';
 import { issueIdOrKey, routeErrorHandler, rowId, tenantOf } from '../services/route-support';
 
 const issueParams = z.object({ issueIdOrKey });
 const linkParams = issueParams.extend({ linkId: rowId });
+const relatedLinkParams = linkParams.extend(relatedParams.shape);
 const tags = ['issue panel'];
 
 export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fastify, { deps }) => {
@@ -88,5 +90,19 @@ export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       },
     },
     async (request) => refreshLink(deps, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey, request.params.linkId),
+  );
+
+  fastify.post(
+    '/panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh',
+    {
+      schema: {
+        summary: "Re-reads one related record of a link (a Deal's Account, Contact or Owner) from Zoho CRM (F42)",
+        tags,
+        params: relatedLinkParams,
+        response: { 200: relatedCardDto, ...errorResponses(400, 404, 409, 503) },
+      },
+    },
+    async (request) =>
+      refreshRelated(deps, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey, request.params.linkId, request.params.lookupField),
   );
 };

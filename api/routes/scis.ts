@@ -15,6 +15,7 @@ import { createSci, deleteSci, updateSci, type ResolvedScope } from '../services
 import type { SciBody } from '../../contracts/scis';
 import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from '../../contracts/scis';
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
+import { loadRelatedTargets, validateRelatedRecords } from '../services/sci-related-validation';
 import { requireZoho } from '../services/zoho-access';
 
 const sciParams = z.object({ sciId: rowId });
@@ -30,7 +31,7 @@ async function checkAgainstMetadata(
   const access = await requireZoho(deps, tenantId, accountId);
   const jira = await deps.clients.jira(tenantId);
   const meta = await loadSciMetadata(body, access.client, jira, access.mode);
-  const problems = validateSci(body, meta);
+  const problems = [...validateSci(body, meta), ...validateRelatedRecords(body, meta.zohoFields, await loadRelatedTargets(body, meta.zohoFields, access.client))];
   return { scope: meta.project ? { projectId: meta.project.id, projectKey: meta.project.key } : null, problems };
 }
 

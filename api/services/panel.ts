@@ -15,6 +15,9 @@ import { isAutomated, sciRef } from './sci-automation';
 import { LOGIN_REQUIRED, REAUTH_REQUIRED, zohoAccess, type ZohoAccess } from './zoho-access';
 import type { IssueRef, LinkCard, PanelDto, SearchResult } from '../../contracts/panel';
 import { isUniqueViolation } from '../../lib/db/errors';
+import { displayValue } from './display-value';
+import { lookupFieldNames, relatedCardOf, relatedCards, type RelatedContext } from './panel-related';
+import type { RelatedCard } from '../../contracts/related-records';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
@@ -77,20 +80,8 @@ function nameFieldOf(module: string): string {
   return pollingModule(module)?.nameField ?? 'Name';
 }
 
-/** A Zoho value as the panel shows it: lookups and users by name, lists joined, long text cut. */
-export function displayValue(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else if (Array.isArray(value)) text = value.map(displayValue).filter((v): v is string => v !== null).join(', ');
-  else if (typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    const named = o.name ?? o.full_name ?? o.display_value ?? o.email;
-    text = typeof named === 'string' ? named : JSON.stringify(value);
-  } else return null;
-  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
-}
+// How a value reads on the panel lives in its own module (shared with related records, F42).
+export { displayValue };
 
 function labelsKey(tenantId: string, access: Extract<ZohoAccess, { state: 'ok' }>, module: string) {
   return `${tenantId}:${access.mode}:${module}`;
@@ -133,10 +124,11 @@ async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci:
   };
   const names = previewFieldNames(sci);
   if (access.state !== 'ok') {
-    return { ...base, recordName: null, recordFound: null, previewFields: previewOf(undefined, names, new Map()), openUrl: null };
+    const related = await relatedCards(relatedContext(tenantId, access), sci, undefined);
+    return { ...base, recordName: null, recordFound: null, previewFields: previewOf(undefined, names, new Map()), openUrl: null, related };
   }
   const [record, labels, url] = await Promise.all([
-    readRecord(access.client, link.zohoModule, link.zohoRecordId, names),
+    readRecord(access.client, link.zohoModule, link.zohoRecordId, [...names, ...lookupFieldNames(sci)]),
     labelsFor(tenantId, access, link.zohoModule),
     openUrl(tenantId, access, link.zohoModule, link.zohoRecordId),
   ]);
@@ -146,6 +138,17 @@ async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci:
     recordFound: record !== undefined,
     previewFields: previewOf(record, names, labels),
     openUrl: url,
+    related: await relatedCards(relatedContext(tenantId, access), sci, record),
+  };
+}
+
+/** Labels and web URLs for related records (F42), through the panel's own caches. */
+function relatedContext(tenantId: string, access: ZohoAccess): RelatedContext {
+  return {
+    tenantId,
+    access,
+    labels: (module) => (access.state === 'ok' ? labelsFor(tenantId, access, module) : Promise.resolve(new Map())),
+    openUrl: (module, recordId) => (access.state === 'ok' ? openUrl(tenantId, access, module, recordId) : Promise.reject(new Error('no Zoho access'))),
   };
 }
 
@@ -337,4 +340,22 @@ export async function refreshLink(
   const access = requireOk(await zohoAccess(deps, tenantId, accountId));
   const syncQueued = await nudgeWorkflow(deps, sci, access, link.zohoRecordId);
   return { ...(await card(tenantId, access, link, sci)), syncQueued };
+}
+
+/** Re-reads one related record of a link now (F42): the primary record's lookup, then what it points at. */
+export async function refreshRelated(
+  deps: Deps,
+  tenantId: string,
+  accountId: string | undefined,
+  issueIdOrKey: string,
+  linkId: string,
+  lookupField: string,
+): Promise<RelatedCard> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const { sci, ...link } = await linkOfIssue(deps, tenantId, issue, linkId);
+  const access = requireOk(await zohoAccess(deps, tenantId, accountId));
+  const primary = await readRecord(access.client, link.zohoModule, link.zohoRecordId, [lookupField]);
+  const related = await relatedCardOf(relatedContext(tenantId, access), sci, lookupField, primary);
+  if (!related) throw notFound('Related record');
+  return related;
 }

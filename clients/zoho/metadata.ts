@@ -76,6 +76,20 @@ export class ZohoMetadata {
     return this.api.parse(orgResponseSchema, res.body, operation).org[0]!;
   }
 
+  /** One CRM user by id (`GET /users/{id}`), or undefined when Zoho answers 204: an owner lookup's user (F42). */
+  async user(id: string, opts: Opts = {}): Promise<ZohoCrmUser | undefined> {
+    const operation = 'metadata.user';
+    const res = await this.api.json({
+      operation,
+      method: 'GET',
+      path: `/users/${encodeURIComponent(id)}`,
+      scopes: ['ZohoCRM.users.READ'],
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (res.status === 204 || res.body === undefined) return undefined;
+    return this.api.parse(usersSchema, res.body, operation).users[0];
+  }
+
   /** The CRM user the token belongs to. */
   async currentUser(opts: Opts = {}): Promise<ZohoCrmUser> {
     const operation = 'metadata.currentUser';

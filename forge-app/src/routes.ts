@@ -10,6 +10,7 @@ import {
   jiraProjectIdOrKey,
   modeBody,
   providersClientBody,
+  relatedParams,
   rowId,
   runsQuery,
   sciBodySchema,
@@ -212,6 +213,11 @@ export const routes = {
     payload: z.object({ linkId: rowId }),
     api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/refresh'],
     call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/refresh` }),
+  }),
+  'panel/refresh-related': route({
+    payload: z.object({ linkId: rowId, lookupField: relatedParams.shape.lookupField }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh'],
+    call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/related/${seg(p.lookupField)}/refresh` }),
   }),
 } satisfies Record<string, Route>;
 

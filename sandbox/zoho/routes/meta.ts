@@ -201,6 +201,13 @@ export function metaRoutes(app: FastifyInstance, sim: Sim): void {
     return sendJson(reply, 200, { users: slice.map(renderUser), info });
   });
 
+  // One user by id, as an owner lookup's target (F42); an unknown id answers 204 like a record read.
+  app.get('/users/:id', { config: { scopes: () => [['ZohoCRM.users.READ']] } }, (req, reply) => {
+    const u = USERS.find((x) => x.id === params(req).id);
+    if (!u) return noContent(reply);
+    return sendJson(reply, 200, { users: [renderUser(u)] });
+  });
+
   app.get('/settings/modules', { config: { scopes: () => [settingsScope('modules')] } }, (_req, reply) =>
     sendJson(reply, 200, { modules: MODULES.map(renderModule) }),
   );

@@ -18,6 +18,7 @@ import { call } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
+import { RelatedRecordsEditor } from './RelatedRecordsEditor';
 
 interface Props {
   mode: AuthMode | null;
@@ -71,6 +72,7 @@ function emptyDefinition(): SciDefinition {
       attachmentSync: false,
       attachmentMaxBytes: DEFAULT_ATTACHMENT_MAX_BYTES,
       backfill: { mode: 'NONE' },
+      relatedRecords: [],
     },
   };
 }
@@ -199,6 +201,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
       attachmentSync: false,
       attachmentMaxBytes: def.options.attachmentMaxBytes,
       backfill: { mode: 'NONE' as const },
+      relatedRecords: def.options.relatedRecords,
     };
     if (!synced) return { ...def, fieldMappings: [], options: off };
     const options = optionReason ? off : { ...def.options, autoCreate: autoCreateReason ? false : def.options.autoCreate };
@@ -272,7 +275,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     options={moduleOpts}
                     isLoading={modules.state.status === 'loading'}
                     value={optionFor(moduleOpts, def.zohoModule)}
-                    onChange={(o) => o && set({ zohoModule: o.value, displayFields: [], fieldMappings: [], options: { ...def.options, statusSync: null } })}
+                    onChange={(o) => o && set({ zohoModule: o.value, displayFields: [], fieldMappings: [], options: { ...def.options, statusSync: null, relatedRecords: [] } })}
                   />
                 </Labelled>
               </Grid>
@@ -337,6 +340,12 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                   </Box>
                 </Stack>
               )}
+
+              <RelatedRecordsEditor
+                fields={zohoFields.state.data ?? []}
+                value={def.options.relatedRecords}
+                onChange={(relatedRecords) => setOptions({ relatedRecords })}
+              />
 
               <Stack space="space.150">
                 <Heading size="xsmall" as="h3">

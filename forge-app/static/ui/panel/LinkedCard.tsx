@@ -7,6 +7,7 @@ import Heading from '@atlaskit/heading';
 import type { LinkCard } from '../../../src/types';
 import { openExternal } from '../shared/api';
 import { formatTime, Subtle } from '../shared/layout';
+import { RelatedRecords } from './RelatedRecords';
 
 const card = xcss({
   borderColor: 'color.border',
@@ -61,6 +62,7 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
           {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
           {link.lastSyncedAt ? `Last synced ${formatTime(link.lastSyncedAt)}.` : ''}
         </Subtle>
+        <RelatedRecords linkId={link.id} related={link.related} />
       </Stack>
     </Box>
   );
