@@ -85,48 +85,82 @@ async function editDeal(b: BenchStack, id: string, values: Record<string, unknow
 
 export interface LatencyResult extends Percentiles {
   samples: number[];
+  /** Edits whose change did not show on the other side within the timeout (the misses in the percentiles). */
   failures: number;
+  /** Edits in flight at once, each on its own linked pair. */
+  concurrency: number;
+}
+
+export interface LatencyOptions {
+  samples: number;
+  timeoutMs: number;
+  firstValue: number;
+  /** Edits in flight at once (default 1); never more than the pairs, so no record is edited twice at once. */
+  concurrency?: number;
+}
+
+/**
+ * Runs `opts.samples` edit-and-wait samples, `concurrency` at a time, sample i on pair i mod pairs (a pair is
+ * only ever used by one lane, so its previous sample has landed before the next edit). A sample that does not
+ * land within the timeout is a miss, counted in the percentiles above every measured one.
+ */
+async function sampleLatency(
+  pairs: Pair[],
+  opts: LatencyOptions,
+  gapMs: [number, number],
+  edit: (pair: Pair, value: number) => Promise<void>,
+  landed: (pair: Pair, value: number) => boolean,
+): Promise<LatencyResult> {
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 1, pairs.length));
+  const samples: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const lane = async (laneNo: number) => {
+    // Pairs are split between lanes so two lanes never edit one record.
+    const lanePairs = pairs.filter((_, k) => k % concurrency === laneNo);
+    let mine = 0;
+    for (let i = next++; i < opts.samples; i = next++) {
+      const pair = lanePairs[mine++ % lanePairs.length]!;
+      const value = opts.firstValue + i;
+      await sleep(randomInt(gapMs[0], gapMs[1]));
+      const started = performance.now();
+      await edit(pair, value);
+      try {
+        samples.push(await timeUntil(() => landed(pair, value), opts.timeoutMs, started));
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => lane(k)));
+  return { ...percentiles(samples, { misses: failures }), samples, failures, concurrency };
 }
 
 /**
  * P1: a person edits a Deal in Zoho; the time until the linked Jira issue shows the new amount. Edits come at
  * random moments (not in step with the poll timer), each on a different record, a fresh value each time.
  */
-export async function measureCrmToJira(b: BenchStack, pairs: Pair[], opts: { samples: number; timeoutMs: number; firstValue: number }): Promise<LatencyResult> {
-  const samples: number[] = [];
-  let failures = 0;
-  for (let i = 0; i < opts.samples; i++) {
-    const pair = pairs[i % pairs.length]!;
-    const value = opts.firstValue + i;
-    await sleep(randomInt(50, 1000));
-    const started = performance.now();
-    await editDeal(b, pair.dealId, { Amount: value });
-    try {
-      samples.push(await timeUntil(() => b.jira.store.issue(pair.issueId)?.values[AMOUNT] === value, opts.timeoutMs, started));
-    } catch {
-      failures += 1;
-    }
-  }
-  return { ...percentiles(samples), samples, failures };
+export function measureCrmToJira(b: BenchStack, pairs: Pair[], opts: LatencyOptions): Promise<LatencyResult> {
+  return sampleLatency(
+    pairs,
+    opts,
+    [50, 1000],
+    (pair, value) => editDeal(b, pair.dealId, { Amount: value }),
+    (pair, value) => b.jira.store.issue(pair.issueId)?.values[AMOUNT] === value,
+  );
 }
 
 /** P2: a person edits the issue in Jira (Forge delivers the event to the API); the time until Zoho shows it. */
-export async function measureJiraToCrm(b: BenchStack, pairs: Pair[], opts: { samples: number; timeoutMs: number; firstValue: number }): Promise<LatencyResult> {
-  const samples: number[] = [];
-  let failures = 0;
-  for (let i = 0; i < opts.samples; i++) {
-    const pair = pairs[i % pairs.length]!;
-    const value = opts.firstValue + i;
-    await sleep(randomInt(50, 500));
-    const started = performance.now();
-    await b.jiraPerson.issues.edit(pair.issueId, { fields: { [AMOUNT]: value } });
-    try {
-      samples.push(await timeUntil(() => b.zoho.sim.store.find('Deals', pair.dealId)?.values.Amount === value, opts.timeoutMs, started));
-    } catch {
-      failures += 1;
-    }
-  }
-  return { ...percentiles(samples), samples, failures };
+export function measureJiraToCrm(b: BenchStack, pairs: Pair[], opts: LatencyOptions): Promise<LatencyResult> {
+  return sampleLatency(
+    pairs,
+    opts,
+    [50, 500],
+    async (pair, value) => {
+      await b.jiraPerson.issues.edit(pair.issueId, { fields: { [AMOUNT]: value } });
+    },
+    (pair, value) => b.zoho.sim.store.find('Deals', pair.dealId)?.values.Amount === value,
+  );
 }
 
 /** A Zoho notification channel for Deals, delivering to the API's callback route, for one SCI. */
