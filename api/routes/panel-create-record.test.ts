@@ -1,0 +1,177 @@
+// "Create a Zoho CRM record" from the issue panel (F44) over app.inject with FITs, the real database,
+// Temporal, the Jira simulator and the Zoho simulator: the form prefilled through the SCI's mappings, the
+// create linked at once as a manual link, refusals (a missing required field, a user who cannot edit the
+// issue, a Display item, an issue already linked) with nothing created, and one record per request key.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZohoClient } from '../../clients/zoho';
+import { criteria } from '../../clients/zoho';
+import type { CreateRecordForm } from '../../contracts/create-record';
+import type { CardWithSync } from '../../contracts/panel';
+import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
+import type { TestApp } from '../test/helper';
+import { seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
+
+let suite: RouteSuite;
+let t: TestApp;
+let app: FastifyInstance;
+let main: Tenant;
+let deals: SmartConnectedItem;
+let display: SmartConnectedItem;
+let zoho: ZohoClient;
+
+const MAPPINGS = [
+  { zohoField: 'Deal_Name', jiraField: 'summary', owner: 'BOTH' },
+  { zohoField: 'Amount', jiraField: 'customfield_10034', owner: 'BOTH' },
+  { zohoField: 'Next_Step', jiraField: 'customfield_10036', owner: 'BOTH' },
+  { zohoField: 'Closing_Date', jiraField: 'duedate', owner: 'BOTH' },
+];
+
+beforeAll(async () => {
+  suite = await startRouteSuite({ zoho: true });
+  ({ t, app } = suite);
+  main = await t.tenant('main');
+  await suite.connectZoho(main);
+  zoho = await t.deps.clients.zoho(main.id);
+  deals = await seedSci(t, main, { name: 'Deals from tasks', syncMode: 'TWO_WAY', fieldMappings: MAPPINGS });
+  display = await seedSci(t, main, { name: 'Deals shown on tasks', syncMode: 'DISPLAY', fieldMappings: [], displayFields: ['Deal_Name'] });
+  t.jira.addUser({ accountId: 'viewer-1', viewOnlyProjects: ['DEMO'] });
+}, 120_000);
+
+afterAll(async () => {
+  await suite?.close();
+});
+
+async function call(method: 'GET' | 'POST', url: string, payload?: unknown, accountId = 'user-1') {
+  return app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: await t.headers({ accountId }),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+const formUrl = (issue: string, sci = deals.id) => `/panel/issues/${issue}/scis/${sci}/create-record`;
+
+async function dealsNamed(name: string): Promise<string[]> {
+  const page = await zoho.records.search('Deals', { criteria: criteria.condition('Deal_Name', 'equals', name) }, { fields: ['Deal_Name'] });
+  return page.records.map((r) => r.id);
+}
+
+async function newTask(summary: string, fields: Record<string, unknown> = {}) {
+  const jira = await t.deps.clients.jira(main.id);
+  const created = await jira.issues.create({ project: { key: 'DEMO' }, issueType: { id: '10001' }, summary, fields });
+  return created.key;
+}
+
+describe('create a Zoho CRM record from the issue panel (F44)', () => {
+  it('prefills the form from the issue through the mappings and marks the required fields', async () => {
+    const res = await call('GET', formUrl('DEMO-1'));
+    expect(res.statusCode, res.body).toBe(200);
+    const form = res.json<CreateRecordForm>();
+    expect(form).toMatchObject({ sciId: deals.id, sciName: 'Deals from tasks', zohoModule: 'Deals', moduleLabel: 'Deal' });
+    const byName = new Map(form.fields.map((f) => [f.apiName, f]));
+    expect(form.fields.map((f) => f.apiName)).toEqual(['Deal_Name', 'Amount', 'Next_Step', 'Closing_Date', 'Stage']);
+    expect(byName.get('Deal_Name')).toMatchObject({ label: 'Deal Name', required: true, jiraField: 'Summary', value: 'Onboard Acme Corp to the enterprise plan' });
+    expect(byName.get('Amount')).toMatchObject({ label: 'Amount', dataType: 'currency', required: false, jiraField: 'Deal amount', value: 48000 });
+    expect(byName.get('Next_Step')).toMatchObject({ value: 'Acme Corp', required: false });
+    expect(byName.get('Closing_Date')).toMatchObject({ dataType: 'date', value: null });
+    const stage = byName.get('Stage')!;
+    expect(stage).toMatchObject({ label: 'Stage', dataType: 'picklist', required: true, jiraField: null, value: null });
+    expect(stage.pickListValues.map((p) => p.actualValue)).toContain('Qualification');
+  });
+
+  it('refuses a missing required field by its label and creates nothing', async () => {
+    const name = 'F44 no stage deal';
+    const res = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-missing-stage', values: { Deal_Name: name, Amount: 10 } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json<{ message: string }>().message).toBe('Fill in the required field before creating the record: Stage.');
+    expect(await dealsNamed(name)).toEqual([]);
+    expect(await t.db.prisma.recordLink.count({ where: { sciId: deals.id } })).toBe(0);
+    expect(await t.db.prisma.writeIntent.count({ where: { sciId: deals.id } })).toBe(0);
+  });
+
+  it("turns Zoho's refusal of a value into the field's label and leaves nothing behind", async () => {
+    const name = 'F44 bad date deal';
+    const res = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-bad-date', values: { Deal_Name: name, Stage: 'Qualification', Closing_Date: 'next Tuesday' } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json<{ message: string }>().message).toMatch(/^Zoho CRM did not accept the value of Closing Date/);
+    const notNumber = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-bad-amount', values: { Deal_Name: name, Stage: 'Qualification', Amount: 'lots' } });
+    expect(notNumber.statusCode).toBe(422);
+    expect(notNumber.json<{ message: string }>().message).toBe('Amount must be a number.');
+    expect(await dealsNamed(name)).toEqual([]);
+    expect(await t.db.prisma.writeIntent.count({ where: { sciId: deals.id } })).toBe(0);
+  });
+
+  it('refuses a user who can browse but not edit the issue, and a Display item', async () => {
+    const form = await call('GET', formUrl('DEMO-1'), undefined, 'viewer-1');
+    expect(form.statusCode, form.body).toBe(403);
+    expect(form.json()).toMatchObject({ code: 'ISSUE_NOT_EDITABLE' });
+    expect(form.json<{ message: string }>().message).toMatch(/^You do not have permission to edit DEMO-1/);
+    const name = 'F44 viewer deal';
+    const post = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-viewer', values: { Deal_Name: name, Stage: 'Qualification' } }, 'viewer-1');
+    expect(post.statusCode).toBe(403);
+    // The panel itself stays readable for them.
+    expect((await call('GET', '/panel/issues/DEMO-1', undefined, 'viewer-1')).statusCode).toBe(200);
+
+    const shown = await call('POST', formUrl('DEMO-1', display.id), { requestKey: 'req-display', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(shown.statusCode).toBe(409);
+    expect(shown.json<{ message: string }>().message).toMatch(/is a Display item/);
+    expect(await dealsNamed(name)).toEqual([]);
+  });
+
+  it('creates the record with the edited values and links it at once as a manual link', async () => {
+    const name = 'Acme Corp enterprise onboarding';
+    const res = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-create-demo-1', values: { Deal_Name: name, Amount: '52000', Next_Step: 'Acme Corp', Stage: 'Qualification' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const card = res.json<CardWithSync>();
+    expect(card).toMatchObject({ sciId: deals.id, jiraIssueKey: 'DEMO-1', zohoModule: 'Deals', managed: 'MANUAL', canUnlink: true, recordFound: true, recordName: name });
+    const record = await zoho.records.get('Deals', card.zohoRecordId);
+    expect(record).toMatchObject({ Deal_Name: name, Amount: 52000, Next_Step: 'Acme Corp', Stage: 'Qualification' });
+    // The SCI's workflow was told, as for a manual link (App OAuth 2.0, a synchronized item).
+    expect(card.syncQueued).toBe(true);
+
+    const panel = await call('GET', '/panel/issues/DEMO-1');
+    expect(panel.json<{ links: { id: string; zohoRecordId: string }[] }>().links).toEqual([expect.objectContaining({ id: card.id, zohoRecordId: card.zohoRecordId })]);
+
+    // Linked now: the form and another create are refused, and no second record appears.
+    expect((await call('GET', formUrl('DEMO-1'))).statusCode).toBe(409);
+    const again = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-create-demo-1-b', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ message: string }>().message).toMatch(/^DEMO-1 is already linked/);
+    // The same request again (a late double click) answers the link it made.
+    const replay = await call('POST', formUrl('DEMO-1'), { requestKey: 'req-create-demo-1', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(replay.statusCode, replay.body).toBe(201);
+    expect(replay.json<CardWithSync>().id).toBe(card.id);
+    expect(await dealsNamed(name)).toEqual([card.zohoRecordId]);
+  });
+
+  it('a double submit creates one record', async () => {
+    const key = await newTask('Double click deal');
+    const name = 'F44 double click deal';
+    const body = { requestKey: 'req-double-click', values: { Deal_Name: name, Stage: 'Needs Analysis' } };
+    const [a, b] = await Promise.all([call('POST', formUrl(key), body), call('POST', formUrl(key), body)]);
+    expect(a.statusCode, a.body).toBe(201);
+    expect(b.statusCode, b.body).toBe(201);
+    expect(a.json<CardWithSync>().id).toBe(b.json<CardWithSync>().id);
+    expect(await dealsNamed(name)).toHaveLength(1);
+    expect(await t.db.prisma.recordLink.count({ where: { sciId: deals.id, jiraIssueKey: key } })).toBe(1);
+  });
+
+  it('a retry after the link could not be stored links the record already made, creating no second one', async () => {
+    const key = await newTask('Link failed deal');
+    const jira = await t.deps.clients.jira(main.id);
+    const issue = await jira.issues.get(key, { fields: ['summary'] });
+    const name = 'F44 link failed deal';
+    // What an attempt leaves when Zoho created the record and the link write failed: the intent with the id.
+    const [made] = await zoho.records.insert('Deals', [{ Deal_Name: name, Stage: 'Qualification' }]);
+    if (!made?.ok) throw new Error('seed deal not created');
+    await t.db.prisma.writeIntent.create({
+      data: { tenantId: main.id, sciId: deals.id, kind: 'ZOHO_RECORD', sourceId: issue.id, targetId: 'Deals', marker: JSON.stringify({ requestKey: 'req-first', name }), createdId: made.id },
+    });
+    const res = await call('POST', formUrl(key), { requestKey: 'req-first', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json<CardWithSync>().zohoRecordId).toBe(made.id);
+    expect(await dealsNamed(name)).toEqual([made.id]);
+  });
+});
