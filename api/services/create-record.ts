@@ -107,7 +107,7 @@ export async function createRecordForm(deps: Deps, permissions: JiraPermissions,
     jiraIds.length ? jira.issues.get(issue.id, { fields: jiraIds }) : Promise.resolve(undefined),
   ]);
   const jiraById = new Map(jiraFields.map((f) => [f.id, f]));
-  const values = (jiraIssue?.fields ?? {}) as Record<string, unknown>;
+  const values = jiraIssue?.fields ?? {};
   const module = modules.find((m) => m.api_name === sci.zohoModule);
   return {
     sciId: sci.id,
