@@ -174,4 +174,68 @@ describe('create a Zoho CRM record from the issue panel (F44)', () => {
     expect(res.json<CardWithSync>().zohoRecordId).toBe(made.id);
     expect(await dealsNamed(name)).toEqual([made.id]);
   });
+  it('a create another request has under way is refused; one that never heard back is resolved before creating again', async () => {
+    const key = await newTask('Unanswered deal');
+    const jira = await t.deps.clients.jira(main.id);
+    const issueId = (await jira.issues.get(key, { fields: ['summary'] })).id;
+    const name = 'F44 unanswered deal';
+    const intent = await t.db.prisma.writeIntent.create({
+      data: { tenantId: main.id, sciId: deals.id, kind: 'ZOHO_RECORD', sourceId: issueId, targetId: 'Deals', marker: JSON.stringify({ requestKey: 'req-other-tab', name }) },
+    });
+    // In flight (just recorded) under another key: refused, nothing created.
+    const busy = await call('POST', formUrl(key), { requestKey: 'req-this-tab', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(busy.statusCode, busy.body).toBe(409);
+    expect(busy.json<{ message: string }>().message).toMatch(/being created .* right now/);
+    expect(await dealsNamed(name)).toEqual([]);
+
+    // The earlier attempt made the record but never heard back, and its intent is past the in-flight window:
+    // the record is found by its name and creation time and linked, not made twice.
+    const [made] = await zoho.records.insert('Deals', [{ Deal_Name: name, Stage: 'Qualification' }]);
+    if (!made?.ok) throw new Error('seed deal not created');
+    const past = new Date(Date.now() - 3 * 60_000);
+    await t.db.prisma.$executeRaw`UPDATE "WriteIntent" SET "createdAt" = ${new Date(Date.now() - 1_000)}, "updatedAt" = ${past} WHERE id = ${intent.id}`;
+    const res = await call('POST', formUrl(key), { requestKey: 'req-this-tab', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json<CardWithSync>().zohoRecordId).toBe(made.id);
+    expect(await dealsNamed(name)).toEqual([made.id]);
+  });
+
+  it('an unanswered attempt that made nothing is taken over and the record created once', async () => {
+    const key = await newTask('Lost deal');
+    const jira = await t.deps.clients.jira(main.id);
+    const issueId = (await jira.issues.get(key, { fields: ['summary'] })).id;
+    const name = 'F44 lost deal';
+    const intent = await t.db.prisma.writeIntent.create({
+      data: { tenantId: main.id, sciId: deals.id, kind: 'ZOHO_RECORD', sourceId: issueId, targetId: 'Deals', marker: JSON.stringify({ requestKey: 'req-lost', name }) },
+    });
+    const past = new Date(Date.now() - 3 * 60_000);
+    await t.db.prisma.$executeRaw`UPDATE "WriteIntent" SET "createdAt" = ${past}, "updatedAt" = ${past} WHERE id = ${intent.id}`;
+    const res = await call('POST', formUrl(key), { requestKey: 'req-lost-again', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await dealsNamed(name)).toEqual([res.json<CardWithSync>().zohoRecordId]);
+    expect(await t.db.prisma.writeIntent.findUnique({ where: { id: intent.id } })).toMatchObject({ createdId: res.json<CardWithSync>().zohoRecordId, targetId: `link:${res.json<CardWithSync>().id}` });
+  });
+
+  it("Zoho's DUPLICATE_DATA names the field and the record that already has the value", async () => {
+    const contacts = await seedSci(t, main, {
+      name: 'Contacts from tasks',
+      syncMode: 'ONE_WAY',
+      zohoModule: 'Contacts',
+      fieldMappings: [
+        { zohoField: 'Last_Name', jiraField: 'summary', owner: 'ZOHO' },
+        { zohoField: 'Email', jiraField: 'customfield_10036', owner: 'ZOHO' },
+      ],
+    });
+    const [existing] = await zoho.records.insert('Contacts', [{ Last_Name: 'Already there', Email: 'f44.duplicate@example.com' }]);
+    if (!existing?.ok) throw new Error('seed contact not created');
+    const key = await newTask('Duplicate contact', { customfield_10036: 'F44.Duplicate@example.com' });
+    const form = await call('GET', formUrl(key, contacts.id));
+    expect(form.json<CreateRecordForm>().fields.find((f) => f.apiName === 'Email')?.value).toBe('F44.Duplicate@example.com');
+    const res = await call('POST', formUrl(key, contacts.id), { requestKey: 'req-duplicate', values: { Last_Name: 'Duplicate contact', Email: 'F44.Duplicate@example.com' } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json<{ message: string }>().message).toBe(
+      `A Zoho CRM record in Contacts already has this Email (record ${existing.id}). Link that record instead, or change Email.`,
+    );
+    expect(await t.db.prisma.writeIntent.count({ where: { sciId: contacts.id } })).toBe(0);
+  });
 });

@@ -174,7 +174,7 @@ function recordFrom(sci: SmartConnectedItem, zohoFields: ZohoFieldMeta[], values
 }
 
 /** Zoho's refusal of the row, in the user's words, naming the field by its label. */
-function refusal(err: ZohoError, zohoFields: ZohoFieldMeta[], moduleLabel: string): ApiError {
+function refusal(err: ZohoError, zohoFields: ZohoFieldMeta[], module: string): ApiError {
   const meta = zohoFields.find((f) => f.api_name === err.field);
   const label = meta ? labelOf(meta) : err.field;
   const path = err.field ? `values.${err.field}` : 'values';
@@ -182,7 +182,7 @@ function refusal(err: ZohoError, zohoFields: ZohoFieldMeta[], moduleLabel: strin
   if (err.code === 'MANDATORY_NOT_FOUND') message = `Zoho CRM needs a value for ${label ?? 'a required field'}.`;
   else if (err instanceof ZohoDuplicateError || err.code === 'DUPLICATE_DATA') {
     const id = err instanceof ZohoDuplicateError ? err.duplicateRecordId : undefined;
-    message = `A Zoho CRM ${moduleLabel} with this ${label ?? 'value'} already exists${id ? ` (record ${id})` : ''}. Link that record instead, or change ${label ?? 'the value'}.`;
+    message = `A Zoho CRM record in ${module} already has this ${label ?? 'value'}${id ? ` (record ${id})` : ''}. Link that record instead, or change ${label ?? 'the value'}.`;
   } else if (err.code === 'INVALID_DATA' && label) {
     const max = err.details.maximum_length;
     const expected = err.details.expected_data_type;
@@ -312,7 +312,6 @@ export async function createRecord(
   let recordId: string;
   if (decided.kind === 'adopt') recordId = decided.recordId;
   else {
-    const moduleLabel = sci.zohoModule;
     let outcome;
     try {
       [outcome] = await access.client.records.insert(sci.zohoModule, [record]);
@@ -333,7 +332,7 @@ export async function createRecord(
     if (!outcome?.ok) {
       await deps.prisma.writeIntent.deleteMany({ where: { ...intentWhere, createdId: null } });
       if (!outcome) throw new ApiError(502, 'Zoho CRM answered without a result for the new record.', 'VENDOR_UNAVAILABLE');
-      throw refusal(outcome.error, zohoFields, moduleLabel);
+      throw refusal(outcome.error, zohoFields, sci.zohoModule);
     }
     recordId = outcome.id;
     await deps.prisma.writeIntent.update({ where: intentWhere, data: { createdId: recordId } });
