@@ -5,10 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZohoClient } from '../../clients/zoho';
-import { criteria } from '../../clients/zoho';
+import { createZohoOAuth, criteria, ZOHO_USER_SCOPES } from '../../clients/zoho';
 import type { CreateRecordForm } from '../../contracts/create-record';
 import type { CardWithSync } from '../../contracts/panel';
 import type { SmartConnectedItem, Tenant } from '../../prisma/generated/client';
+import { connectZohoClient } from '../../sandbox/zoho/testing';
+import { sealTo } from '../../lib/tenant-clients';
+import { userTokenColumn } from '../services/zoho-access';
 import type { TestApp } from '../test/helper';
 import { seedSci, startRouteSuite, type RouteSuite } from '../test/route-suite';
 
@@ -32,7 +35,8 @@ beforeAll(async () => {
   ({ t, app } = suite);
   main = await t.tenant('main');
   await suite.connectZoho(main);
-  zoho = await t.deps.clients.zoho(main.id);
+  // The test's own client of the simulator's org: it keeps working after the site moves to Providers mode.
+  ({ client: zoho } = await connectZohoClient(suite.zoho!));
   deals = await seedSci(t, main, { name: 'Deals from tasks', syncMode: 'TWO_WAY', fieldMappings: MAPPINGS });
   display = await seedSci(t, main, { name: 'Deals shown on tasks', syncMode: 'DISPLAY', fieldMappings: [], displayFields: ['Deal_Name'] });
   t.jira.addUser({ accountId: 'viewer-1', viewOnlyProjects: ['DEMO'] });
@@ -237,5 +241,37 @@ describe('create a Zoho CRM record from the issue panel (F44)', () => {
       `A Zoho CRM record in Contacts already has this Email (record ${existing.id}). Link that record instead, or change Email.`,
     );
     expect(await t.db.prisma.writeIntent.count({ where: { sciId: contacts.id } })).toBe(0);
+  });
+  // Last: switches the site to Providers mode.
+  it("Providers mode: refused with 'login required' until the user signs in, then created with the user's own grant", async () => {
+    await t.db.prisma.zohoConnection.update({
+      where: { tenantId: main.id },
+      data: { mode: 'PROVIDERS', refreshTokenCiphertext: null, accessTokenCiphertext: null, accessTokenExpiresAt: null },
+    });
+    const key = await newTask('Providers deal');
+    const name = 'F44 providers deal';
+    const unsigned = await call('POST', formUrl(key), { requestKey: 'req-providers', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(unsigned.statusCode, unsigned.body).toBe(409);
+    expect(unsigned.json()).toMatchObject({ code: 'ZOHO_LOGIN_REQUIRED' });
+    expect(await t.db.prisma.writeIntent.count({ where: { sciId: deals.id, marker: { contains: 'req-providers' } } })).toBe(0);
+
+    const zohoSim = suite.zoho!;
+    const tokens = await createZohoOAuth({ credentials: zohoSim.demoClient, endpoints: t.zohoEndpoints }).exchangeGrantCode({
+      dc: 'us',
+      code: zohoSim.mintGrantCode({ scopes: ZOHO_USER_SCOPES, dc: 'us' }),
+    });
+    const refresh = sealTo(t.deps.cipher, main.id, userTokenColumn.refresh('user-1'), tokens.refreshToken);
+    await t.db.prisma.zohoUserToken.create({ data: { tenantId: main.id, jiraAccountId: 'user-1', refreshTokenCiphertext: refresh.ciphertext, refreshTokenKeyId: refresh.keyId } });
+
+    const form = await call('GET', formUrl(key));
+    expect(form.statusCode, form.body).toBe(200);
+    const res = await call('POST', formUrl(key), { requestKey: 'req-providers', values: { Deal_Name: name, Stage: 'Qualification' } });
+    expect(res.statusCode, res.body).toBe(201);
+    // As for a manual link in Providers mode, nothing runs in the background: the workflow is not asked.
+    expect(res.json<CardWithSync>()).toMatchObject({ managed: 'MANUAL', recordName: name, syncQueued: false });
+    // The user's own grant made the calls (its access token was fetched and stored on the user's row).
+    const row = await t.db.prisma.zohoUserToken.findUniqueOrThrow({ where: { tenantId_jiraAccountId: { tenantId: main.id, jiraAccountId: 'user-1' } } });
+    expect(row.accessTokenCiphertext).not.toBeNull();
+    expect(await dealsNamed(name)).toEqual([res.json<CardWithSync>().zohoRecordId]);
   });
 });
