@@ -29,6 +29,7 @@ import { metricsPlugin } from './routes/metrics';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { metadataRoutes } from './routes/metadata';
 import { panelRoutes } from './routes/panel';
+import { panelCreateRecordRoutes } from './routes/panel-create-record';
 import { backfillRoutes } from './routes/backfill';
 import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
@@ -105,7 +106,7 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
         });
       // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
       await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes]);
-      await group('issue', [panelRoutes]);
+      await group('issue', [panelRoutes, panelCreateRecordRoutes]);
       await group('app', [eventRoutes, lifecycleRoutes]);
     },
     { prefix: API_PREFIX },

@@ -22,6 +22,7 @@ export const errorCodes = [
   'TEMPORAL_UNAVAILABLE',
   'ADMIN_REQUIRED',
   'ISSUE_NOT_VISIBLE',
+  'ISSUE_NOT_EDITABLE',
   'USER_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

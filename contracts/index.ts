@@ -3,6 +3,7 @@
 // show. The API's routes validate with these schemas and publish them as OpenAPI; the Forge resolvers and
 // the React screens import the same module. Browser-safe: zod only, nothing Node, Prisma, Fastify or vendor.
 export * from './connection';
+export * from './create-record';
 export * from './errors';
 export * from './channels';
 export * from './ids';

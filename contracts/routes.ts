@@ -9,6 +9,7 @@ import { acceptedDto } from './ids';
 import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, statusesQuery, zohoFieldsDto, zohoModulesDto } from './metadata';
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
 import { relatedCardDto } from './related-records';
+import { createRecordBody, createRecordFormDto } from './create-record';
 import { backfillDto, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from './scis';
 
 export interface ApiRoute {
@@ -100,6 +101,19 @@ export const API_ROUTES = {
     path: '/panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh',
     status: 200,
     response: relatedCardDto,
+  },
+  'GET /panel/issues/:issueIdOrKey/scis/:sciId/create-record': {
+    method: 'GET',
+    path: '/panel/issues/:issueIdOrKey/scis/:sciId/create-record',
+    status: 200,
+    response: createRecordFormDto,
+  },
+  'POST /panel/issues/:issueIdOrKey/scis/:sciId/create-record': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/scis/:sciId/create-record',
+    status: 201,
+    body: createRecordBody,
+    response: cardWithSyncDto,
   },
 } as const satisfies Record<string, ApiRoute>;
 

@@ -115,7 +115,8 @@ function previewOf(record: ZohoRecord | undefined, names: string[], labels: Map<
   return names.map((apiName) => ({ apiName, label: labels.get(apiName) ?? apiName, value: record ? displayValue(record[apiName]) : null }));
 }
 
-async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci: SmartConnectedItem): Promise<LinkCard> {
+/** A link's card as the panel shows it (also the answer of a create that was already done, F44). */
+export async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci: SmartConnectedItem): Promise<LinkCard> {
   const base = {
     ...linkToDto(link),
     sciName: sci.name,
@@ -190,13 +191,13 @@ export async function panelFor(deps: Deps, tenantId: string, accountId: string |
 }
 
 /** Any state but `ok` stops a Zoho action with the panel's message (409 + code, F26). */
-function requireOk(access: ZohoAccess): Extract<ZohoAccess, { state: 'ok' }> {
+export function requireOk(access: ZohoAccess): Extract<ZohoAccess, { state: 'ok' }> {
   if (access.state === 'ok') return access;
   const code = access.state === 'login_required' ? 'ZOHO_LOGIN_REQUIRED' : access.state === 'reauth_required' ? 'ZOHO_REAUTH_REQUIRED' : 'ZOHO_AUTH_REQUIRED';
   throw new ApiError(409, access.message, code);
 }
 
-async function coveringSci(deps: Deps, tenantId: string, issue: IssueRef, sciId: string): Promise<SmartConnectedItem> {
+export async function coveringSci(deps: Deps, tenantId: string, issue: IssueRef, sciId: string): Promise<SmartConnectedItem> {
   const sci = await deps.prisma.smartConnectedItem.findFirst({ where: { id: sciId, tenantId } });
   if (!sci) throw notFound('Smart Connected Item');
   const covers = sci.enabled && sci.jiraProjectId === issue.projectId && (sci.jiraIssueTypeId === null || sci.jiraIssueTypeId === issue.issueTypeId);
@@ -286,6 +287,22 @@ export async function linkRecord(
       { path: 'recordId', message: `No ${sci.zohoModule} record with this id.` },
     ]);
   }
+  return storeManualLink(deps, tenantId, issue, sci, access, record.id);
+}
+
+/**
+ * The manual link itself, once the record is known to exist: stored, the SCI's workflow told, the card
+ * answered. A record created from the panel (F44, create-record.ts) is linked through here too, so it is
+ * exactly a manual link.
+ */
+export async function storeManualLink(
+  deps: Deps,
+  tenantId: string,
+  issue: IssueRef,
+  sci: SmartConnectedItem,
+  access: Extract<ZohoAccess, { state: 'ok' }>,
+  recordId: string,
+): Promise<LinkCard & { syncQueued: boolean }> {
   let link: RecordLink;
   try {
     link = await deps.prisma.recordLink.create({
@@ -295,19 +312,19 @@ export async function linkRecord(
         jiraIssueId: issue.id,
         jiraIssueKey: issue.key,
         zohoModule: sci.zohoModule,
-        zohoRecordId: record.id,
+        zohoRecordId: recordId,
         managed: 'MANUAL',
       },
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      const other = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, zohoRecordId: record.id } });
+      const other = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, zohoRecordId: recordId } });
       if (other && other.jiraIssueId !== issue.id) throw conflict(`This record is already linked to ${other.jiraIssueKey} through "${sci.name}".`);
       throw conflict(`${issue.key} is already linked through "${sci.name}".`);
     }
     throw err;
   }
-  const syncQueued = await nudgeWorkflow(deps, sci, access, record.id);
+  const syncQueued = await nudgeWorkflow(deps, sci, access, recordId);
   return { ...(await card(tenantId, access, link, sci)), syncQueued };
 }
 

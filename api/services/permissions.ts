@@ -65,6 +65,21 @@ export class JiraPermissions {
     return access;
   }
 
+  /**
+   * Whether the account may edit the issue (Jira's EDIT_ISSUES on the issue itself): writing to Zoho CRM on
+   * the issue's behalf (F44) asks for what editing the issue would.
+   */
+  async canEditIssue(tenantId: string, accountId: string, issueId: string): Promise<boolean> {
+    const key = `${tenantId}\u0000${accountId}\u0000edit\u0000${issueId}`;
+    const known = this.cache.get(key);
+    if (typeof known === 'boolean') return known;
+    const jira = await this.jira(tenantId);
+    const grants = await this.ask(() => jira.permissions.check({ accountId, projectPermissions: [{ permissions: ['EDIT_ISSUES'], issues: [issueId] }] }));
+    const editable = grants.projectPermissions.some((p) => p.permission === 'EDIT_ISSUES' && p.issues.includes(issueId));
+    this.cache.set(key, editable);
+    return editable;
+  }
+
   /** Forgets what is known about a tenant's users (uninstall). */
   forgetTenant(tenantId: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\u0000`)) this.cache.delete(key);

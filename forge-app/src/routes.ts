@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   API_ROUTES,
   connectBody,
+  createRecordBody,
   dataCenterBody,
   jiraProjectIdOrKey,
   modeBody,
@@ -218,6 +219,16 @@ export const routes = {
     payload: z.object({ linkId: rowId, lookupField: relatedParams.shape.lookupField }),
     api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh'],
     call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/related/${seg(p.lookupField)}/refresh` }),
+  }),
+  'panel/create-record-form': route({
+    payload: z.object({ sciId: rowId }),
+    api: API_ROUTES['GET /panel/issues/:issueIdOrKey/scis/:sciId/create-record'],
+    call: (p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/scis/${seg(p.sciId)}/create-record` }),
+  }),
+  'panel/create-record': route({
+    payload: createRecordBody.extend({ sciId: rowId }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/scis/:sciId/create-record'],
+    call: ({ sciId, ...body }, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/scis/${seg(sciId)}/create-record`, body }),
   }),
 } satisfies Record<string, Route>;
 

@@ -30,3 +30,5 @@ export type Panel = DataOf<'panel/get'>;
 export type LinkCard = Panel['links'][number];
 export type PanelSci = Panel['scis'][number];
 export type RecordHit = DataOf<'panel/search'>[number];
+export type CreateRecordForm = DataOf<'panel/create-record-form'>;
+export type CreateField = CreateRecordForm['fields'][number];

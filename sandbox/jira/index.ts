@@ -76,7 +76,7 @@ export interface JiraSimulator {
   setRateLimit(limit: { perSecond: number; burst?: number } | undefined): void;
   revokeSystemTokens(): void;
   /** Adds a person to the site (a Jira admin when `siteAdmin`), or replaces the one with that account id. */
-  addUser(user: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[] }): void;
+  addUser(user: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[]; viewOnlyProjects?: string[] }): void;
   /** Also answers REST calls under /ex/jira/{cloudId} for this cloud id (the same site data). */
   addSiteAlias(cloudId: string): void;
   /** Signs a FIT for this installation (claims merged over the defaults). */

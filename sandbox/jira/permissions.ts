@@ -79,6 +79,7 @@ export function holdsInProject(user: SimUser | undefined, projectKey: string, pe
   if (user.accountType === 'app') return !ADMIN_ONLY_PROJECT.has(permission);
   if (user.siteAdmin) return true;
   if (user.browseProjects && !user.browseProjects.includes(projectKey)) return false;
+  if (user.viewOnlyProjects?.includes(projectKey)) return permission === 'BROWSE_PROJECTS';
   return !ADMIN_ONLY_PROJECT.has(permission);
 }
 

@@ -14,6 +14,8 @@ export interface SimUser {
   siteAdmin?: boolean;
   /** Keys of the projects the user may browse; absent means every project. */
   browseProjects?: string[];
+  /** Keys of projects where the user may browse but holds no other permission (a viewer role). */
+  viewOnlyProjects?: string[];
 }
 
 export interface SimStatus {

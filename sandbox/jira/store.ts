@@ -224,7 +224,7 @@ export class JiraStore {
     return issue;
   }
 
-  addUser(u: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[] }): SimUser {
+  addUser(u: { accountId: string; displayName?: string; siteAdmin?: boolean; browseProjects?: string[]; viewOnlyProjects?: string[] }): SimUser {
     const user: SimUser = {
       accountId: u.accountId,
       displayName: u.displayName ?? u.accountId,
@@ -232,6 +232,7 @@ export class JiraStore {
       timeZone: 'UTC',
       ...(u.siteAdmin ? { siteAdmin: true } : {}),
       ...(u.browseProjects ? { browseProjects: u.browseProjects } : {}),
+      ...(u.viewOnlyProjects ? { viewOnlyProjects: u.viewOnlyProjects } : {}),
     };
     this.users.set(user.accountId, user);
     return user;

@@ -2,7 +2,7 @@
 import Button from '@atlaskit/button/new';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import { Box, Stack } from '@atlaskit/primitives';
+import { Box, Inline, Stack } from '@atlaskit/primitives';
 import { ModalTransition } from '@atlaskit/modal-dialog';
 import { useState } from 'react';
 import type { Panel } from '../../../src/types';
@@ -10,6 +10,7 @@ import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
+import { CreateRecordDialog } from './CreateRecordDialog';
 import { LinkDialog } from './LinkDialog';
 import { LinkedCard } from './LinkedCard';
 
@@ -53,6 +54,7 @@ export function PanelApp() {
   const panel = useCall('panel/get', {});
   const action = useAction();
   const [linking, setLinking] = useState(false);
+  const [creating, setCreating] = useState(false);
   const p = panel.state.data;
 
   if (!p) {
@@ -60,6 +62,8 @@ export function PanelApp() {
     return <Spinner label="Loading Zoho CRM" />;
   }
   if (p.state !== 'ok') return <SignInNeeded panel={p} onReload={() => void panel.reload()} />;
+  // Display items only show records linked by hand (seed: "Manual link only ... with no sync").
+  const creatable = p.scis.filter((s) => s.syncMode !== 'DISPLAY');
 
   return (
     <Box padding="space.050">
@@ -93,11 +97,19 @@ export function PanelApp() {
           ) : (
             <Stack space="space.100">
               <Subtle>No Zoho CRM record is linked to {p.issue.key} yet.</Subtle>
-              <Box>
+              <Inline space="space.100">
                 <Button appearance="primary" onClick={() => setLinking(true)}>
                   Link a Zoho CRM record
                 </Button>
-              </Box>
+                <Button onClick={() => setCreating(true)} isDisabled={creatable.length === 0}>
+                  Create a Zoho CRM record
+                </Button>
+              </Inline>
+              {creatable.length === 0 && (
+                <Subtle>
+                  Creating a record needs a 1 Way or 2 Way Smart Connected Item: the Display items covering this issue only show records linked by hand.
+                </Subtle>
+              )}
             </Stack>
           ))}
       </Stack>
@@ -108,6 +120,16 @@ export function PanelApp() {
             onClose={() => setLinking(false)}
             onLinked={(card) => {
               setLinking(false);
+              panel.setData({ ...p, links: [...p.links.filter((l) => l.id !== card.id), card] });
+            }}
+          />
+        )}
+        {creating && (
+          <CreateRecordDialog
+            scis={creatable}
+            onClose={() => setCreating(false)}
+            onCreated={(card) => {
+              setCreating(false);
               panel.setData({ ...p, links: [...p.links.filter((l) => l.id !== card.id), card] });
             }}
           />

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "WriteIntentKind" ADD VALUE 'ZOHO_RECORD';
