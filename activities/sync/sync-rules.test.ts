@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkCard } from '../../contracts/panel';
+import { startBackfill } from '../../lib/backfill/start';
+import type { backfillWorkflow } from '../../workflows/backfill-workflow';
 import type { RecordLink, SmartConnectedItem } from '../../prisma/generated/client';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import type { JiraEventSignal } from '../../workflows/messages';
@@ -143,4 +145,37 @@ describe('JQL filter on the Jira side', () => {
     await s.eventually(() => s.zoho.records.get('Deals', dealId, { fields: ['Amount'] }), (r) => r?.Amount === 23456);
     expect((await panelCard(link)).outsideRules).toBeNull();
   });
+});
+
+describe('backfill', () => {
+  it('imports only the existing records inside the conditions', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const big = await newDeal({ Deal_Name: `Backfill big ${tag}`, Stage: 'Closed Won', Amount: 50000 });
+    const small = await newDeal({ Deal_Name: `Backfill small ${tag}`, Stage: 'Closed Won', Amount: 100 });
+    // Zoho's times have one-second resolution: the SCI is created strictly after these records.
+    await new Promise((r) => setTimeout(r, 1100));
+    const imported = await s.createSci({
+      name: `rules-import-${tag}`,
+      syncMode: 'ONE_WAY',
+      jiraProjectId: '10000',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
+      options: {
+        backfill: { mode: 'IMPORT' },
+        syncRules: {
+          conditions: [
+            { zohoField: 'Deal_Name', operator: 'in', values: [`Backfill big ${tag}`, `Backfill small ${tag}`] },
+            { zohoField: 'Amount', operator: 'greater_equal', values: ['10000'] },
+          ],
+        },
+      },
+    });
+    const { workflowId } = await startBackfill(s.t.temporal.client, imported, { taskQueue: s.t.temporal.taskQueue, input: {} });
+    const progress = await s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(workflowId).result();
+    expect(progress.phase).toBe('succeeded');
+    const links = await s.t.db.prisma.recordLink.findMany({ where: { sciId: imported.id } });
+    expect(links.map((l) => l.zohoRecordId)).toEqual([big]);
+    expect(links.some((l) => l.zohoRecordId === small)).toBe(false);
+  }, 120_000);
 });

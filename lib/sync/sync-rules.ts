@@ -102,11 +102,13 @@ function isEmpty(v: unknown): boolean {
 function texts(v: unknown): string[] {
   if (isEmpty(v)) return [];
   if (Array.isArray(v)) return v.flatMap(texts);
-  if (typeof v === 'object') {
+  if (typeof v === 'string') return [v];
+  if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
+  if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
     return [o.id, o.name, o.email].filter((x): x is string => typeof x === 'string' && x !== '');
   }
-  return [String(v)];
+  return [];
 }
 
 /** A number, a day or an instant made comparable; undefined when the value is not one. */
