@@ -47,6 +47,7 @@ export async function outsideRules(
     }
   }
   if (rules.jql) {
+    // When Jira cannot judge the filter now, the card shows without the note rather than failing the panel.
     const matching = await issuesMatchingJql(await jira(), [link.jiraIssueId], rules.jql).catch(() => null);
     if (matching && !matching.has(link.jiraIssueId)) {
       return `${OUTSIDE_RULES_MESSAGE}: this issue does not match the item's JQL filter, so its changes are not sent to Zoho CRM.`;

@@ -24,7 +24,7 @@ export async function issuesMatchingJql(jira: JiraClient, issueIds: readonly str
         ...(signal ? { signal } : {}),
       });
       for (const issue of page.issues) matching.add(issue.id);
-      token = page.isLast === false || page.nextPageToken ? page.nextPageToken : undefined;
+      token = page.isLast === true ? undefined : page.nextPageToken;
     } while (token);
   }
   return matching;
