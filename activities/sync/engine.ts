@@ -15,7 +15,7 @@ import { SciEventStore } from './event-store';
 import { applyJiraEvent } from './jira-to-zoho';
 import { activityInfo, heartbeat, lastHeartbeat, signalOption } from '../activity-context';
 import { SciLease } from './lease';
-import { issuesOutsideJql, recordInScope } from './sync-scope';
+import { issuesOutsideJql, linksInScope, recordInScope } from './sync-scope';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
 
@@ -193,7 +193,7 @@ export class SciSyncEngine implements SciSync {
     }
     if (parents.size > 0) {
       const links = await this.deps.prisma.recordLink.findMany({ where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, zohoRecordId: { in: [...parents] } } });
-      for (const link of links) {
+      for (const link of await linksInScope(ctx, links)) {
         lease.check();
         heartbeat({ notes: link.zohoRecordId });
         try {
@@ -216,14 +216,18 @@ export class SciSyncEngine implements SciSync {
       orderBy: [{ attachmentsCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
       take: this.attachmentSweep,
     });
+    const inScope = new Set((await linksInScope(ctx, links)).map((l) => l.id));
     for (const link of links) {
       lease.check();
       heartbeat({ attachments: link.zohoRecordId });
-      try {
-        if (await mirrorZohoAttachments(ctx, link.zohoRecordId, link, tally)) tally.changed += 1;
-      } catch (err) {
-        if (!isRecordLevel(err)) throw err;
-        tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: attachments not copied: ${describeError(err)}`);
+      // Outside the rules (F40): not copied, but marked checked so the sweep moves on to the next links.
+      if (inScope.has(link.id)) {
+        try {
+          if (await mirrorZohoAttachments(ctx, link.zohoRecordId, link, tally)) tally.changed += 1;
+        } catch (err) {
+          if (!isRecordLevel(err)) throw err;
+          tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: attachments not copied: ${describeError(err)}`);
+        }
       }
       await this.deps.prisma.recordLink.update({ where: { id: link.id }, data: { attachmentsCheckedAt: ctx.now() } });
     }

@@ -3,6 +3,7 @@
 // synced; a linked record that stops matching keeps its link, stops syncing and its panel card says so; once
 // it matches again its current values reach Jira. Jira events of issues outside the JQL filter do not reach Zoho.
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkCard } from '../../contracts/panel';
 import { startBackfill } from '../../lib/backfill/start';
@@ -177,5 +178,40 @@ describe('backfill', () => {
     const links = await s.t.db.prisma.recordLink.findMany({ where: { sciId: imported.id } });
     expect(links.map((l) => l.zohoRecordId)).toEqual([big]);
     expect(links.some((l) => l.zohoRecordId === small)).toBe(false);
+  }, 120_000);
+});
+
+describe('attachments of a linked record outside the conditions', () => {
+  it('are not copied by the attachment sweep; once the record matches again they are', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const files = await s.createSci({
+      name: `rules-files-${tag}`,
+      syncMode: 'ONE_WAY',
+      jiraProjectId: '10000',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
+      options: { autoCreate: true, attachmentSync: true, syncRules: { conditions: [{ zohoField: 'Stage', operator: 'equals', values: ['Closed Won'] }] } },
+    });
+    const dealId = await newDeal({ Deal_Name: `Files ${tag}`, Stage: 'Closed Won', Amount: 1 });
+    await s.syncNow(files);
+    const link = (await s.t.db.prisma.recordLink.findFirst({ where: { sciId: files.id, zohoRecordId: dealId } }))!;
+    expect(link).not.toBeNull();
+    await updateDeal(dealId, { Stage: 'Closed Lost' });
+    await s.syncNow(files);
+
+    await s.zoho.attachments.upload('Deals', dealId, { fileName: 'outside.txt', contentType: 'text/plain', data: Readable.from([Buffer.from('not for Jira yet')]) });
+    await s.syncNow(files);
+    await s.syncNow(files);
+    const names = async () =>
+      ((await s.jira.issues.get(link.jiraIssueId, { fields: ['attachment'] })).fields as { attachment?: { filename: string }[] }).attachment?.map((a) => a.filename) ?? [];
+    expect(await names()).not.toContain('outside.txt');
+    // The sweep still moved past the link (it does not stall on it).
+    const checked = await s.t.db.prisma.recordLink.findUniqueOrThrow({ where: { id: link.id } });
+    expect(checked.attachmentsCheckedAt).not.toBeNull();
+
+    await updateDeal(dealId, { Stage: 'Closed Won' });
+    await s.syncNow(files);
+    expect(await names()).toContain('outside.txt');
   }, 120_000);
 });

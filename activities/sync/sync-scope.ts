@@ -7,6 +7,7 @@ import { JiraError } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
 import { issuesMatchingJql } from '../../lib/sync/jql-scope';
 import { recordMatches } from '../../lib/sync/sync-rules';
+import { signalOption } from '../activity-context';
 import { describeError } from '../errors';
 import type { SciContext } from './context';
 
@@ -32,4 +33,22 @@ export async function issuesOutsideJql(ctx: SciContext, issueIds: string[]): Pro
     }
     throw err;
   }
+}
+
+/**
+ * The links whose records match the SCI's conditions, for work that starts from links rather than from
+ * records read by the poll (quiet notes, the attachment sweep): one Zoho read per 100 links, and none when
+ * the SCI has no conditions. A record Zoho no longer returns is left to the existing not-found handling.
+ */
+export async function linksInScope<L extends { zohoRecordId: string }>(ctx: SciContext, links: L[]): Promise<L[]> {
+  const rules = ctx.def.options.syncRules;
+  if (rules.conditions.length === 0 || links.length === 0) return links;
+  const zoho = await ctx.zoho();
+  const outside = new Set<string>();
+  const ids = [...new Set(links.map((l) => l.zohoRecordId))];
+  for (let i = 0; i < ids.length; i += 100) {
+    const page = await zoho.records.list(ctx.module, { fields: ctx.recordFields, ids: ids.slice(i, i + 100), ...signalOption() });
+    for (const record of page.records) if (!(await recordInScope(ctx, record))) outside.add(record.id);
+  }
+  return links.filter((l) => !outside.has(l.zohoRecordId));
 }
