@@ -12,5 +12,6 @@ export * from './panel';
 export * from './related-records';
 export * from './sci-definition';
 export * from './scis';
+export * from './sync-rules';
 export * from './zoho';
 export * from './routes';

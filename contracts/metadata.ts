@@ -1,5 +1,6 @@
 // Live metadata for the SCI editor's pickers (api/routes/metadata.ts, F8), one normalized shape per resource.
 import { z } from 'zod';
+import { SYNC_RULE_OPERATORS } from './sync-rules';
 
 export const zohoModuleDto = z.object({
   apiName: z.string(),
@@ -23,6 +24,8 @@ export const zohoFieldDto = z.object({
   lookupModule: z.string().nullable(),
   /** False for types no mapping can carry (subforms, images, formulas of unknown type...). */
   syncable: z.boolean(),
+  /** F40: the sync-rule operators this field's type allows (none for types rules cannot compare). */
+  ruleOperators: z.array(z.enum(SYNC_RULE_OPERATORS)),
 });
 export type ZohoFieldDto = z.infer<typeof zohoFieldDto>;
 

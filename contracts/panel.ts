@@ -27,6 +27,8 @@ export const linkCardDto = linkDto.extend({
   openUrl: z.string().nullable(),
   /** Records the primary one points at through the SCI's related-record lookups (F42). */
   related: z.array(relatedCardDto),
+  /** F40: why the link is outside its SCI's sync rules ("Outside this SCI's rules: …"); null when inside. */
+  outsideRules: z.string().nullable(),
 });
 export type LinkCard = z.infer<typeof linkCardDto>;
 

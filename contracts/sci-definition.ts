@@ -3,6 +3,7 @@
 // engine and by the admin page's editor. Pure zod, so the Forge bundle can import it.
 import { z } from 'zod';
 import { relatedRecordsSchema } from './related-records';
+import { syncRulesSchema } from './sync-rules';
 
 export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
 export type SyncModeName = (typeof syncModes)[number];
@@ -53,6 +54,8 @@ export const sciOptionsSchema = z.object({
     .default({ mode: 'NONE' }),
   /** F42: records the primary one points at (lookup fields), previewed with it on the panel. */
   relatedRecords: relatedRecordsSchema,
+  /** F40: conditions on Zoho fields and a JQL filter; the default (none) keeps every record and issue in scope. */
+  syncRules: syncRulesSchema,
 });
 export type SciOptions = z.infer<typeof sciOptionsSchema>;
 

@@ -11,6 +11,7 @@ import { createIssueOnce, defaultSummary, LINK_PROPERTY, linkKey, mappedFieldsFo
 import type { SciContext } from '../sync/context';
 import { activitySignal, heartbeat, throwIfCancelled } from '../activity-context';
 import { createManyOnce } from '../sync/intents';
+import { recordInScope } from '../sync/sync-scope';
 import { RunTally } from '../sync/counts';
 import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
 import type { PageTally } from './tally';
@@ -32,11 +33,14 @@ export function existedBeforeSci(ctx: SciContext, record: ZohoRecord): boolean {
 }
 
 /**
- * The page's records a backfill (IMPORT or MATCH) still has to handle: owned by it and not linked yet. The
- * others are counted as skipped, so a page redone after a crash counts each record once.
+ * The page's records a backfill (IMPORT or MATCH) still has to handle: owned by it, inside the SCI's sync
+ * rules and not linked yet. The others are counted as skipped, so a page redone after a crash counts each
+ * record once.
  */
 export async function recordsToBackfill(ctx: SciContext, records: ZohoRecord[], tally: PageTally): Promise<ZohoRecord[]> {
-  const owned = records.filter((r) => existedBeforeSci(ctx, r));
+  const owned: ZohoRecord[] = [];
+  // F40: records outside the SCI's conditions are neither imported nor matched.
+  for (const r of records) if (existedBeforeSci(ctx, r) && (await recordInScope(ctx, r))) owned.push(r);
   tally.skipped += records.length - owned.length;
   if (owned.length === 0) return [];
   const linked = await ctx.deps.prisma.recordLink.findMany({

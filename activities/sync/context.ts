@@ -5,6 +5,7 @@ import { pollingModule, type ZohoClient } from '../../clients/zoho';
 import type { Logger } from '../../lib/logger';
 import { definitionOf, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
 import { jiraFieldType, zohoFieldType, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
+import { ruleFields } from '../../lib/sync/sync-rules';
 import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
 import { PromiseCache } from '../../lib/cache';
@@ -89,12 +90,13 @@ export class SciContext {
     return pollingModule(this.module)?.nameField;
   }
 
-  /** Zoho fields a poll must read: ids and times, mapped fields, the status field, the name field. */
+  /** Zoho fields a poll must read: ids and times, mapped fields, the status field, the name field, rule fields. */
   get recordFields(): string[] {
     const fields = new Set(['Modified_Time', 'Created_Time']);
     for (const m of this.def.fieldMappings) fields.add(m.zohoField);
     if (this.def.options.statusSync) fields.add(this.def.options.statusSync.zohoField);
     if (this.nameField) fields.add(this.nameField);
+    for (const f of ruleFields(this.def.options.syncRules)) fields.add(f);
     return [...fields].slice(0, 50);
   }
 }

@@ -15,6 +15,7 @@ import { SciEventStore } from './event-store';
 import { applyJiraEvent } from './jira-to-zoho';
 import { activityInfo, heartbeat, lastHeartbeat, signalOption } from '../activity-context';
 import { SciLease } from './lease';
+import { issuesOutsideJql, linksInScope, recordInScope } from './sync-scope';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
 
@@ -192,7 +193,7 @@ export class SciSyncEngine implements SciSync {
     }
     if (parents.size > 0) {
       const links = await this.deps.prisma.recordLink.findMany({ where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, zohoRecordId: { in: [...parents] } } });
-      for (const link of links) {
+      for (const link of await linksInScope(ctx, links)) {
         lease.check();
         heartbeat({ notes: link.zohoRecordId });
         try {
@@ -215,14 +216,18 @@ export class SciSyncEngine implements SciSync {
       orderBy: [{ attachmentsCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
       take: this.attachmentSweep,
     });
+    const inScope = new Set((await linksInScope(ctx, links)).map((l) => l.id));
     for (const link of links) {
       lease.check();
       heartbeat({ attachments: link.zohoRecordId });
-      try {
-        if (await mirrorZohoAttachments(ctx, link.zohoRecordId, link, tally)) tally.changed += 1;
-      } catch (err) {
-        if (!isRecordLevel(err)) throw err;
-        tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: attachments not copied: ${describeError(err)}`);
+      // Outside the rules (F40): not copied, but marked checked so the sweep moves on to the next links.
+      if (inScope.has(link.id)) {
+        try {
+          if (await mirrorZohoAttachments(ctx, link.zohoRecordId, link, tally)) tally.changed += 1;
+        } catch (err) {
+          if (!isRecordLevel(err)) throw err;
+          tally.error(`record ${link.zohoRecordId} → ${link.jiraIssueKey}: attachments not copied: ${describeError(err)}`);
+        }
       }
       await this.deps.prisma.recordLink.update({ where: { id: link.id }, data: { attachmentsCheckedAt: ctx.now() } });
     }
@@ -230,6 +235,11 @@ export class SciSyncEngine implements SciSync {
 
   private async applyRecord(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<void> {
     tally.recordsSeen += 1;
+    // F40: outside the SCI's conditions nothing is created or synced; a link stays and resumes when it matches.
+    if (!(await recordInScope(ctx, record))) {
+      tally.skipped += 1;
+      return;
+    }
     let links = await this.deps.prisma.recordLink.findMany({
       where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, zohoRecordId: record.id },
     });
@@ -264,13 +274,16 @@ export class SciSyncEngine implements SciSync {
     let parkedTotal: number | undefined;
     try {
       const zohoRecordIds = new Set<string>();
+      // F40: Jira issues outside the SCI's JQL filter are not synced to Zoho (one search for the batch).
+      const jiraIds = input.events.flatMap((p) => (p.source === 'jira' ? [p.event.issueId] : []));
+      const scope = await issuesOutsideJql(ctx, jiraIds);
       for (const pending of input.events) {
         lease.check();
         heartbeat({ event: pending.source === 'jira' ? pending.event.eventId : pending.event.channelId });
         if (pending.source === 'jira') {
           const key = AppliedEvents.key(ctx.sci.id, pending.event.eventId);
           if (await this.applied.has(ctx.tenantId, key)) continue;
-          const poison = await applyJiraEvent(ctx, pending.event, tally);
+          const poison = scope.outside.has(pending.event.issueId) ? outsideJql(scope.refused, tally) : await applyJiraEvent(ctx, pending.event, tally);
           if (poison) {
             parkedTotal = (await this.events.park({ ...input, events: [pending], reason: poison })).parkedTotal;
             tally.error(`${pending.event.issueKey ?? pending.event.issueId}: event parked: ${poison}`);
@@ -328,6 +341,13 @@ export class SciSyncEngine implements SciSync {
     });
     this.onRunRecorded?.({ kind, outcome });
   }
+}
+
+/** An event of an issue outside the JQL filter: skipped, or parked when Jira refused the filter itself. */
+function outsideJql(refused: string | undefined, tally: RunTally): string | undefined {
+  tally.recordsSeen += 1;
+  if (!refused) tally.skipped += 1;
+  return refused;
 }
 
 /** A previous attempt's checkpoint, if it belongs to this traversal (same or later than `since`). */

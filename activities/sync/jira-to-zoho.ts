@@ -10,6 +10,7 @@ import type { RunTally } from './counts';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
+import { recordInScope } from './sync-scope';
 import { jiraTime, recordFingerprint, zohoTime } from './zoho-to-jira';
 
 /**
@@ -62,6 +63,8 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
     tally.error(`${link.jiraIssueKey}: the linked Zoho record ${link.zohoRecordId} no longer exists`);
     return false;
   }
+  // F40: a record outside the SCI's conditions keeps its link but is not written to.
+  if (!(await recordInScope(ctx, record))) return false;
   const issueUpdated = jiraTime(issue);
   const recordModified = zohoTime(record);
   const fieldTimes = jiraFieldTimes(issue);

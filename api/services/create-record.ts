@@ -306,7 +306,7 @@ export async function createRecord(
 
   if (decided.kind === 'done') {
     const link = await deps.prisma.recordLink.findUniqueOrThrow({ where: { id: decided.linkId } });
-    return { card: { ...(await card(tenantId, access, link, sci)), syncQueued: false }, created: false };
+    return { card: { ...(await card(deps, tenantId, access, link, sci)), syncQueued: false }, created: false };
   }
   const intentWhere = { id: decided.row.id };
   let recordId: string;

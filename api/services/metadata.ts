@@ -4,6 +4,7 @@ import type { JiraClient, JiraField } from '../../clients/jira';
 import { isPollingReadyModule, type ZohoClient, type ZohoFieldMeta, type ZohoModuleMeta } from '../../clients/zoho';
 import type { JiraFieldDto, JiraIssueTypeDto, JiraProjectDto, JiraStatusDto, ZohoFieldDto, ZohoModuleDto } from '../../contracts/metadata';
 import { jiraFieldType, jiraKind, zohoFieldType, zohoKind } from '../../lib/sync/field-types';
+import { operatorsFor } from '../../lib/sync/sync-rules';
 
 // The response shapes are the Forge app's contract (contracts/metadata.ts); re-exported for the API.
 export {
@@ -81,6 +82,7 @@ export function zohoFieldToDto(f: ZohoFieldMeta): ZohoFieldDto {
     pickListValues: (f.pick_list_values ?? []).map((p) => ({ displayValue: p.display_value, actualValue: p.actual_value })),
     lookupModule: f.lookup?.module?.api_name ?? null,
     syncable: zohoKind(zohoFieldType(f)) !== 'unsupported',
+    ruleOperators: operatorsFor(zohoFieldType(f)),
   };
 }
 

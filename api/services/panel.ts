@@ -18,6 +18,7 @@ import { isUniqueViolation } from '../../lib/db/errors';
 import { displayValue } from './display-value';
 import { lookupFieldNames, relatedCardOf, relatedCards, type RelatedContext } from './panel-related';
 import type { RelatedCard } from '../../contracts/related-records';
+import { outsideRules, ruleFieldNames } from './panel-scope';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
@@ -116,7 +117,8 @@ function previewOf(record: ZohoRecord | undefined, names: string[], labels: Map<
 }
 
 /** A link's card as the panel shows it (also the answer of a create that was already done, F44). */
-export async function card(tenantId: string, access: ZohoAccess, link: RecordLink, sci: SmartConnectedItem): Promise<LinkCard> {
+export async function card(deps: Pick<Deps, 'clients'>, tenantId: string, access: ZohoAccess, link: RecordLink, sci: SmartConnectedItem): Promise<LinkCard> {
+  const jira = () => deps.clients.jira(tenantId);
   const base = {
     ...linkToDto(link),
     sciName: sci.name,
@@ -126,10 +128,11 @@ export async function card(tenantId: string, access: ZohoAccess, link: RecordLin
   const names = previewFieldNames(sci);
   if (access.state !== 'ok') {
     const related = await relatedCards(relatedContext(tenantId, access), sci, undefined);
-    return { ...base, recordName: null, recordFound: null, previewFields: previewOf(undefined, names, new Map()), openUrl: null, related };
+    const outside = await outsideRules(tenantId, access, jira, sci, link, undefined);
+    return { ...base, recordName: null, recordFound: null, previewFields: previewOf(undefined, names, new Map()), openUrl: null, related, outsideRules: outside };
   }
   const [record, labels, url] = await Promise.all([
-    readRecord(access.client, link.zohoModule, link.zohoRecordId, [...names, ...lookupFieldNames(sci)]),
+    readRecord(access.client, link.zohoModule, link.zohoRecordId, [...names, ...lookupFieldNames(sci), ...ruleFieldNames(sci)]),
     labelsFor(tenantId, access, link.zohoModule),
     openUrl(tenantId, access, link.zohoModule, link.zohoRecordId),
   ]);
@@ -140,6 +143,7 @@ export async function card(tenantId: string, access: ZohoAccess, link: RecordLin
     previewFields: previewOf(record, names, labels),
     openUrl: url,
     related: await relatedCards(relatedContext(tenantId, access), sci, record),
+    outsideRules: await outsideRules(tenantId, access, jira, sci, link, record),
   };
 }
 
@@ -171,7 +175,7 @@ export async function panelFor(deps: Deps, tenantId: string, accountId: string |
   let shown: ZohoAccess = access;
   let cards: LinkCard[];
   try {
-    cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, shown, link, sci)));
+    cards = await Promise.all(links.map(({ sci, ...link }) => card(deps, tenantId, shown, link, sci)));
   } catch (err) {
     // The grant was refused while reading (revoked, expired): the panel shows the state, not an error (F6, F26).
     if (!(err instanceof ZohoReauthRequiredError) || access.state !== 'ok') throw err;
@@ -179,7 +183,7 @@ export async function panelFor(deps: Deps, tenantId: string, accountId: string |
       access.mode === 'PROVIDERS'
         ? { state: 'login_required', mode: 'PROVIDERS', message: LOGIN_REQUIRED }
         : { state: 'reauth_required', mode: 'APP_OAUTH', message: REAUTH_REQUIRED };
-    cards = await Promise.all(links.map(({ sci, ...link }) => card(tenantId, shown, link, sci)));
+    cards = await Promise.all(links.map(({ sci, ...link }) => card(deps, tenantId, shown, link, sci)));
   }
   return {
     issue,
@@ -325,7 +329,7 @@ export async function storeManualLink(
     throw err;
   }
   const syncQueued = await nudgeWorkflow(deps, sci, access, recordId);
-  return { ...(await card(tenantId, access, link, sci)), syncQueued };
+  return { ...(await card(deps, tenantId, access, link, sci)), syncQueued };
 }
 
 async function linkOfIssue(deps: Deps, tenantId: string, issue: IssueRef, linkId: string) {
@@ -356,7 +360,7 @@ export async function refreshLink(
   const { sci, ...link } = await linkOfIssue(deps, tenantId, issue, linkId);
   const access = requireOk(await zohoAccess(deps, tenantId, accountId));
   const syncQueued = await nudgeWorkflow(deps, sci, access, link.zohoRecordId);
-  return { ...(await card(tenantId, access, link, sci)), syncQueued };
+  return { ...(await card(deps, tenantId, access, link, sci)), syncQueued };
 }
 
 /** Re-reads one related record of a link now (F42): the primary record's lookup, then what it points at. */

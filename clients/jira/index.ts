@@ -5,6 +5,7 @@ import * as attachments from './attachments';
 import * as comments from './comments';
 import { createJiraHttp, type JiraHttp, type JiraHttpOptions } from './http';
 import * as issues from './issues';
+import * as jqlParse from './jql-parse';
 import * as metadata from './metadata';
 import * as permissions from './permissions';
 
@@ -31,6 +32,7 @@ const issueOps = {
   deleteProperty: issues.deleteIssueProperty,
   listPropertyKeys: issues.listIssuePropertyKeys,
   search: issues.searchIssues,
+  parseJql: jqlParse.parseJql,
   searchPages: issues.searchPages,
 };
 const commentOps = {
@@ -100,6 +102,7 @@ export { JiraError, JiraResponseTooLargeError, retryAfterFromHeaders, type JiraE
 export { createJiraHttp, type JiraAuth, type JiraCallInfo, type JiraHttp, type JiraHttpOptions, type TokenSource } from './http';
 export { SUMMARY_MAX_LENGTH, truncateSummary } from './summary';
 export { BULK_CREATE_MAX } from './issues';
+export type { ParsedJqlQuery, ParseJqlOptions } from './jql-parse';
 export { jqlAnd, jqlEq, jqlField, jqlIn, jqlIssueProperty, jqlOrderBy, jqlString, type Jql, type JqlProperty } from './jql';
 export type { ByteSource } from '../multipart';
 export type {

@@ -77,6 +77,14 @@ describe('OpenAPI conformance of the Jira client and simulator', () => {
     await app.issues.search({ jql: `key in (DEMO-1, ${created.key}) AND issuetype = Bug`, properties: ['zoho-link'] });
     await app.issues.search({ jql: 'project = DEMO AND updated >= "2020-01-01 00:00"', fields: ['*navigable'], expand: 'names' });
     await failsWith(400, app.issues.search({ jql: 'ORDER BY key' }));
+    // JQL checked the way the SCI editor's filter is (F40): valid, invalid and ordered queries in one call.
+    const parsed = await app.issues.parseJql(['labels = vip', 'universe = 42', 'project = DEMO ORDER BY key']);
+    expect(parsed.map((q) => [q.query, q.errors ?? [], Boolean(q.structure?.orderBy)])).toEqual([
+      ['labels = vip', [], false],
+      ['universe = 42', ["Field 'universe' does not exist or you do not have permission to view it."], false],
+      ['project = DEMO ORDER BY key', [], true],
+    ]);
+    await failsWith(400, app.issues.parseJql([]));
 
     // Comments in ADF.
     const comment = await app.comments.add(created.key, textToAdf('Called the customer.\n\nNext: https://crm.example.com'), {

@@ -562,6 +562,32 @@ export function restRoutes(ctx: SimContext) {
       return { count: searchPool(compiled.candidates, []).filter((i) => where(i)).length };
     });
 
+    // POST /jql/parse?validation=strict|warn|none: each query's errors (the messages search would answer
+    // with) or its structure. The structure carries `orderBy` only; the `where` tree is not built here.
+    app.post('/jql/parse', async (req: Req) => {
+      const validation = one(req.query.validation) ?? 'strict';
+      if (!['strict', 'warn', 'none'].includes(validation)) {
+        throw new JiraApiError(400, [`Invalid validation value '${validation}'. Valid values are: strict, warn, none.`]);
+      }
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const queries = b.queries;
+      if (!Array.isArray(queries) || queries.length === 0 || !queries.every((q) => typeof q === 'string' && q.length > 0)) {
+        throw new JiraApiError(400, ['The request must contain at least one non-empty JQL query.']);
+      }
+      return {
+        queries: (queries as string[]).map((query) => {
+          try {
+            const compiled = compileJql(query, store, Date.now(), req.actorId);
+            const fields = compiled.orderBy.map((o) => ({ field: { name: o.field, encodedName: o.field }, direction: o.desc ? 'desc' : 'asc' }));
+            return { query, structure: fields.length > 0 ? { orderBy: { fields } } : {} };
+          } catch (err) {
+            if (!(err instanceof JiraApiError)) throw err;
+            return { query, errors: [...new Set(err.errorMessages)] };
+          }
+        }),
+      };
+    });
+
     app.post('/search/jql', async (req: Req) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

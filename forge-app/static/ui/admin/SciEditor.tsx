@@ -19,6 +19,7 @@ import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
 import { RelatedRecordsEditor } from './RelatedRecordsEditor';
+import { EMPTY_SYNC_RULES, SyncRulesEditor } from './SyncRulesEditor';
 
 interface Props {
   mode: AuthMode | null;
@@ -73,6 +74,7 @@ function emptyDefinition(): SciDefinition {
       attachmentMaxBytes: DEFAULT_ATTACHMENT_MAX_BYTES,
       backfill: { mode: 'NONE' },
       relatedRecords: [],
+      syncRules: EMPTY_SYNC_RULES,
     },
   };
 }
@@ -202,6 +204,8 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
       attachmentMaxBytes: def.options.attachmentMaxBytes,
       backfill: { mode: 'NONE' as const },
       relatedRecords: def.options.relatedRecords,
+      // Rules apply to synced items only (Display items do not sync).
+      syncRules: synced ? def.options.syncRules : EMPTY_SYNC_RULES,
     };
     if (!synced) return { ...def, fieldMappings: [], options: off };
     const options = optionReason ? off : { ...def.options, autoCreate: autoCreateReason ? false : def.options.autoCreate };
@@ -346,6 +350,15 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                 value={def.options.relatedRecords}
                 onChange={(relatedRecords) => setOptions({ relatedRecords })}
               />
+
+              {synced && (
+                <SyncRulesEditor
+                  fields={zohoFields.state.data ?? []}
+                  value={def.options.syncRules}
+                  onChange={(syncRules) => setOptions({ syncRules })}
+                  problems={action.error?.problems ?? []}
+                />
+              )}
 
               <Stack space="space.150">
                 <Heading size="xsmall" as="h3">

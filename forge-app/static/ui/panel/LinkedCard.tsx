@@ -39,6 +39,12 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
           {link.zohoModule} · Record ID <span data-testid="record-id">{link.zohoRecordId}</span> · {link.sciName}
         </Subtle>
         {link.recordFound === false && <Subtle>The record was deleted in Zoho CRM or this account cannot see it.</Subtle>}
+        {link.outsideRules && (
+          <Inline space="space.100" alignBlock="center" testId="outside-rules">
+            <Lozenge appearance="moved">Outside this SCI's rules</Lozenge>
+            <Subtle>{link.outsideRules.replace(/^Outside this SCI's rules: /, '')}</Subtle>
+          </Inline>
+        )}
         {link.previewFields.length > 0 && (
           <Grid templateColumns="minmax(100px, 1fr) 2fr" gap="space.050" testId="preview-fields">
             {link.previewFields.map((f) => [
