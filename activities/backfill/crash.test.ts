@@ -78,8 +78,7 @@ describe('worker killed halfway through a backfill', () => {
         fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
         options: { backfill: { mode: 'IMPORT' } },
       },
-      {},
-      false,
+      { waitForFirstRun: false },
     );
     const dead = new Promise<void>((resolve) => (killed = resolve));
     armed = true;

@@ -84,7 +84,7 @@ describe('Zoho budget', () => {
     // Jira events that arrive meanwhile wait in the queue: paused runs are not failures that park them, and
     // a queued event does not make the workflow spin on the pause (one run per wake-up).
     const runsBefore = st.runs;
-    await s.t.deps.workflows.jiraEvent(sci, { eventId: `budget-${randomUUID()}`, kind: 'issue_updated', issueId: '10001', occurredAt: new Date().toISOString() });
+    await s.t.deps.workflows.deliverJiraEvents(sci, [{ eventId: `budget-${randomUUID()}`, kind: 'issue_updated', issueId: '10001', occurredAt: new Date().toISOString() }]);
     for (let i = 0; i < 4; i++) st = await s.syncNow(sci);
     expect(st.pendingEvents).toBe(1);
     expect(st.parkedEvents).toBe(0);

@@ -15,6 +15,7 @@ import {
   zohoNotificationSignal,
   type JiraEventSignal,
   type SciStatus,
+  type SciWorkflowInput,
   type ZohoNotificationSignal,
 } from '../../workflows/messages';
 import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
@@ -22,7 +23,6 @@ import type { sciWorkflow } from '../../workflows/sci-workflow';
 import type { zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 import { channelWorkflowId, reconcileChannelsSignal } from '../../workflows/channel-messages';
 import { WORKFLOW_TYPES } from '../../workflows/names';
-import { SignalBatcher } from './signal-batcher';
 import { backfillProgress, cancelBackfill, startBackfill } from '../../lib/backfill/start';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { backfillWorkflowId, type BackfillProgress } from '../../workflows/backfill-messages';
@@ -42,11 +42,15 @@ export interface SciWorkflowsOptions {
   taskQueue: string;
   namespace: string;
   pollIntervalMs: number;
+  /** Deployment tuning (SCI_HEARTBEAT_TIMEOUT …) handed to each workflow it starts; unset keys keep the workflow's defaults. */
+  tuning?: SciWorkflowTuning | undefined;
   /** Base URL of the Temporal Web UI, for links from the admin page. */
   uiBaseUrl?: string | undefined;
   /** Zoho notification channels (F33); absent → CRM changes arrive by polling only. */
   channels?: { notifyUrl: string; ttlMs: number } | undefined;
 }
+
+export type SciWorkflowTuning = Partial<Pick<SciWorkflowInput, 'heartbeatTimeoutMs' | 'queueCap' | 'parkedRetryMs' | 'maxBackoffMs' | 'activityAttempts' | 'maxHistoryEvents'>>;
 
 type ControlSignal = 'syncNow' | 'configChanged' | 'pause' | 'resume' | 'retryParked';
 const controlSignals = {
@@ -58,11 +62,6 @@ const controlSignals = {
 } as const;
 
 export class SciWorkflows {
-  /** Jira events for one SCI that arrive together share one signal-with-start (P6). */
-  private readonly jiraEvents = new SignalBatcher<SciRef, JiraEventSignal>(async (_workflowId, sci, events) => {
-    await this.signalWithStart(sci, jiraEventsSignal, [events]);
-  });
-
   constructor(
     private readonly client: Client,
     private readonly opts: SciWorkflowsOptions,
@@ -85,6 +84,7 @@ export class SciWorkflows {
           tenantId: sci.tenantId,
           sciId: sci.id,
           pollIntervalMs: this.opts.pollIntervalMs,
+          ...this.opts.tuning,
           paused: sci.paused ?? false,
           label: { name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode },
         },
@@ -143,11 +143,6 @@ export class SciWorkflows {
 
   async control(sci: SciRef, signal: ControlSignal): Promise<void> {
     await this.signalWithStart(sci, controlSignals[signal] as SignalDefinition<[]>, []);
-  }
-
-  /** Resolves once Temporal has recorded the event (alone, or with others for the same SCI). */
-  async jiraEvent(sci: SciRef, event: JiraEventSignal): Promise<void> {
-    await this.jiraEvents.submit(this.workflowId(sci), sci, event);
   }
 
   /**
