@@ -24,6 +24,25 @@ function quietRuntime(): void {
   }
 }
 
+/** A worker in this process running the real activities on the test app's task queue. */
+export async function startInProcessWorker(t: TestApp): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createSciWorker({
+    connection: t.temporal.nativeConnection,
+    dataConverter: t.temporal.dataConverter,
+    namespace: 'default',
+    taskQueue: t.temporal.taskQueue,
+    activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent', 'worker') }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
 export interface SyncStack extends SciStack {
   t: TestApp;
   tenant: Tenant;
@@ -62,17 +81,8 @@ export async function startSyncStack(opts: SyncStackOptions = {}): Promise<SyncS
   });
   await connectAppOAuth(injectAdminApi(t.app, headers), zohoSim);
 
-  const worker =
-    opts.inProcessWorker === false
-      ? undefined
-      : await createSciWorker({
-          connection: t.temporal.nativeConnection,
-          dataConverter: t.temporal.dataConverter,
-          namespace: 'default',
-          taskQueue: t.temporal.taskQueue,
-          activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent') }),
-        });
-  const running = worker?.run();
+  const inProcess = opts.inProcessWorker === false ? undefined : await startInProcessWorker(t);
+  const worker = inProcess?.worker;
 
   // People editing by hand on each side.
   const jira = createJiraClient({ baseUrl: t.jira.url, auth: { type: 'basic', ...t.jira.basicAuth } });
@@ -93,8 +103,7 @@ export async function startSyncStack(opts: SyncStackOptions = {}): Promise<SyncS
     eventually: core.eventually,
     syncNow: core.syncNow,
     async close() {
-      worker?.shutdown();
-      await running;
+      await inProcess?.stop();
       await core.closeReplicas();
       await t.close();
     },
