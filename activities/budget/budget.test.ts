@@ -7,11 +7,10 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncActivities } from '..';
 import { ZohoBudget } from '../../lib/budget/zoho-budget';
-import { startBackfill } from '../../lib/backfill/start';
 import { createLogger } from '../../lib/logger';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { createSciWorker } from '../../worker/create-worker';
-import { backfillProgressQuery, retryBackfillSignal } from '../../workflows/backfill-messages';
+import { backfillProgressQuery, backfillWorkflowId, retryBackfillSignal } from '../../workflows/backfill-messages';
 import type { backfillWorkflow } from '../../workflows/backfill-workflow';
 
 const HOUR = 3_600_000;
@@ -100,8 +99,8 @@ describe('Zoho budget', () => {
       zohoModule: 'Deals',
       options: { backfill: { mode: 'IMPORT' } },
     });
-    const { workflowId } = await startBackfill(s.t.temporal.client, bfSci, { taskQueue: s.t.temporal.taskQueue });
-    const bf = s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(workflowId);
+    // The create started it.
+    const bf = s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(backfillWorkflowId(bfSci.tenantId, bfSci.id));
     const waiting = await s.eventually(() => bf.query(backfillProgressQuery), (p) => p.phase === 'paused-budget');
     expect(waiting.lastError).toMatch(/^Paused: Zoho API budget/);
     expect(waiting.resumesAt).not.toBeNull();

@@ -25,7 +25,7 @@ import { channelWorkflowId, reconcileChannelsSignal } from '../../workflows/chan
 import { WORKFLOW_TYPES } from '../../workflows/names';
 import { backfillProgress, cancelBackfill, startBackfill } from '../../lib/backfill/start';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { backfillWorkflowId, type BackfillProgress } from '../../workflows/backfill-messages';
+import { backfillWorkflowId, type BackfillProgress, type BackfillWorkflowInput } from '../../workflows/backfill-messages';
 import { channelStatusQuery, type ChannelStatus } from '../../workflows/channel-messages';
 
 export interface SciRef {
@@ -44,6 +44,8 @@ export interface SciWorkflowsOptions {
   pollIntervalMs: number;
   /** Deployment tuning (SCI_HEARTBEAT_TIMEOUT …) handed to each workflow it starts; unset keys keep the workflow's defaults. */
   tuning?: SciWorkflowTuning | undefined;
+  /** The same for backfill workflows (BACKFILL_PAGES_PER_CALL …). */
+  backfillTuning?: BackfillTuning | undefined;
   /** Base URL of the Temporal Web UI, for links from the admin page. */
   uiBaseUrl?: string | undefined;
   /** Zoho notification channels (F33); absent → CRM changes arrive by polling only. */
@@ -51,6 +53,8 @@ export interface SciWorkflowsOptions {
 }
 
 export type SciWorkflowTuning = Partial<Pick<SciWorkflowInput, 'heartbeatTimeoutMs' | 'queueCap' | 'parkedRetryMs' | 'maxBackoffMs' | 'activityAttempts' | 'maxHistoryEvents'>>;
+
+export type BackfillTuning = Partial<Pick<BackfillWorkflowInput, 'pagesPerCall' | 'heartbeatTimeoutMs' | 'maxHistoryEvents'>>;
 
 type ControlSignal = 'syncNow' | 'configChanged' | 'pause' | 'resume' | 'retryParked';
 const controlSignals = {
@@ -178,7 +182,7 @@ export class SciWorkflows {
 
   /** Starts the SCI's backfill, or finds the one already running (never two). */
   async startBackfill(sci: SciRef): Promise<{ workflowId: string }> {
-    return startBackfill(this.client, sci, { taskQueue: this.opts.taskQueue });
+    return startBackfill(this.client, sci, { taskQueue: this.opts.taskQueue, ...(this.opts.backfillTuning ? { input: this.opts.backfillTuning } : {}) });
   }
 
   backfillProgress(prisma: PrismaClient, sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<BackfillProgress | null> {

@@ -12,6 +12,7 @@ import { clusterPorts, freePortBase, startCluster, type Cluster, type ClusterOpt
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { checkLanded, simEditDeal, simInsertDeals, type LandedCheck } from '../faults/support';
 import type { SyncStack } from '../support/sync-stack';
+import { httpAdminApi, type AdminApi } from '../support/admin-api';
 import { connectAppOAuth as connectThroughApi, createSciThroughApi } from '../support/sci-stack';
 
 export interface TestCluster {
@@ -19,7 +20,7 @@ export interface TestCluster {
   db: Database;
   temporal: Connection;
   /** A call to the API through haproxy as the sandbox site's Jira admin would make it from the admin page. */
-  api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api: AdminApi;
   close(): Promise<void>;
 }
 
@@ -50,20 +51,10 @@ export async function startTestCluster(opts: Partial<ClusterOptions> = {}): Prom
     c,
     db,
     temporal,
-    async api<T>(method: string, route: string, body?: unknown) {
-      const fit = await jira.signFit({ principal: SANDBOX_HUMAN.accountId });
-      const res = await fetch(`${c.apiUrl}/api/v1${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${fit}`,
-          'x-forge-oauth-system': jira.systemToken,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
+    api: httpAdminApi(c.apiUrl, async () => ({
+      authorization: `Bearer ${await jira.signFit({ principal: SANDBOX_HUMAN.accountId })}`,
+      'x-forge-oauth-system': jira.systemToken,
+    })),
     async close() {
       await temporal.close().catch(() => undefined);
       await db.close().catch(() => undefined);
