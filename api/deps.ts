@@ -11,7 +11,7 @@ import type { TenantClients } from '../lib/tenant-clients';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { FitVerifier } from './plugins/forge-auth';
 import type { JiraPermissions } from './services/permissions';
-import { SciWorkflows } from './services/sci-workflows';
+import { SciWorkflows, type BackfillTuning, type SciWorkflowTuning } from './services/sci-workflows';
 import { IntakeDispatcher } from './services/intake-dispatcher';
 
 export interface HealthProbes {
@@ -64,12 +64,35 @@ export interface AppRuntime {
   localTemporalUiOrigins?: string[] | undefined;
 }
 
+/** Workflow start input from the settings that are set: unset ones keep the workflow's own defaults. */
+function definedOnly(tuning: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(tuning).filter((e): e is [string, number] => e[1] !== undefined));
+}
+
+/** The SCI_* workflow settings (see lib/config.ts) as SCI workflow start input. */
+function sciWorkflowTuning(c: Config): SciWorkflowTuning {
+  return definedOnly({
+    heartbeatTimeoutMs: c.SCI_HEARTBEAT_TIMEOUT,
+    queueCap: c.SCI_QUEUE_CAP,
+    parkedRetryMs: c.SCI_PARKED_RETRY,
+    maxBackoffMs: c.SCI_MAX_BACKOFF,
+    activityAttempts: c.SCI_ACTIVITY_ATTEMPTS,
+    maxHistoryEvents: c.SCI_MAX_HISTORY_EVENTS,
+  }) satisfies SciWorkflowTuning;
+}
+
 /** AppDeps over already-opened connections: health probes and the SciWorkflows service are derived here. */
 export function createAppDeps(rt: AppRuntime): AppDeps {
   const workflows = new SciWorkflows(rt.temporal, {
     taskQueue: rt.taskQueue ?? rt.config.TEMPORAL_TASK_QUEUE,
     namespace: rt.config.TEMPORAL_NAMESPACE,
     pollIntervalMs: rt.config.SCI_POLL_INTERVAL,
+    tuning: sciWorkflowTuning(rt.config),
+    backfillTuning: definedOnly({
+      pagesPerCall: rt.config.BACKFILL_PAGES_PER_CALL,
+      heartbeatTimeoutMs: rt.config.SCI_HEARTBEAT_TIMEOUT,
+      maxHistoryEvents: rt.config.BACKFILL_MAX_HISTORY_EVENTS,
+    }) satisfies BackfillTuning,
     uiBaseUrl: rt.temporalUiUrl ?? rt.config.TEMPORAL_UI_URL,
     channels: rt.config.ZOHO_NOTIFICATIONS
       ? {

@@ -347,7 +347,7 @@ export async function measureIdleScis(
               zohoModule: 'Accounts',
               fieldMappings: [{ zohoField: 'Account_Name', jiraField: 'summary' }],
             },
-            { pollIntervalMs: opts.pollIntervalMs },
+            { settings: { SCI_POLL_INTERVAL: `${opts.pollIntervalMs}ms` } },
           ),
         ),
       )),

@@ -224,12 +224,12 @@ async function main(): Promise<void> {
     await b.startWorker();
     const defBase = { syncMode: 'ONE_WAY' as const, jiraProjectId: '10000', zohoModule: 'Deals', fieldMappings: [{ zohoField: 'Amount', jiraField: 'customfield_10034' }] };
     const scis: Record<SciKey, SmartConnectedItem> = {
-      poll: await b.createSci({ ...defBase, name: 'bench poll-only', jiraIssueTypeId: '10001' }, { pollIntervalMs: 1000 }),
+      poll: await b.createSci({ ...defBase, name: 'bench poll-only', jiraIssueTypeId: '10001' }, { settings: { SCI_POLL_INTERVAL: '1s' } }),
       // P3 with quiet-record detection (Notes list + attachment sweep). Bug issues, as the notifications SCI:
       // the fewest Forge events of the bench's issue types reach it (Tasks get every backfill create).
       quiet: await b.createSci(
         { ...defBase, name: 'bench quiet records', jiraIssueTypeId: '10002', options: { notesSync: true, attachmentSync: true } },
-        { pollIntervalMs: 1000 },
+        { settings: { SCI_POLL_INTERVAL: '1s' } },
       ),
       notify: await b.createSci({ ...defBase, name: 'bench notifications', jiraIssueTypeId: '10002' }),
       twoWay: await b.createSci({

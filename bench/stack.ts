@@ -1,7 +1,8 @@
 // The whole product on loopback for the benchmarks: a Temporal dev server of its own, a private PostgreSQL,
 // the Zoho and Jira simulators, the API listening on a real port (Forge deliveries and Zoho callbacks reach
 // it over HTTP) and the production worker (`worker/main.ts`) as a child process, so its CPU and memory are
-// its own. A tenant is connected with App OAuth 2.0 through the real grant-code exchange.
+// its own. The shared core (test/support/sci-stack.ts) connects the tenant to Zoho and creates SCIs through
+// that API over HTTP, with an admin FIT signed for the installation, as the test stack does through inject.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,26 +12,23 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createJiraClient, type JiraClient } from '../clients/jira';
-import { createZohoOAuth, ZOHO_APP_SCOPES } from '../clients/zoho';
 import { buildServer } from '../api/server';
 import { createAppDeps, type AppDeps } from '../api/deps';
-import { fitClaimsSchema, rememberSystemToken, upsertTenant } from '../api/plugins/forge-auth';
 import { parseConfig, type Config } from '../lib/config';
 import { generateSecretsKey, SecretCipher } from '../lib/secrets/cipher';
-import { sciDefinitionSchema, type SciDefinitionInput } from '../lib/sci/definition';
 import { temporalDataConverter } from '../lib/temporal/data-converter';
 import { AesGcmPayloadCodec, generatePayloadKey } from '../lib/temporal/payload-codec';
-import { sealTo, TenantClients } from '../lib/tenant-clients';
+import { TenantClients } from '../lib/tenant-clients';
 import { migrateDatabase, openDatabase, type Database } from '../prisma/database';
-import type { SmartConnectedItem, Tenant } from '../prisma/generated/client';
-import { fitClaimsFor, signForgeInvocationToken, startJiraSimulator, type InstallationInfo, type JiraSimulator } from '../sandbox/jira';
+import type { Tenant } from '../prisma/generated/client';
+import { fitClaimsFor, SANDBOX_HUMAN, signForgeInvocationToken, startJiraSimulator, type InstallationInfo, type JiraSimulator } from '../sandbox/jira';
 import { startZohoSimulator, type ZohoSimulator } from '../sandbox/zoho';
 import { startDevServer, type DevServer } from '../scripts/temporal/dev-server';
 import { provisionTemporalCli } from '../scripts/temporal/provision';
 import { startTestPostgres } from '../test/support/postgres';
 import { freePort } from '../test/support/ports';
-import { statusQuery, type SciStatus, type SciWorkflowInput } from '../workflows/messages';
-import { sciWorkflow } from '../workflows/sci-workflow';
+import { httpAdminApi, startApiReplica } from '../test/support/admin-api';
+import { connectAppOAuth, sciStack, type SciStack } from '../test/support/sci-stack';
 import { startDelayProxy, startEventRelay, type DelayProxy, type EventRelay } from './latency-proxy';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,8 +66,9 @@ export interface BenchStack {
   attachmentSweepPerPoll: number;
   /** Vendor latency: Zoho through the simulator's own knob, Jira through the delay proxy. */
   setLatency(l: { zohoMs: number; jiraMs: number }): Promise<void>;
-  createSci(def: SciDefinitionInput, workflow?: Partial<SciWorkflowInput>): Promise<SmartConnectedItem>;
-  status(sci: SmartConnectedItem): Promise<SciStatus>;
+  /** Through the listening API; returns at once (does not wait for the first run). */
+  createSci: SciStack['createSci'];
+  status: SciStack['status'];
   close(): Promise<void>;
 }
 
@@ -113,7 +112,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     const zoho = await startZohoSimulator({ port: 0, creditsPerDay: 100_000_000, refreshesPer10Min: 0 });
     closers.push(() => zoho.close());
 
-    const config = parseConfig({
+    const env: Record<string, string> = {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       FORGE_APP_ID: jira.appId,
@@ -124,9 +123,11 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       DATABASE_URL: dbUrl.toString(),
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      SCI_POLL_INTERVAL: '5m',
+      // SCIs poll only where a benchmark asks them to (CreateSciOptions.settings).
+      SCI_POLL_INTERVAL: '1h',
       ZOHO_SANDBOX_URL: zoho.url,
-    });
+    };
+    const config = parseConfig(env);
     const cipher = new SecretCipher(config.SECRETS_KEY!);
     const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints: zoho.endpoints, zohoTimeoutMs: 30_000 });
     const deps = createAppDeps({ config, prisma: db.prisma, temporal: client, cipher, clients, zohoEndpoints: zoho.endpoints, taskQueue: TASK_QUEUE });
@@ -134,29 +135,24 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     await api.listen({ host: '127.0.0.1', port: apiPort });
     closers.push(() => api.close());
 
-    // The tenant, as on its first Forge call, then App OAuth 2.0 as an admin connects it.
-    const claims = fitClaimsSchema.parse(fitClaimsFor(jira.installation()));
-    const tenant = await rememberSystemToken(deps, await upsertTenant(deps, claims, jira.cloudId), jira.systemToken);
-    const oauth = createZohoOAuth({ credentials: zoho.demoClient, endpoints: zoho.endpoints });
-    const tokens = await oauth.exchangeGrantCode({ dc: 'us', code: zoho.mintGrantCode({ scopes: ZOHO_APP_SCOPES }) });
-    const secret = sealTo(cipher, tenant.id, 'zoho.clientSecret', zoho.demoClient.clientSecret);
-    const refresh = sealTo(cipher, tenant.id, 'zoho.refreshToken', tokens.refreshToken);
-    await db.prisma.zohoConnection.create({
-      data: {
-        tenantId: tenant.id,
-        mode: 'APP_OAUTH',
-        state: 'CONNECTED',
-        dataCenter: 'us',
-        apiDomain: tokens.apiDomain,
-        clientId: zoho.demoClient.clientId,
-        clientSecretCiphertext: secret.ciphertext,
-        clientSecretKeyId: secret.keyId,
-        refreshTokenCiphertext: refresh.ciphertext,
-        refreshTokenKeyId: refresh.keyId,
-        grantedScopes: tokens.scopes ?? [...ZOHO_APP_SCOPES],
-        connectedAt: new Date(),
-      },
+    // The Jira site's admin on the admin page: FITs carry the installation's current apiBaseUrl (see
+    // setLatency), as Forge's do. The first call creates the tenant, as on a site's first Forge call.
+    let adminApiBase = jira.apiBaseUrl;
+    const installation = (apiBaseUrl: string): InstallationInfo => ({ ...jira.installation(), apiBaseUrl });
+    const adminHeaders = async () => ({
+      authorization: `Bearer ${await signForgeInvocationToken(fitClaimsFor(installation(adminApiBase), { principal: SANDBOX_HUMAN.accountId }))}`,
+      'x-forge-oauth-system': jira.systemToken,
     });
+    const core = sciStack({
+      api: httpAdminApi(apiUrl, adminHeaders),
+      replica: (settings) =>
+        startApiReplica({ prisma: db.prisma, temporal: client, cipher, clients, zohoEndpoints: zoho.endpoints, taskQueue: TASK_QUEUE }, env, settings, adminHeaders),
+      prisma: db.prisma,
+      temporal: client,
+    });
+    closers.push(() => core.closeReplicas());
+    await connectAppOAuth(httpAdminApi(apiUrl, adminHeaders), zoho);
+    const tenant = await db.prisma.tenant.findFirstOrThrow({ where: { cloudId: jira.cloudId } });
 
     const attachmentSweepPerPoll = Number(process.env.ZOHO_ATTACHMENT_SWEEP_PER_POLL ?? 3);
     let child: ChildProcess | undefined;
@@ -226,20 +222,18 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       return { url, child: c, stop };
     };
 
-    const installation = (apiBaseUrl: string): InstallationInfo => ({ ...jira.installation(), apiBaseUrl });
     const setLatency = async (l: { zohoMs: number; jiraMs: number }) => {
       zoho.setFaults({ latencyMs: l.zohoMs });
       jiraProxy.delayMs = l.jiraMs;
       // The worker reaches Jira at the tenant's apiBaseUrl: the proxy when Jira calls should be slow.
       const base = l.jiraMs > 0 ? `${jiraProxy.url}/ex/jira/${jira.cloudId}` : jira.apiBaseUrl;
       await db.prisma.tenant.update({ where: { id: tenant.id }, data: { apiBaseUrl: base } });
+      adminApiBase = base;
       // Forge deliveries carry the installation's apiBaseUrl (and the API stores it): the relay re-signs
       // them with the proxied one, so the next event does not point the tenant back at the simulator.
       eventRelay.resign = l.jiraMs > 0 ? (exp) => signForgeInvocationToken(fitClaimsFor(installation(base)), { expiresInSeconds: exp }) : undefined;
       jira.setEventUrl(l.jiraMs > 0 ? eventRelay.url : `${apiUrl}/api/v1/events/jira`);
     };
-
-    const status = (sci: SmartConnectedItem) => client.workflow.getHandle(deps.workflows.workflowId(sci)).query(statusQuery);
 
     return {
       config,
@@ -261,34 +255,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       startApiProcess,
       attachmentSweepPerPoll,
       setLatency,
-      status,
-      async createSci(input, workflow = {}) {
-        const def = sciDefinitionSchema.parse(input);
-        const project = jira.store.project(def.jiraProjectId)!;
-        const sci = await db.prisma.smartConnectedItem.create({
-          data: {
-            tenantId: tenant.id,
-            name: def.name,
-            syncMode: def.syncMode,
-            jiraProjectId: def.jiraProjectId,
-            jiraProjectKey: project.key,
-            jiraIssueTypeId: def.jiraIssueTypeId,
-            zohoModule: def.zohoModule,
-            displayFields: def.displayFields,
-            fieldMappings: def.fieldMappings,
-            options: def.options,
-            createdAt: new Date(Date.now() - 1000),
-          },
-        });
-        const workflowId = deps.workflows.workflowId(sci);
-        const withId = await db.prisma.smartConnectedItem.update({ where: { id: sci.id }, data: { workflowId } });
-        await client.workflow.start(sciWorkflow, {
-          taskQueue: TASK_QUEUE,
-          workflowId,
-          args: [{ tenantId: tenant.id, sciId: sci.id, pollIntervalMs: 3_600_000, ...workflow }],
-        });
-        return withId;
-      },
+      status: core.status,
+      createSci: (def, opts) => core.createSci(def, { waitForFirstRun: false, ...opts }),
       close,
     };
   } catch (err) {

@@ -123,6 +123,24 @@ export const configSchema = z.object({
 
   // Sync engine
   SCI_POLL_INTERVAL: duration.default(300_000),
+  // Workflow tuning, handed to each SCI workflow as it starts (its start input). Unset, the workflow's own
+  // defaults apply (workflows/sci-workflow.ts); the fault tests shorten them to see recovery within minutes.
+  /** How long a sync or backfill activity may go without a heartbeat before Temporal retries it elsewhere (default 30 s). */
+  SCI_HEARTBEAT_TIMEOUT: duration.optional(),
+  /** Events an SCI workflow keeps in its state; beyond this they wait in the database (default 500). */
+  SCI_QUEUE_CAP: z.coerce.number().int().positive().optional(),
+  /** How often parked events are retried on their own (default 30 minutes). */
+  SCI_PARKED_RETRY: duration.optional(),
+  /** Longest wait between tries while a vendor is unavailable (default 10 minutes). */
+  SCI_MAX_BACKOFF: duration.optional(),
+  /** Tries of a sync activity before the workflow takes over the waiting (default 8). */
+  SCI_ACTIVITY_ATTEMPTS: z.coerce.number().int().positive().optional(),
+  /** Continue-as-new after this many history events even when Temporal has not suggested it (default: when suggested). */
+  SCI_MAX_HISTORY_EVENTS: z.coerce.number().int().positive().optional(),
+  /** Zoho pages (up to 200 records each) a backfill reads per activity call (F34; default 5). */
+  BACKFILL_PAGES_PER_CALL: z.coerce.number().int().min(1).max(50).optional(),
+  /** A backfill continues as new after this many history events even when Temporal has not suggested it. */
+  BACKFILL_MAX_HISTORY_EVENTS: z.coerce.number().int().positive().optional(),
   /**
    * Linked records whose attachment list each poll reads, least recently checked first (F19): Zoho has no
    * org-wide attachment listing and a new attachment leaves its record's Modified_Time alone. Each costs one

@@ -2,6 +2,7 @@
 // second run makes none), MATCH links records to the issues holding the same value, progress is visible
 // through the query and the stored row, and records created after the SCI are left to auto-create.
 import { randomUUID } from 'node:crypto';
+import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { backfillProgress, startBackfill } from '../../lib/backfill/start';
@@ -30,9 +31,15 @@ async function bulkDeals(count: number, namePattern: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 1100));
 }
 
-async function runBackfill(sciId: string, input: Parameters<typeof startBackfill>[2]['input'] = {}): Promise<BackfillProgress> {
+/** The outcome of the backfill the SCI's creation started (the API starts it with the SCI). */
+function backfillOfCreate(sci: SmartConnectedItem): Promise<BackfillProgress> {
+  return s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(backfillWorkflowId(sci.tenantId, sci.id)).result();
+}
+
+/** Starts the SCI's backfill again, as the admin page's "start again" does, and waits for its outcome. */
+async function runBackfillAgain(sciId: string): Promise<BackfillProgress> {
   const sci = await s.t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: sciId } });
-  const { workflowId } = await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue, input });
+  const { workflowId } = await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue });
   return s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(workflowId).result();
 }
 
@@ -52,22 +59,23 @@ describe('IMPORT', () => {
   it('creates one issue per existing record, links each once, and a second run creates nothing', async () => {
     const tag = randomUUID().slice(0, 6);
     await bulkDeals(450, `Import ${tag} {n}`);
-    const sci = await s.createSci({
-      name: `import-${tag}`,
-      syncMode: 'ONE_WAY',
-      jiraProjectId: '10000',
-      jiraIssueTypeId: '10001',
-      zohoModule: 'Deals',
-      fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
-      options: { backfill: { mode: 'IMPORT' } },
-    });
-    const existing = await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } });
-    expect(existing).toBe(0);
+    const sci = await s.createSci(
+      {
+        name: `import-${tag}`,
+        syncMode: 'ONE_WAY',
+        jiraProjectId: '10000',
+        jiraIssueTypeId: '10001',
+        zohoModule: 'Deals',
+        fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
+        options: { backfill: { mode: 'IMPORT' } },
+      },
+      { settings: { BACKFILL_PAGES_PER_CALL: '2' }, waitForFirstRun: false },
+    );
     // A record made after the SCI belongs to auto-create, not to the backfill.
     const [late] = await s.zoho.records.insert('Deals', [{ Deal_Name: `Late ${tag}`, Stage: 'Qualification' }]);
     expect(late?.ok).toBe(true);
 
-    const first = await runBackfill(sci.id, { pagesPerCall: 2 });
+    const first = await backfillOfCreate(sci);
     expect(first.phase).toBe('succeeded');
     expect(first.failed).toBe(0);
     const links = await s.t.db.prisma.recordLink.findMany({ where: { sciId: sci.id } });
@@ -94,7 +102,7 @@ describe('IMPORT', () => {
     expect(history).toHaveLength(1);
     expect(history[0]!.recordsCreated).toBe(links.length);
 
-    const second = await runBackfill(sci.id);
+    const second = await runBackfillAgain(sci.id);
     expect(second.phase).toBe('succeeded');
     expect(second.created).toBe(0);
     expect(second.linked).toBe(0);
@@ -105,16 +113,18 @@ describe('IMPORT', () => {
   it('answers the progress query while it runs, across continue-as-new', async () => {
     const tag = randomUUID().slice(0, 6);
     await bulkDeals(600, `Progress ${tag} {n}`);
-    const sci = await s.createSci({
-      name: `progress-${tag}`,
-      syncMode: 'ONE_WAY',
-      jiraProjectId: '10000',
-      jiraIssueTypeId: '10001',
-      zohoModule: 'Deals',
-      options: { backfill: { mode: 'IMPORT' } },
-    });
     // One page per call and a tiny history limit: the workflow continues as new several times on the way.
-    await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue, input: { pagesPerCall: 1, maxHistoryEvents: 15 } });
+    const sci = await s.createSci(
+      {
+        name: `progress-${tag}`,
+        syncMode: 'ONE_WAY',
+        jiraProjectId: '10000',
+        jiraIssueTypeId: '10001',
+        zohoModule: 'Deals',
+        options: { backfill: { mode: 'IMPORT' } },
+      },
+      { settings: { BACKFILL_PAGES_PER_CALL: '1', BACKFILL_MAX_HISTORY_EVENTS: '15' }, waitForFirstRun: false },
+    );
     const handle = s.t.temporal.client.workflow.getHandle(backfillWorkflowId(sci.tenantId, sci.id));
     const seen = await s.eventually(() => handle.query(backfillProgressQuery), (p) => p.done > 0, 60_000);
     expect(seen.mode).toBe('IMPORT');
@@ -142,15 +152,20 @@ describe('MATCH', () => {
       { project: { key: 'DEMO' }, issueType: { name: 'Task' }, summary: `  ${names[3]!}  ` },
     ]);
     expect(made.issues).toHaveLength(5);
-    const sci = await s.createSci({
-      name: `match-${tag}`,
-      syncMode: 'DISPLAY',
-      jiraProjectId: '10000',
-      jiraIssueTypeId: '10001',
-      zohoModule: 'Deals',
-      options: { backfill: { mode: 'MATCH', matchZohoField: 'Deal_Name', matchJiraField: 'summary' } },
-    });
-    const result = await runBackfill(sci.id);
+    // 1 Way: a backfill needs a synchronized item (the API refuses one for Display). No mapping: the poll
+    // changes none of the issues the match links.
+    const sci = await s.createSci(
+      {
+        name: `match-${tag}`,
+        syncMode: 'ONE_WAY',
+        jiraProjectId: '10000',
+        jiraIssueTypeId: '10001',
+        zohoModule: 'Deals',
+        options: { backfill: { mode: 'MATCH', matchZohoField: 'Deal_Name', matchJiraField: 'summary' } },
+      },
+      { waitForFirstRun: false },
+    );
+    const result = await backfillOfCreate(sci);
     expect(result.phase).toBe('succeeded');
     // Earlier tests' imported issues carry their records' names too: those match as well.
     expect(result.linked).toBeGreaterThanOrEqual(3);
@@ -169,7 +184,7 @@ describe('MATCH', () => {
     const stored = await s.t.db.prisma.backfillRun.findUniqueOrThrow({ where: { sciId: sci.id } });
     expect(JSON.stringify(stored.errors)).toMatch(/same Deal_Name value/);
     // Again: nothing new.
-    const again = await runBackfill(sci.id);
+    const again = await runBackfillAgain(sci.id);
     expect(again.linked).toBe(0);
     expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } })).toBe(links.length);
   }, 180_000);

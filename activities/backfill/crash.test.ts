@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerEnv } from '../../test/faults/support';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
-import { startBackfill } from '../../lib/backfill/start';
+import { backfillWorkflowId } from '../../workflows/backfill-messages';
 import type { backfillWorkflow } from '../../workflows/backfill-workflow';
 import { LINK_PROPERTY } from '../sync/auto-create';
 
@@ -35,6 +35,8 @@ beforeAll(async () => {
   s = await startSyncStack({
     inProcessWorker: false,
     app: {
+      // A page whose worker died is retried elsewhere after 5 s.
+      env: { SCI_HEARTBEAT_TIMEOUT: '5s' },
       jira: {
         onExchange: (x) => {
           if (x.method !== 'POST' || !/\/rest\/api\/3\/issue\/bulk$/.test(x.url.split('?')[0]!) || x.status !== 201) return;
@@ -78,12 +80,11 @@ describe('worker killed halfway through a backfill', () => {
         fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
         options: { backfill: { mode: 'IMPORT' } },
       },
-      {},
-      false,
+      { waitForFirstRun: false },
     );
     const dead = new Promise<void>((resolve) => (killed = resolve));
     armed = true;
-    const { workflowId } = await startBackfill(s.t.temporal.client, sci, { taskQueue: s.t.temporal.taskQueue, input: { heartbeatTimeoutMs: 5000 } });
+    const workflowId = backfillWorkflowId(sci.tenantId, sci.id); // started by the create, with SCI_HEARTBEAT_TIMEOUT
     await dead;
     const halfway = await s.t.db.prisma.backfillRun.findUniqueOrThrow({ where: { sciId: sci.id } });
     expect(halfway.state).toBe('RUNNING');

@@ -15,6 +15,7 @@ import { recordInScope } from '../sync/sync-scope';
 import { RunTally } from '../sync/counts';
 import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
 import type { PageTally } from './tally';
+import { sciStartSecond } from '../sync/sci-start';
 
 /** Chunks in flight at once per page: enough to hide round trips, few enough to stay clear of Jira's burst limits. */
 const CHUNKS_IN_FLIGHT = 4;
@@ -29,7 +30,7 @@ interface IssueRef {
 /** Records the backfill owns: those created before the SCI. Later ones are auto-create's (or nobody's). */
 export function existedBeforeSci(ctx: SciContext, record: ZohoRecord): boolean {
   const created = zohoTime(record, 'Created_Time');
-  return created !== null && created < ctx.sci.createdAt;
+  return created !== null && created < sciStartSecond(ctx.sci);
 }
 
 /**

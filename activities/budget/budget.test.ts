@@ -7,11 +7,10 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncActivities } from '..';
 import { ZohoBudget } from '../../lib/budget/zoho-budget';
-import { startBackfill } from '../../lib/backfill/start';
 import { createLogger } from '../../lib/logger';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { createSciWorker } from '../../worker/create-worker';
-import { backfillProgressQuery, retryBackfillSignal } from '../../workflows/backfill-messages';
+import { backfillProgressQuery, backfillWorkflowId, retryBackfillSignal } from '../../workflows/backfill-messages';
 import type { backfillWorkflow } from '../../workflows/backfill-workflow';
 
 const HOUR = 3_600_000;
@@ -84,7 +83,7 @@ describe('Zoho budget', () => {
     // Jira events that arrive meanwhile wait in the queue: paused runs are not failures that park them, and
     // a queued event does not make the workflow spin on the pause (one run per wake-up).
     const runsBefore = st.runs;
-    await s.t.deps.workflows.jiraEvent(sci, { eventId: `budget-${randomUUID()}`, kind: 'issue_updated', issueId: '10001', occurredAt: new Date().toISOString() });
+    await s.t.deps.workflows.deliverJiraEvents(sci, [{ eventId: `budget-${randomUUID()}`, kind: 'issue_updated', issueId: '10001', occurredAt: new Date().toISOString() }]);
     for (let i = 0; i < 4; i++) st = await s.syncNow(sci);
     expect(st.pendingEvents).toBe(1);
     expect(st.parkedEvents).toBe(0);
@@ -100,8 +99,8 @@ describe('Zoho budget', () => {
       zohoModule: 'Deals',
       options: { backfill: { mode: 'IMPORT' } },
     });
-    const { workflowId } = await startBackfill(s.t.temporal.client, bfSci, { taskQueue: s.t.temporal.taskQueue });
-    const bf = s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(workflowId);
+    // The create started it.
+    const bf = s.t.temporal.client.workflow.getHandle<typeof backfillWorkflow>(backfillWorkflowId(bfSci.tenantId, bfSci.id));
     const waiting = await s.eventually(() => bf.query(backfillProgressQuery), (p) => p.phase === 'paused-budget');
     expect(waiting.lastError).toMatch(/^Paused: Zoho API budget/);
     expect(waiting.resumesAt).not.toBeNull();

@@ -5,18 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
+import { freePort } from '../../test/support/ports';
 import { startSyncStack, type SyncStack } from '../../test/support/sync-stack';
 import { channelStatusQuery, channelWorkflowId } from '../../workflows/channel-messages';
-import { zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 
 let s: SyncStack;
 let sci: SmartConnectedItem;
-let notifyUrl: string;
 
 beforeAll(async () => {
-  s = await startSyncStack();
-  const address = await s.t.app.listen({ host: '127.0.0.1', port: 0 });
-  notifyUrl = `${address}/api/v1/callbacks/zoho/notifications`;
+  // The API listens where PUBLIC_URL says, and the create starts the tenant's channel keeper itself with
+  // that callback URL and a short channel lifetime (renewed at three quarters), as a deployment would.
+  const port = await freePort();
+  s = await startSyncStack({ app: { env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ZOHO_NOTIFICATIONS: 'true', ZOHO_CHANNEL_TTL: '8s' } } });
+  await s.t.app.listen({ host: '127.0.0.1', port });
   sci = await s.createSci({
     name: `realtime-${randomUUID().slice(0, 6)}`,
     syncMode: 'ONE_WAY',
@@ -24,11 +25,6 @@ beforeAll(async () => {
     jiraIssueTypeId: '10001',
     zohoModule: 'Deals',
     fieldMappings: [{ zohoField: 'Description', jiraField: 'summary' }],
-  });
-  await s.t.temporal.client.workflow.start(zohoChannelsWorkflow, {
-    taskQueue: s.t.temporal.taskQueue,
-    workflowId: channelWorkflowId(s.tenant.id),
-    args: [{ tenantId: s.tenant.id, notifyUrl, ttlMs: 8000, renewBeforeMs: 4000 }],
   });
 }, 180_000);
 

@@ -12,6 +12,7 @@ import type { RunTally } from './counts';
 import { isUniqueViolation } from '../../lib/db/errors';
 import { createOnce } from './intents';
 import { zohoTime } from './zoho-to-jira';
+import { sciStartSecond } from './sci-start';
 
 export const LINK_PROPERTY = 'zohoCrmLink';
 
@@ -22,7 +23,7 @@ export function linkKey(sciId: string, recordId: string): string {
 /** Records created before the SCI existed are not "new" (importing them is backfill, F34). */
 export function isNewRecord(ctx: SciContext, record: ZohoRecord): boolean {
   const created = zohoTime(record, 'Created_Time');
-  return created !== null && created >= ctx.sci.createdAt;
+  return created !== null && created >= sciStartSecond(ctx.sci);
 }
 
 async function findIssueByLinkKey(ctx: SciContext, key: string, signal: AbortSignal | undefined): Promise<{ id: string; key: string } | undefined> {

@@ -28,6 +28,7 @@ beforeAll(async () => {
   s = await startSyncStack({
     inProcessWorker: false,
     app: {
+      env: { SCI_HEARTBEAT_TIMEOUT: '3s' },
       jira: {
         onExchange: (x) => {
           // The moment Jira has answered the create, the worker dies: before it can store the link.
@@ -61,8 +62,7 @@ describe('worker killed between "issue created" and "link stored"', () => {
         fieldMappings: [{ zohoField: 'Deal_Name', jiraField: 'summary' }],
         options: { autoCreate: true },
       },
-      { heartbeatTimeoutMs: 3000 },
-      false,
+      { waitForFirstRun: false },
     );
     await s.eventually(() => s.status(sci), (st) => st.runs >= 1, 60_000); // the worker process is up and polling
 

@@ -18,6 +18,7 @@ import { SciLease } from './lease';
 import { issuesOutsideJql, linksInScope, recordInScope } from './sync-scope';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
+import { firstPollSince } from './sci-start';
 
 /**
  * The cursor never moves closer than this to "now": a record saved in the same second as our read (Zoho's
@@ -80,7 +81,7 @@ export class SciSyncEngine implements SciSync {
     if (ctx.def.syncMode === 'DISPLAY' || !ctx.sci.enabled) return { cursor: input.cursor, ...tally.toJSON() };
 
     const stored = (ctx.sci.cursor as StoredCursor | null) ?? {};
-    const since = input.cursor ?? stored.since ?? ctx.sci.createdAt.toISOString();
+    const since = input.cursor ?? stored.since ?? firstPollSince(ctx.sci);
     const lease = await SciLease.acquire(this.deps.prisma, ctx.tenantId, ctx.sci.id);
     let outcome: { cursor: string; more: boolean };
     try {
@@ -167,7 +168,7 @@ export class SciSyncEngine implements SciSync {
    */
   private async pollQuietNotes(ctx: SciContext, lease: SciLease, stored: StoredCursor, started: Date, tally: RunTally): Promise<StoredCursor> {
     if (!ctx.def.options.notesSync || stored.notesUnsupported) return {};
-    const since = stored.notesSince ?? stored.since ?? ctx.sci.createdAt.toISOString();
+    const since = stored.notesSince ?? stored.since ?? firstPollSince(ctx.sci);
     const zoho = await ctx.zoho();
     const parents = new Set<string>();
     let maxSeen = Date.parse(since);

@@ -137,7 +137,7 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
     await s.syncNow(sci);
     const link = await linkOf(dealId);
     await s.jira.issues.edit(link.jiraIssueId, { fields: { customfield_10034: 777 } });
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10034'] }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10034'] })]);
     await s.eventually(() => s.zoho.records.get('Deals', dealId, { fields: ['Amount'] }), (r) => r?.Amount === 777);
     // The next poll sees our own write to Zoho: recognised, nothing written back to Jira.
     s.t.jira.resetStats();
@@ -157,7 +157,7 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
 
     const transitions = await s.jira.issues.getTransitions(link.jiraIssueId);
     await s.jira.issues.transition(link.jiraIssueId, { transitionId: transitions.find((t) => t.to.id === '10001')!.id, fields: { resolution: { name: 'Done' } } });
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['status'] }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['status'] })]);
     await s.eventually(() => s.zoho.records.get('Deals', dealId, { fields: ['Stage'] }), (r) => r?.Stage === 'Closed Won');
   });
 
@@ -175,8 +175,8 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
 
     const added = await s.jira.comments.add(link.jiraIssueId, { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Jira side: contract sent.' }] }] });
     const event = jiraEvent(link.jiraIssueId, 'comment_created', { commentId: added.id });
-    await s.t.deps.workflows.jiraEvent(sci, event);
-    await s.t.deps.workflows.jiraEvent(sci, { ...event, eventId: randomUUID() }); // a second delivery of the same comment
+    await s.t.deps.workflows.deliverJiraEvents(sci, [event]);
+    await s.t.deps.workflows.deliverJiraEvents(sci, [{ ...event, eventId: randomUUID() }]); // a second delivery of the same comment
     const notes = await s.eventually(
       () => s.zoho.notes.listForRecord('Deals', dealId),
       (r) => r.notes.some((n) => (n.Note_Content ?? '').includes('contract sent')),
@@ -186,7 +186,7 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
     expect(again.notes.filter((n) => (n.Note_Content ?? '').includes('contract sent'))).toHaveLength(1);
     expect(notes.notes.length).toBe(again.notes.length);
     // Our own mirrored comment triggers a comment event too: it must not become a note.
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'comment_created', { commentId: mirrored[0]!.id }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'comment_created', { commentId: mirrored[0]!.id })]);
     await s.syncNow(sci);
     expect((await s.zoho.notes.listForRecord('Deals', dealId)).notes.length).toBe(again.notes.length);
   });
@@ -208,7 +208,7 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
     expect(JSON.stringify(run?.errors)).toContain('huge.bin');
 
     const [uploaded] = await s.jira.attachments.upload(link.jiraIssueId, { filename: 'signed.txt', contentType: 'text/plain', data: Readable.from([Buffer.from('signed contract')]) });
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'attachment_created', { attachmentId: uploaded!.id }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'attachment_created', { attachmentId: uploaded!.id })]);
     await s.eventually(() => s.zoho.attachments.list('Deals', dealId), (r) => r.attachments.some((a) => a.File_Name === 'signed.txt'));
   });
 });
@@ -216,11 +216,15 @@ describe('2 Way with auto-create, status, notes and attachments (F15–F19, F21)
 describe('Display (F13)', () => {
   it('starts no sync: a Display SCI writes nothing to Jira', async () => {
     const sci = await s.createSci({ name: `display-${randomUUID().slice(0, 6)}`, syncMode: 'DISPLAY', jiraProjectId: '10000', jiraIssueTypeId: '10001', zohoModule: 'Deals', displayFields: ['Deal_Name', 'Stage'] });
-    s.t.jira.resetStats();
-    s.t.zoho!.resetStats();
-    await s.syncNow(sci);
-    expect(s.t.jira.stats().total).toBe(0);
-    expect(s.t.zoho!.stats().api).toBe(0);
+    expect(sci.workflowId).toBeNull();
+    expect(await s.t.deps.workflows.status(sci)).toBeNull();
+    const refused = await s.t.app.inject({ method: 'POST', url: `/api/v1/scis/${sci.id}/sync`, headers: await s.t.headers() });
+    expect(refused.statusCode).toBe(409);
+    // The other SCIs of this file may still be at work: what counts is that this one never ran.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await s.t.deps.workflows.status(sci)).toBeNull();
+    expect(await s.t.db.prisma.syncRun.count({ where: { sciId: sci.id } })).toBe(0);
+    expect(await s.t.db.prisma.recordLink.count({ where: { sciId: sci.id } })).toBe(0);
   });
 });
 
@@ -246,7 +250,7 @@ describe('per-field ownership in 2 Way (F35)', () => {
     // Simultaneous edits of the one-owner fields on both sides.
     await s.jira.issues.edit(issue.id, { fields: { summary: 'Jira rewrote the CRM-owned summary', customfield_10034: 999 } });
     await s.zoho.records.update('Deals', [{ id: dealId, Description: 'CRM text, revised', Amount: 555 }]);
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['summary', 'customfield_10034'] }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['summary', 'customfield_10034'] })]);
     await s.syncNow(sci);
     await s.syncNow(sci);
 
@@ -265,7 +269,7 @@ describe('per-field ownership in 2 Way (F35)', () => {
     await s.jira.issues.edit(issue.id, { fields: { customfield_10031: '2027-01-15' } });
     await new Promise((res) => setTimeout(res, 1100)); // Zoho dates records to the second
     await s.zoho.records.update('Deals', [{ id: dealId, Closing_Date: '2027-02-20' }]);
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10031'] }));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, 'issue_updated', { changedFields: ['customfield_10031'] })]);
     await s.syncNow(sci);
     const both = (await s.jira.issues.get(issue.id, { fields: ['customfield_10031'] })).fields;
     expect(both.customfield_10031).toBe('2027-02-20');

@@ -15,6 +15,7 @@ import {
   zohoNotificationSignal,
   type JiraEventSignal,
   type SciStatus,
+  type SciWorkflowInput,
   type ZohoNotificationSignal,
 } from '../../workflows/messages';
 import { SCI_ID, SCI_SYNC_MODE, SCI_TENANT, SCI_ZOHO_MODULE } from '../../workflows/search-attributes';
@@ -22,10 +23,9 @@ import type { sciWorkflow } from '../../workflows/sci-workflow';
 import type { zohoChannelsWorkflow } from '../../workflows/channel-workflow';
 import { channelWorkflowId, reconcileChannelsSignal } from '../../workflows/channel-messages';
 import { WORKFLOW_TYPES } from '../../workflows/names';
-import { SignalBatcher } from './signal-batcher';
 import { backfillProgress, cancelBackfill, startBackfill } from '../../lib/backfill/start';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { backfillWorkflowId, type BackfillProgress } from '../../workflows/backfill-messages';
+import { backfillWorkflowId, type BackfillProgress, type BackfillWorkflowInput } from '../../workflows/backfill-messages';
 import { channelStatusQuery, type ChannelStatus } from '../../workflows/channel-messages';
 
 export interface SciRef {
@@ -42,11 +42,19 @@ export interface SciWorkflowsOptions {
   taskQueue: string;
   namespace: string;
   pollIntervalMs: number;
+  /** Deployment tuning (SCI_HEARTBEAT_TIMEOUT …) handed to each workflow it starts; unset keys keep the workflow's defaults. */
+  tuning?: SciWorkflowTuning | undefined;
+  /** The same for backfill workflows (BACKFILL_PAGES_PER_CALL …). */
+  backfillTuning?: BackfillTuning | undefined;
   /** Base URL of the Temporal Web UI, for links from the admin page. */
   uiBaseUrl?: string | undefined;
   /** Zoho notification channels (F33); absent → CRM changes arrive by polling only. */
   channels?: { notifyUrl: string; ttlMs: number } | undefined;
 }
+
+export type SciWorkflowTuning = Partial<Pick<SciWorkflowInput, 'heartbeatTimeoutMs' | 'queueCap' | 'parkedRetryMs' | 'maxBackoffMs' | 'activityAttempts' | 'maxHistoryEvents'>>;
+
+export type BackfillTuning = Partial<Pick<BackfillWorkflowInput, 'pagesPerCall' | 'heartbeatTimeoutMs' | 'maxHistoryEvents'>>;
 
 type ControlSignal = 'syncNow' | 'configChanged' | 'pause' | 'resume' | 'retryParked';
 const controlSignals = {
@@ -58,11 +66,6 @@ const controlSignals = {
 } as const;
 
 export class SciWorkflows {
-  /** Jira events for one SCI that arrive together share one signal-with-start (P6). */
-  private readonly jiraEvents = new SignalBatcher<SciRef, JiraEventSignal>(async (_workflowId, sci, events) => {
-    await this.signalWithStart(sci, jiraEventsSignal, [events]);
-  });
-
   constructor(
     private readonly client: Client,
     private readonly opts: SciWorkflowsOptions,
@@ -85,6 +88,7 @@ export class SciWorkflows {
           tenantId: sci.tenantId,
           sciId: sci.id,
           pollIntervalMs: this.opts.pollIntervalMs,
+          ...this.opts.tuning,
           paused: sci.paused ?? false,
           label: { name: sci.name, zohoModule: sci.zohoModule, syncMode: sci.syncMode },
         },
@@ -145,11 +149,6 @@ export class SciWorkflows {
     await this.signalWithStart(sci, controlSignals[signal] as SignalDefinition<[]>, []);
   }
 
-  /** Resolves once Temporal has recorded the event (alone, or with others for the same SCI). */
-  async jiraEvent(sci: SciRef, event: JiraEventSignal): Promise<void> {
-    await this.jiraEvents.submit(this.workflowId(sci), sci, event);
-  }
-
   /**
    * One signal-with-start carrying several Jira events for the SCI (the intake dispatcher's batch). With
    * `timeoutMs` the call carries a gRPC deadline.
@@ -183,7 +182,7 @@ export class SciWorkflows {
 
   /** Starts the SCI's backfill, or finds the one already running (never two). */
   async startBackfill(sci: SciRef): Promise<{ workflowId: string }> {
-    return startBackfill(this.client, sci, { taskQueue: this.opts.taskQueue });
+    return startBackfill(this.client, sci, { taskQueue: this.opts.taskQueue, ...(this.opts.backfillTuning ? { input: this.opts.backfillTuning } : {}) });
   }
 
   backfillProgress(prisma: PrismaClient, sci: Pick<SciRef, 'id' | 'tenantId'>): Promise<BackfillProgress | null> {

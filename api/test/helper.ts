@@ -62,6 +62,8 @@ export interface TestApp {
   app: FastifyInstance;
   deps: AppDeps;
   config: Config;
+  /** The environment `config` was parsed from (test defaults with `env` merged over them). */
+  env: Record<string, string>;
   db: TestDatabase;
   temporal: TestTemporal;
   jira: JiraSimulator;
@@ -102,7 +104,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     const temporal = await connectTestTemporal('api');
     closers.push(() => temporal.close());
 
-    const config = parseConfig({
+    const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       FORGE_APP_ID: jira.appId,
@@ -112,7 +114,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
       SCI_POLL_INTERVAL: '1h',
       ...opts.env,
-    });
+    };
+    const config = parseConfig(env);
     const cipher = new SecretCipher(config.SECRETS_KEY!);
     const clients = new TenantClients({ prisma: db.prisma, cipher, zohoEndpoints, zohoTimeoutMs: 5000 });
     const deps = createAppDeps({
@@ -161,7 +164,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       return rememberSystemToken(deps, row, jira.systemToken);
     };
 
-    return { app, deps, config, db, temporal, jira, zoho, zohoEndpoints, installation, fit, headers, tenant, close };
+    return { app, deps, config, env, db, temporal, jira, zoho, zohoEndpoints, installation, fit, headers, tenant, close };
   } catch (err) {
     await close();
     throw err;

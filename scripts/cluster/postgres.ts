@@ -3,13 +3,15 @@
 // is the store a Temporal server and the product keep their state in, and the fault tests restart it.
 // Listens on 127.0.0.1 only, with trust authentication for local connections: a stand-in for a managed
 // PostgreSQL, which the same processes reach through DATABASE_URL and the Temporal server's config.
+// Finding Debian's binaries and running them as the `postgres` user is also what the test suite's throwaway
+// server (test/support/postgres.ts) uses: this module is their one home (scripts never import test/).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
-const PG_ROOT = '/usr/lib/postgresql';
+export const PG_ROOT = '/usr/lib/postgresql';
 
 /** bin/ of the newest PostgreSQL server installed the Debian way, or undefined. */
 export function findPostgresBinaries(root = PG_ROOT): string | undefined {
@@ -18,6 +20,42 @@ export function findPostgresBinaries(root = PG_ROOT): string | undefined {
     .filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'initdb')) && existsSync(path.join(root, v, 'bin', 'pg_ctl')))
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] !== undefined ? path.join(root, versions[0], 'bin') : undefined;
+}
+
+/** Debian's server binaries, or an error saying what to install; `orElse` names the caller's alternative. */
+export function requirePostgresBinaries(orElse: string): string {
+  const bin = findPostgresBinaries();
+  if (!bin) {
+    throw new Error(
+      `PostgreSQL server binaries not found (looked for ${PG_ROOT}/<version>/bin/initdb and pg_ctl). ` +
+        `Install them (Debian/Ubuntu: \`apt-get install postgresql\`), or ${orElse}.`,
+    );
+  }
+  return bin;
+}
+
+/**
+ * Runs PostgreSQL's binaries: as the `postgres` OS user when this process is root (initdb and postgres
+ * refuse root; Debian's package provides that user), else as ourselves, who is then the superuser too.
+ */
+export function postgresRunner(): { asRoot: boolean; superuser: string; run(cmd: string, args: string[]): SpawnSyncReturns<string> } {
+  const asRoot = process.getuid?.() === 0;
+  return {
+    asRoot,
+    superuser: asRoot ? 'postgres' : userInfo().username,
+    run: (cmd, args) =>
+      asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' }),
+  };
+}
+
+/** Hands a directory to the `postgres` OS user (we are root); `orElse` names the caller's alternative. */
+export function chownToPostgres(dir: string, orElse: string): void {
+  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (uid.status !== 0 || gid.status !== 0) {
+    throw new Error(`Running as root, but there is no \`postgres\` OS user to run PostgreSQL as (initdb refuses root). Install Debian's postgresql package, which creates it, or ${orElse}.`);
+  }
+  chownSync(dir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
 }
 
 export interface ClusterPostgresOptions {
@@ -43,19 +81,10 @@ export interface ClusterPostgres {
 }
 
 export function clusterPostgres(opts: ClusterPostgresOptions): ClusterPostgres {
-  const bin = findPostgresBinaries();
-  if (!bin) {
-    throw new Error(
-      `PostgreSQL server binaries not found (looked for ${PG_ROOT}/<version>/bin/initdb and pg_ctl). ` +
-        'Install them (Debian/Ubuntu: `apt-get install postgresql`), or run the processes against a PostgreSQL ' +
-        'of your own as the README explains (DATABASE_URL and the Temporal server configuration).',
-    );
-  }
-  // initdb and postgres refuse to run as root; Debian's package provides the `postgres` OS user for this.
-  const asRoot = process.getuid?.() === 0;
-  const superuser = asRoot ? 'postgres' : userInfo().username;
-  const run = (cmd: string, args: string[]): SpawnSyncReturns<string> =>
-    asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const bin = requirePostgresBinaries(
+    'run the processes against a PostgreSQL of your own as the README explains (DATABASE_URL and the Temporal server configuration)',
+  );
+  const { asRoot, superuser, run } = postgresRunner();
 
   const dataDir = path.join(opts.dir, 'data');
   const logFile = path.join(opts.dir, 'server.log');
@@ -63,7 +92,7 @@ export function clusterPostgres(opts: ClusterPostgresOptions): ClusterPostgres {
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     mkdirSync(opts.dir, { recursive: true });
-    if (asRoot) chownToPostgres(opts.dir);
+    if (asRoot) chownToPostgres(opts.dir, 'run as an ordinary user');
     const init = run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--no-locale']);
     if (init.status !== 0) throw new Error(`initdb failed (${init.status ?? init.error?.message}):\n${init.stderr}${init.stdout}`);
   }
@@ -118,16 +147,4 @@ export async function ensureRoleAndDatabase(server: ClusterPostgres, role: strin
     const dbs = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (dbs.rowCount === 0) await c.query(`CREATE DATABASE ${database} OWNER ${role}`);
   });
-}
-
-function chownToPostgres(dir: string): void {
-  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error(
-      'Running as root, but there is no `postgres` OS user to run PostgreSQL as (initdb refuses root). ' +
-        "Install Debian's postgresql package, which creates it, or run as an ordinary user.",
-    );
-  }
-  chownSync(dir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
 }

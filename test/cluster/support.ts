@@ -5,20 +5,22 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ZOHO_APP_SCOPES } from '../../clients/zoho';
+import type { SciBodyInput } from '../../contracts/scis';
 import { openDatabase, type Database } from '../../prisma/database';
 import { SANDBOX_HUMAN } from '../../sandbox/jira';
 import { clusterPorts, freePortBase, startCluster, type Cluster, type ClusterOptions } from '../../scripts/cluster/topology';
 import type { SmartConnectedItem } from '../../prisma/generated/client';
 import { checkLanded, simEditDeal, simInsertDeals, type LandedCheck } from '../faults/support';
 import type { SyncStack } from '../support/sync-stack';
+import { httpAdminApi, type AdminApi } from '../support/admin-api';
+import { connectAppOAuth as connectThroughApi, createSciThroughApi } from '../support/sci-stack';
 
 export interface TestCluster {
   c: Cluster;
   db: Database;
   temporal: Connection;
   /** A call to the API through haproxy as the sandbox site's Jira admin would make it from the admin page. */
-  api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api: AdminApi;
   close(): Promise<void>;
 }
 
@@ -49,20 +51,10 @@ export async function startTestCluster(opts: Partial<ClusterOptions> = {}): Prom
     c,
     db,
     temporal,
-    async api<T>(method: string, route: string, body?: unknown) {
-      const fit = await jira.signFit({ principal: SANDBOX_HUMAN.accountId });
-      const res = await fetch(`${c.apiUrl}/api/v1${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${fit}`,
-          'x-forge-oauth-system': jira.systemToken,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
+    api: httpAdminApi(c.apiUrl, async () => ({
+      authorization: `Bearer ${await jira.signFit({ principal: SANDBOX_HUMAN.accountId })}`,
+      'x-forge-oauth-system': jira.systemToken,
+    })),
     async close() {
       await temporal.close().catch(() => undefined);
       await db.close().catch(() => undefined);
@@ -72,23 +64,14 @@ export async function startTestCluster(opts: Partial<ClusterOptions> = {}): Prom
   };
 }
 
-/** App OAuth 2.0 as the admin page does it: the simulator's self client and a fresh grant code. */
+/** App OAuth 2.0 as the admin page does it (the shared stack core's), through haproxy. */
 export async function connectAppOAuth(t: TestCluster): Promise<void> {
-  const zoho = t.c.sandbox.zoho;
-  const res = await t.api('POST', '/connection/app-oauth', {
-    clientId: zoho.demoClient.clientId,
-    clientSecret: zoho.demoClient.clientSecret,
-    code: zoho.mintGrantCode({ scopes: ZOHO_APP_SCOPES }),
-    dataCenter: 'us',
-  });
-  if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
+  await connectThroughApi(t.api, t.c.sandbox.zoho);
 }
 
 /** Creates an SCI through the API (which starts its workflow) and returns its row. */
-export async function createSci(t: TestCluster, body: Record<string, unknown>): Promise<SmartConnectedItem> {
-  const res = await t.api<{ id: string }>('POST', '/scis', body);
-  if (res.status !== 201) throw new Error(`SCI not created: ${res.status} ${JSON.stringify(res.body)}`);
-  return t.db.prisma.smartConnectedItem.findUniqueOrThrow({ where: { id: res.body.id } });
+export async function createSci(t: TestCluster, body: SciBodyInput): Promise<SmartConnectedItem> {
+  return createSciThroughApi(t.api, t.db.prisma, body);
 }
 
 /** Temporal's own description of a workflow: run id, status and the worker identity of each pending activity. */

@@ -55,6 +55,7 @@ beforeAll(async () => {
   s = await startSyncStack({
     inProcessWorker: false,
     app: {
+      env: { SCI_POLL_INTERVAL: '1s', SCI_HEARTBEAT_TIMEOUT: '10s' },
       jira: {
         onExchange: (x) => {
           jiraTally.hook(x);
@@ -79,8 +80,7 @@ describe('R1: worker killed (SIGKILL) at random points of a sync burst', () => {
     await worker!.ready;
     const sci: SmartConnectedItem = await s.createSci(
       { name: `r1-${randomUUID().slice(0, 6)}`, ...DEAL_SCI },
-      { pollIntervalMs: 1000, heartbeatTimeoutMs: 10_000 },
-      false,
+      { waitForFirstRun: false },
     );
     await s.eventually(() => s.status(sci), (st) => st.runs >= 1, 180_000);
 

@@ -13,7 +13,7 @@ const jiraTally = new ExchangeTally();
 let s: SyncStack;
 
 beforeAll(async () => {
-  s = await startSyncStack({ app: { zohoSimulator: { onExchange: zohoTally.hook }, jira: { onExchange: jiraTally.hook } } });
+  s = await startSyncStack({ app: { env: { SCI_POLL_INTERVAL: '1s' }, zohoSimulator: { onExchange: zohoTally.hook }, jira: { onExchange: jiraTally.hook } } });
 }, 180_000);
 
 afterAll(async () => {
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('R3: vendor 429/5xx storms', () => {
   it('retries stay bounded and everything lands after the storm', async () => {
-    const sci = await s.createSci({ name: `r3-${randomUUID().slice(0, 6)}`, ...DEAL_SCI }, { pollIntervalMs: 1000 });
+    const sci = await s.createSci({ name: `r3-${randomUUID().slice(0, 6)}`, ...DEAL_SCI });
     const before = { zoho: zohoTally.calls, jira: jiraTally.calls, zohoFailed: zohoTally.failures, jiraFailed: jiraTally.failures };
 
     // A storm of a known size on both sides, so every injected fault is accounted for: Zoho answers 429 (with

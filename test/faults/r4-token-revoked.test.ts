@@ -16,7 +16,7 @@ const zohoTally = new ExchangeTally();
 let s: SyncStack;
 
 beforeAll(async () => {
-  s = await startSyncStack({ app: { zohoSimulator: { onExchange: zohoTally.hook } } });
+  s = await startSyncStack({ app: { env: { SCI_POLL_INTERVAL: '1s' }, zohoSimulator: { onExchange: zohoTally.hook } } });
 }, 180_000);
 
 afterAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe('R4: Zoho token revoked', () => {
   it('flags the connection, blocks without a hot loop, and resumes after reconnect', async () => {
-    const sci = await s.createSci({ name: `r4-${randomUUID().slice(0, 6)}`, ...DEAL_SCI }, { pollIntervalMs: 1000 });
+    const sci = await s.createSci({ name: `r4-${randomUUID().slice(0, 6)}`, ...DEAL_SCI });
     const [first] = await simInsertDeals(s, [{ Deal_Name: `R4 before ${randomUUID().slice(0, 6)}`, Amount: 10 }]);
     await s.eventually(async () => checkLanded(s, sci, new Map([[first!, { field: 'customfield_10034', value: 10 }]])), (c) => c.lost.length === 0, 60_000);
 

@@ -28,13 +28,14 @@ const TWO_WAY_DEALS = {
  * up to 2 minutes apart). The outages below last several times that; the workflow's own backoff is capped at
  * 4 s here so the test does not sit idle after the outage ends.
  */
-const WORKFLOW = { pollIntervalMs: 2000, activityAttempts: 3, maxBackoffMs: 4000, heartbeatTimeoutMs: 10_000 };
+/** The deployment settings of this file's stack: short polls, few tries, short backoff (recovery within the test). */
+const SETTINGS = { SCI_POLL_INTERVAL: '2s', SCI_ACTIVITY_ATTEMPTS: '3', SCI_MAX_BACKOFF: '4s', SCI_HEARTBEAT_TIMEOUT: '10s' };
 const OUTAGE_MS = 25_000;
 
 let s: SyncStack;
 
 beforeAll(async () => {
-  s = await startSyncStack();
+  s = await startSyncStack({ app: { env: SETTINGS } });
 }, 180_000);
 
 afterAll(async () => {
@@ -53,7 +54,7 @@ async function linksOf(sciId: string, n: number) {
 
 describe('R8: long outages and floods', () => {
   it('a Zoho outage, then a Jira outage, each longer than the activity retry budget: every change lands once, nothing parked', async () => {
-    const sci = await s.createSci({ name: `r8-outage-${randomUUID().slice(0, 6)}`, ...TWO_WAY_DEALS }, WORKFLOW);
+    const sci = await s.createSci({ name: `r8-outage-${randomUUID().slice(0, 6)}`, ...TWO_WAY_DEALS });
     const ids = await simInsertDeals(s, Array.from({ length: 8 }, (_, i) => ({ Deal_Name: `R8 outage ${i} ${randomUUID().slice(0, 6)}`, Amount: 1 })));
     const links = await linksOf(sci.id, ids.length);
     const byRecord = new Map(links.map((l) => [l.zohoRecordId, l]));
@@ -70,7 +71,7 @@ describe('R8: long outages and floods', () => {
       for (const id of jiraSide) {
         const link = byRecord.get(id)!;
         await s.jira.issues.edit(link.jiraIssueId, { fields: { [AMOUNT]: 1000 + round } });
-        await s.t.deps.workflows.jiraEvent(sci, issueEvent(link.jiraIssueId));
+        await s.t.deps.workflows.deliverJiraEvents(sci, [issueEvent(link.jiraIssueId)]);
       }
       for (const id of zohoSide) await simEditDeal(s, id, { Amount: 2000 + round });
       await sleep(3000);
@@ -104,7 +105,7 @@ describe('R8: long outages and floods', () => {
     const landed = checkLanded(s, sci, new Map(ids.map((id) => [id, { field: 'summary', value: s.t.jira.store.issue(byRecord.get(id)!.jiraIssueId)?.values.summary }])));
     report('R8 outages', {
       outageMs: OUTAGE_MS,
-      activityAttempts: WORKFLOW.activityAttempts,
+      activityAttempts: s.t.config.SCI_ACTIVITY_ATTEMPTS,
       workflowFailedTriesSeen: failedTries,
       records: ids.length,
       duplicated: landed.duplicated.length,
@@ -120,7 +121,11 @@ describe('R8: long outages and floods', () => {
   }, 240_000);
 
   it('a paused SCI receiving 20,000 events stays healthy and small; after resume every issue ends in its latest state', async () => {
-    const sci = await s.createSci({ name: `r8-flood-${randomUUID().slice(0, 6)}`, ...TWO_WAY_DEALS }, { ...WORKFLOW, pollIntervalMs: 3_600_000, maxHistoryEvents: 150 });
+    const sci = await s.createSci({ name: `r8-flood-${randomUUID().slice(0, 6)}`, ...TWO_WAY_DEALS }, {
+      // Created through an API replica with these settings over SETTINGS: no polls during the flood, and a
+      // history short enough that the flood makes the workflow continue as new.
+      settings: { SCI_POLL_INTERVAL: '1h', SCI_MAX_HISTORY_EVENTS: '150' },
+    });
     const ids = await simInsertDeals(s, Array.from({ length: 20 }, (_, i) => ({ Deal_Name: `R8 flood ${i} ${randomUUID().slice(0, 6)}`, Amount: 1 })));
     await s.syncNow(sci);
     const links = await linksOf(sci.id, ids.length);
@@ -145,8 +150,10 @@ describe('R8: long outages and floods', () => {
       await s.jira.issues.edit(l.jiraIssueId, { fields: { [AMOUNT]: 5000 + i } });
     }
     const started = Date.now();
-    for (let i = 0; i < events.length; i += 2000) {
-      await Promise.all(events.slice(i, i + 2000).map((e) => s.t.deps.workflows.jiraEvent(sci, e)));
+    // 200 signals of 100 events, 20 at a time: a burst as several API replicas would deliver it, uncoalesced.
+    const chunks = Array.from({ length: events.length / 100 }, (_, i) => events.slice(i * 100, (i + 1) * 100));
+    for (let i = 0; i < chunks.length; i += 20) {
+      await Promise.all(chunks.slice(i, i + 20).map((chunk) => s.t.deps.workflows.deliverJiraEvents(sci, chunk)));
     }
     const intakeSeconds = (Date.now() - started) / 1000;
 

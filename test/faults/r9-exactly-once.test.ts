@@ -24,6 +24,7 @@ beforeAll(async () => {
   s = await startSyncStack({
     inProcessWorker: false,
     app: {
+      env: { SCI_HEARTBEAT_TIMEOUT: `${HEARTBEAT_TIMEOUT_MS}ms` },
       jira: {
         searchIndexLagMs: SEARCH_INDEX_LAG_MS,
         onExchange: (x) => {
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 async function sciFor(name: string): Promise<SmartConnectedItem> {
-  const sci = await s.createSci({ name: `${name}-${randomUUID().slice(0, 6)}`, ...DEAL_SCI }, { heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS }, false);
+  const sci = await s.createSci({ name: `${name}-${randomUUID().slice(0, 6)}`, ...DEAL_SCI }, { waitForFirstRun: false });
   await s.eventually(() => s.status(sci), (st) => st.runs >= 1, 60_000);
   return sci;
 }

@@ -2,10 +2,10 @@
 // role may CREATE DATABASE), otherwise a private throwaway cluster made with Debian's server binaries
 // in a temp directory, listening on a free 127.0.0.1 port. Tests never skip when PostgreSQL is missing:
 // they fail with a message saying what to install.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chownToPostgres, postgresRunner, requirePostgresBinaries } from '../../scripts/cluster/postgres';
 import { freePort } from './ports';
 
 export interface TestPostgres {
@@ -14,45 +14,19 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const PG_ROOT = '/usr/lib/postgresql';
-
-/** bin/ of the newest PostgreSQL server installed the Debian way, or undefined. */
-export function findPostgresBinaries(root = PG_ROOT): string | undefined {
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter(
-      (v) =>
-        /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')),
-    )
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] !== undefined ? join(root, versions[0], 'bin') : undefined;
-}
-
 export async function startTestPostgres(): Promise<TestPostgres> {
   const external = process.env.TEST_POSTGRES_URL;
   if (external) return { url: external, stop: async () => {} };
 
-  const bin = findPostgresBinaries();
-  if (!bin) {
-    throw new Error(
-      `PostgreSQL server binaries not found (looked for ${PG_ROOT}/<version>/bin/initdb and pg_ctl). ` +
-        'The database tests need a real PostgreSQL: install it (Debian/Ubuntu: `apt-get install postgresql`) ' +
-        'or set TEST_POSTGRES_URL to a server where the role may CREATE DATABASE.',
-    );
-  }
-
-  // initdb refuses to run as root; Debian's package provides the `postgres` OS user for this.
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]): SpawnSyncReturns<string> =>
-    asRoot
-      ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' })
-      : spawnSync(cmd, args, { encoding: 'utf8' });
+  // The database tests need a real PostgreSQL; they never skip without one.
+  const orElse = 'set TEST_POSTGRES_URL to a server where the role may CREATE DATABASE';
+  const bin = requirePostgresBinaries(orElse);
+  const { asRoot, superuser: user, run } = postgresRunner();
 
   const dir = mkdtempSync(join(tmpdir(), 'test-postgres-'));
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'server.log');
-  if (asRoot) chownPostgres(dir);
-  const user = asRoot ? 'postgres' : userInfo().username;
+  if (asRoot) chownToPostgres(dir, orElse);
 
   const init = run(join(bin, 'initdb'), [
     '-D',
@@ -112,16 +86,4 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       throw new Error(`PostgreSQL did not start (pg_ctl exit ${start.status}):\n${start.stderr}\n${log.slice(-2000)}`);
     }
   }
-}
-
-function chownPostgres(path: string): void {
-  const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (id.status !== 0 || gid.status !== 0) {
-    throw new Error(
-      'Running as root, but there is no `postgres` OS user to run PostgreSQL as (initdb refuses root). ' +
-        "Install Debian's postgresql package, which creates it, or set TEST_POSTGRES_URL.",
-    );
-  }
-  chownSync(path, Number(id.stdout.trim()), Number(gid.stdout.trim()));
 }

@@ -5,13 +5,10 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createSyncActivities } from '../../../activities';
 import { createTestApp, type TestApp } from '../../../api/test/helper';
-import { createLogger } from '../../../lib/logger';
 import { startLocalHost, type LocalHost } from '../../../sandbox/host';
-import { createSciWorker } from '../../../worker/create-worker';
+import { startInProcessWorker } from '../../../test/support/sync-stack';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = join(process.cwd(), 'test-results', 'browser');
@@ -56,18 +53,8 @@ export async function startStack(opts: { pollInterval?: string } = {}): Promise<
     const apiUrl = `http://127.0.0.1:${address.port}`;
     t.jira.setEventUrl(`${apiUrl}/api/v1/events/jira`);
 
-    const worker: Worker = await createSciWorker({
-      connection: t.temporal.nativeConnection,
-      dataConverter: t.temporal.dataConverter,
-      namespace: 'default',
-      taskQueue: t.temporal.taskQueue,
-      activities: createSyncActivities({ prisma: t.db.prisma, clients: t.deps.clients, cipher: t.deps.cipher, log: createLogger('silent', 'worker') }),
-    });
-    const running = worker.run();
-    closers.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const worker = await startInProcessWorker(t);
+    closers.push(() => worker.stop());
 
     const host = await startLocalHost({
       apiUrl,
