@@ -137,12 +137,12 @@ describe('JQL filter on the Jira side', () => {
 
     await s.jira.issues.edit(link.jiraIssueId, { fields: { customfield_10034: 22222 } });
     const before = (await s.status(sci)).runs;
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, ['customfield_10034']));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, ['customfield_10034'])]);
     await s.eventually(() => s.status(sci), (st) => st.runs > before && st.pendingEvents === 0 && st.state !== 'syncing');
     expect((await s.zoho.records.get('Deals', dealId, { fields: ['Amount'] }))?.Amount).toBe(20000);
 
     await s.jira.issues.edit(link.jiraIssueId, { fields: { labels: ['crm-sync'], customfield_10034: 23456 } });
-    await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, ['labels', 'customfield_10034']));
+    await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(link.jiraIssueId, ['labels', 'customfield_10034'])]);
     await s.eventually(() => s.zoho.records.get('Deals', dealId, { fields: ['Amount'] }), (r) => r?.Amount === 23456);
     expect((await panelCard(link)).outsideRules).toBeNull();
   });
