@@ -3,6 +3,7 @@
 // engine and by the admin page's editor. Pure zod, so the Forge bundle can import it.
 import { z } from 'zod';
 import { relatedRecordsSchema } from './related-records';
+import { userMapSchema, valueMapSchema } from './value-mapping';
 
 export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
 export type SyncModeName = (typeof syncModes)[number];
@@ -22,6 +23,10 @@ export const fieldMappingSchema = z.object({
   jiraField: apiName,
   /** ZOHO: CRM-owned; JIRA: Jira-owned; BOTH: latest change wins on that field's own modification time. */
   owner: z.enum(fieldOwners).default('BOTH'),
+  /** F41: picklist/select values converted through a table (contracts/value-mapping.ts). */
+  valueMap: valueMapSchema.optional(),
+  /** F41: overrides and fallback for user fields (matched by e-mail otherwise). */
+  userMap: userMapSchema.optional(),
 });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
