@@ -16,6 +16,7 @@ import type { SciBody } from '../../contracts/scis';
 import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from '../../contracts/scis';
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
 import { loadRelatedTargets, validateRelatedRecords } from '../services/sci-related-validation';
+import { loadValueMapMetadata, validateValueMaps } from '../services/sci-value-map-validation';
 import { requireZoho } from '../services/zoho-access';
 
 const sciParams = z.object({ sciId: rowId });
@@ -31,7 +32,11 @@ async function checkAgainstMetadata(
   const access = await requireZoho(deps, tenantId, accountId);
   const jira = await deps.clients.jira(tenantId);
   const meta = await loadSciMetadata(body, access.client, jira, access.mode);
-  const problems = [...validateSci(body, meta), ...validateRelatedRecords(body, meta.zohoFields, await loadRelatedTargets(body, meta.zohoFields, access.client))];
+  const problems = [
+    ...validateSci(body, meta),
+    ...validateRelatedRecords(body, meta.zohoFields, await loadRelatedTargets(body, meta.zohoFields, access.client)),
+    ...validateValueMaps(body, meta.zohoFields, meta.jiraFields, await loadValueMapMetadata(body, meta.jiraFields, access.client, jira)),
+  ];
   return { scope: meta.project ? { projectId: meta.project.id, projectKey: meta.project.key } : null, problems };
 }
 

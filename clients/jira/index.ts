@@ -62,6 +62,7 @@ const metadataOps = {
   listLabels: fieldValues.listLabels,
   searchUsers: users.searchUsers,
   findUserByEmail: users.findUserByEmail,
+  findUserByAccountId: users.findUserByAccountId,
 };
 const permissionOps = {
   check: permissions.checkPermissions,

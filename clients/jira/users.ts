@@ -32,3 +32,15 @@ export async function findUserByEmail(http: JiraHttp, email: string, opts: Signa
   const hidden = found.filter((u) => !u.emailAddress);
   return found.length === 1 && hidden.length === 1 ? hidden[0] : undefined;
 }
+
+/** The account with this id (GET /rest/api/3/user/search?accountId=…), or undefined. */
+export async function findUserByAccountId(http: JiraHttp, accountId: string, opts: Signal = {}): Promise<JiraUser | undefined> {
+  const found = await http.request({
+    method: 'GET',
+    path: '/rest/api/3/user/search',
+    query: { accountId, maxResults: 1 },
+    schema: z.array(userSchema),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return found.find((u) => u.accountId === accountId);
+}
