@@ -11,5 +11,6 @@ export * from './panel';
 export * from './related-records';
 export * from './sci-definition';
 export * from './scis';
+export * from './value-mapping';
 export * from './zoho';
 export * from './routes';

@@ -72,3 +72,22 @@ export const USER_FALLBACK_LABELS: Record<UserFallback, string> = {
   DEFAULT_USER: 'Use a default user',
   NAME_AS_TEXT: "Write the user's name in a text field",
 };
+
+// ── What the editor's "Map values" and "Map users" panels are filled from (live metadata) ──
+
+/** A Jira field id in a path: system ids (`priority`, `labels`) or `customfield_<n>`. */
+export const jiraFieldIdParam = z.object({ fieldId: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a Jira field id') });
+
+export const jiraFieldValuesDto = z.object({
+  /** Priorities' names, a select field's options, or the labels in use. */
+  values: z.array(z.string()),
+  /** Labels: any value without spaces may be typed, the list only suggests. */
+  anyValue: z.boolean(),
+});
+export type JiraFieldValuesDto = z.infer<typeof jiraFieldValuesDto>;
+
+export const mappingUsersDto = z.object({
+  jira: z.array(z.object({ accountId: z.string(), displayName: z.string(), emailAddress: z.string().nullable() })),
+  zoho: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable() })),
+});
+export type MappingUsersDto = z.infer<typeof mappingUsersDto>;

@@ -63,6 +63,7 @@ const metadataOps = {
   searchUsers: users.searchUsers,
   findUserByEmail: users.findUserByEmail,
   findUserByAccountId: users.findUserByAccountId,
+  listUsers: users.listUsers,
 };
 const permissionOps = {
   check: permissions.checkPermissions,

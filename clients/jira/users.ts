@@ -44,3 +44,20 @@ export async function findUserByAccountId(http: JiraHttp, accountId: string, opt
   });
   return found.find((u) => u.accountId === accountId);
 }
+
+/** Every user of the site (GET /rest/api/3/users/search, pages of 100, up to 20 pages): people only. */
+export async function listUsers(http: JiraHttp, opts: Signal = {}): Promise<JiraUser[]> {
+  const all: JiraUser[] = [];
+  for (let page = 0; page < 20; page++) {
+    const batch = await http.request({
+      method: 'GET',
+      path: '/rest/api/3/users/search',
+      query: { startAt: page * 100, maxResults: 100 },
+      schema: z.array(userSchema),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    all.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return all.filter((u) => u.accountType === undefined || u.accountType === 'atlassian');
+}

@@ -417,6 +417,13 @@ export function restRoutes(ctx: SimContext) {
       return users.slice(startAt, startAt + maxResults).map((u) => renderUser(base(req), u));
     });
 
+    // GET /users/search: every user (people and apps), paged by startAt/maxResults (default 50).
+    app.get('/users/search', async (req: Req) => {
+      const startAt = Math.max(0, intParam(req.query.startAt, 'startAt', 0));
+      const maxResults = Math.min(1000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 50)));
+      return [...store.users.values()].slice(startAt, startAt + maxResults).map((u) => renderUser(base(req), u));
+    });
+
     // --- attachments ------------------------------------------------------------------------------
     app.get('/attachment/meta', async () => ({ enabled: true, uploadLimit: ctx.uploadLimit }));
 
