@@ -44,8 +44,14 @@ async function linkedIssue(sci: SmartConnectedItem, recordId: string, fields: Re
   });
 }
 
-async function issueFields(link: RecordLink): Promise<{ priority?: { name?: string }; assignee?: { accountId?: string } | null }> {
-  return (await s.jira.issues.get(link.jiraIssueId, { fields: ['priority', 'assignee'] })).fields as never;
+interface MappedIssueFields {
+  priority?: { name?: string };
+  assignee?: { accountId?: string } | null;
+}
+
+async function issueFields(link: RecordLink): Promise<MappedIssueFields> {
+  const fields: Record<string, unknown> = (await s.jira.issues.get(link.jiraIssueId, { fields: ['priority', 'assignee'] })).fields;
+  return { priority: fields.priority as MappedIssueFields['priority'], assignee: fields.assignee as MappedIssueFields['assignee'] };
 }
 
 async function runNotes(sci: SmartConnectedItem): Promise<string> {
