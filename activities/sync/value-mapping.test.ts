@@ -45,8 +45,8 @@ async function linkedIssue(sci: SmartConnectedItem, recordId: string, fields: Re
 }
 
 interface MappedIssueFields {
-  priority?: { name?: string };
-  assignee?: { accountId?: string } | null;
+  priority: { name?: string } | undefined;
+  assignee: { accountId?: string } | null | undefined;
 }
 
 async function issueFields(link: RecordLink): Promise<MappedIssueFields> {
