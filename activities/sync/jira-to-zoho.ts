@@ -92,6 +92,13 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
         if (side === 'jira') {
           if (converted.note) tally.error(`record ${link.zohoRecordId}: ${converted.note}`);
           Object.assign(update, converted.extra);
+        } else if (m.owner === 'ZOHO') {
+          // The Jira value cannot be compared through the map; the CRM's value, mapped, can.
+          const back = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
+          if (back.kind === 'write' && !sameTargetValue(jiraValue, back.value)) {
+            jiraRestore[m.jiraField] = back.value;
+            tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
+          }
         }
         continue;
       }

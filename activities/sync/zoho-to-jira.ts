@@ -93,6 +93,13 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           if (side === 'zoho') {
             if (converted.note) tally.error(`${link.jiraIssueKey}: ${converted.note}`);
             Object.assign(edits, converted.extra);
+          } else if (m.owner === 'JIRA') {
+            // The Zoho value cannot be compared through the map; Jira's value, mapped back, can.
+            const back = await valueForZoho(ctx, m, current, jf, zf);
+            if (back.kind === 'write' && !sameTargetValue(record[m.zohoField], back.value)) {
+              zohoUpdate[m.zohoField] = back.value;
+              tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
+            }
           }
           continue;
         }

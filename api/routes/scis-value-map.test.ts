@@ -111,3 +111,34 @@ describe('value and user maps are validated against live metadata', () => {
     expect(saved[2]).toMatchObject({ userMap: { ...OWNER_MAP.userMap, nameJiraField: null, nameZohoField: null } });
   });
 });
+
+describe("the editor's value and user lists come from live metadata", () => {
+  async function get(url: string) {
+    return app.inject({ method: 'GET', url: `/api/v1${url}`, headers: await t.headers({ accountId: 'admin-1' }) });
+  }
+
+  it("lists Jira priorities, a select field's options and labels; refuses a field with no values", async () => {
+    const priorities = await get('/metadata/jira/fields/priority/values');
+    expect(priorities.statusCode, priorities.body).toBe(200);
+    expect(priorities.json()).toEqual({ values: ['Highest', 'High', 'Medium', 'Low', 'Lowest'], anyValue: false });
+    expect((await get('/metadata/jira/fields/customfield_10032/values')).json()).toEqual({ values: ['Gold', 'Silver', 'Bronze'], anyValue: false });
+    const labels = (await get('/metadata/jira/fields/labels/values')).json<{ values: string[]; anyValue: boolean }>();
+    expect(labels.anyValue).toBe(true);
+    expect(labels.values).toContain('onboarding');
+    const text = await get('/metadata/jira/fields/customfield_10036/values');
+    expect(text.statusCode).toBe(400);
+    expect(text.json<{ message: string }>().message).toBe('Account name is not a priority, select or labels field, so it has no values to map.');
+    expect((await get('/metadata/jira/fields/customfield_99999/values')).statusCode).toBe(404);
+  });
+
+  it("lists both sides' users with their e-mail addresses, people only on the Jira side", async () => {
+    const res = await get('/metadata/users');
+    expect(res.statusCode, res.body).toBe(200);
+    const users = res.json<{ jira: { accountId: string; displayName: string; emailAddress: string | null }[]; zoho: { id: string; name: string; email: string | null }[] }>();
+    // The site's people (the seeded ones and those the test signs in as), never the app's own account.
+    expect(users.jira.map((u) => u.displayName)).toEqual(expect.arrayContaining(JIRA_USERS.map((u) => u.displayName)));
+    expect(users.jira.find((u) => u.displayName === 'Aisha Patel')?.emailAddress).toBe('aisha.patel@zylker.example');
+    expect(users.jira.some((u) => u.displayName === 'Zoho CRM Connector')).toBe(false);
+    expect(users.zoho).toEqual(ZOHO_USERS.map((u) => ({ id: u.id, name: u.name, email: u.email })));
+  });
+});
