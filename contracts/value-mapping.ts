@@ -45,7 +45,10 @@ export type UserFallback = (typeof userFallbacks)[number];
 
 export const userOverrideSchema = z.object({
   jiraAccountId: z.string().trim().min(1).max(128),
-  zohoUserId: z.string().trim().regex(/^\d{1,30}$/, 'a Zoho CRM user id'),
+  zohoUserId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, 'a Zoho CRM user id'),
 });
 export type UserOverride = z.infer<typeof userOverrideSchema>;
 
@@ -56,7 +59,12 @@ export const userMapSchema = z.object({
   /** DEFAULT_USER: the Jira account written for an unmatched Zoho user. */
   defaultJiraAccountId: z.string().trim().min(1).max(128).nullable().default(null),
   /** DEFAULT_USER: the Zoho CRM user written for an unmatched Jira user (2 Way). */
-  defaultZohoUserId: z.string().trim().regex(/^\d{1,30}$/, 'a Zoho CRM user id').nullable().default(null),
+  defaultZohoUserId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, 'a Zoho CRM user id')
+    .nullable()
+    .default(null),
   /** NAME_AS_TEXT: a Jira text field that receives an unmatched Zoho user's name. */
   nameJiraField: apiName.nullable().default(null),
   /** NAME_AS_TEXT: a Zoho text field that receives an unmatched Jira user's name (2 Way). */
@@ -76,7 +84,9 @@ export const USER_FALLBACK_LABELS: Record<UserFallback, string> = {
 // ── What the editor's "Map values" and "Map users" panels are filled from (live metadata) ──
 
 /** A Jira field id in a path: system ids (`priority`, `labels`) or `customfield_<n>`. */
-export const jiraFieldIdParam = z.object({ fieldId: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a Jira field id') });
+export const jiraFieldIdParam = z.object({
+  fieldId: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a Jira field id'),
+});
 
 export const jiraFieldValuesDto = z.object({
   /** Priorities' names, a select field's options, or the labels in use. */

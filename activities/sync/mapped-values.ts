@@ -6,8 +6,24 @@
 import type { JiraUser } from '../../clients/jira';
 import type { ZohoCrmUser } from '../../clients/zoho';
 import type { FieldMapping } from '../../lib/sci/definition';
-import { jiraKind, jiraToZoho, sameValue, zohoKind, zohoToJira, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
-import { byEmail, DEFAULT_USER_MAP, jiraAccountFor, zohoUserFor, type JiraPerson, type UserTarget, type ZohoPerson } from '../../lib/sync/user-map';
+import {
+  jiraKind,
+  jiraToZoho,
+  sameValue,
+  zohoKind,
+  zohoToJira,
+  type JiraFieldType,
+  type ZohoFieldType,
+} from '../../lib/sync/field-types';
+import {
+  byEmail,
+  DEFAULT_USER_MAP,
+  jiraAccountFor,
+  zohoUserFor,
+  type JiraPerson,
+  type UserTarget,
+  type ZohoPerson,
+} from '../../lib/sync/user-map';
 import { mapJiraToZoho, mapZohoToJira, type MappedValue } from '../../lib/sync/value-map';
 import type { SciContext } from './context';
 
@@ -19,7 +35,13 @@ export type MappedConversion =
   | { kind: 'leave'; note: string | null; extra: Record<string, unknown> };
 
 const isUserMapping = (zf: ZohoFieldType, jf: JiraFieldType) => zohoKind(zf) === 'user' && jiraKind(jf) === 'user';
-const usesValueMap = (m: FieldMapping) => !!m.valueMap && (m.valueMap.entries.length > 0 || m.valueMap.defaultJiraValue !== null || m.valueMap.defaultZohoValue !== null || m.valueMap.unmapped === 'CLEAR');
+// A map with nothing in it would leave every value unchanged; it is ignored, so the plain conversion runs.
+const usesValueMap = (m: FieldMapping) =>
+  !!m.valueMap &&
+  (m.valueMap.entries.length > 0 ||
+    m.valueMap.defaultJiraValue !== null ||
+    m.valueMap.defaultZohoValue !== null ||
+    m.valueMap.unmapped === 'CLEAR');
 
 interface Directory {
   jira: Map<string, Promise<JiraUser | undefined>>;
@@ -51,9 +73,17 @@ function zohoByEmail(ctx: SciContext): (email: string) => Promise<ZohoPerson | u
   };
 }
 
-function leaveFor(mapped: Extract<MappedValue, { write: false }>, field: string, side: 'Jira' | 'Zoho CRM'): MappedConversion {
+function leaveFor(
+  mapped: Extract<MappedValue, { write: false }>,
+  field: string,
+  side: 'Jira' | 'Zoho CRM',
+): MappedConversion {
   const values = mapped.unmapped.map((v) => `"${v}"`).join(', ');
-  return { kind: 'leave', note: `${values} has no value mapping to ${side} and no default; ${field} left unchanged`, extra: {} };
+  return {
+    kind: 'leave',
+    note: `${values} has no value mapping to ${side} and no default; ${field} left unchanged`,
+    extra: {},
+  };
 }
 
 function fromUserTarget(target: UserTarget, write: (id: string) => unknown): MappedConversion {
@@ -63,12 +93,21 @@ function fromUserTarget(target: UserTarget, write: (id: string) => unknown): Map
 }
 
 /** A Zoho record's value for the Jira field of mapping `m`. */
-export async function valueForJira(ctx: SciContext, m: FieldMapping, raw: unknown, zf: ZohoFieldType, jf: JiraFieldType): Promise<MappedConversion> {
+export async function valueForJira(
+  ctx: SciContext,
+  m: FieldMapping,
+  raw: unknown,
+  zf: ZohoFieldType,
+  jf: JiraFieldType,
+): Promise<MappedConversion> {
   if (isUserMapping(zf, jf)) {
     const user = zohoPerson(raw);
     if (!user) return { kind: 'leave', note: null, extra: {} };
     const target = await jiraAccountFor(user, m.userMap ?? DEFAULT_USER_MAP, jf.id, jiraByEmail(ctx));
-    return withTargetNote(target, fromUserTarget(target, (accountId) => ({ accountId })));
+    return withTargetNote(
+      target,
+      fromUserTarget(target, (accountId) => ({ accountId })),
+    );
   }
   let source = raw;
   if (m.valueMap && usesValueMap(m)) {
@@ -81,13 +120,28 @@ export async function valueForJira(ctx: SciContext, m: FieldMapping, raw: unknow
 }
 
 /** A Jira issue's value for the Zoho field of mapping `m` (2 Way). */
-export async function valueForZoho(ctx: SciContext, m: FieldMapping, raw: unknown, jf: JiraFieldType, zf: ZohoFieldType): Promise<MappedConversion> {
+export async function valueForZoho(
+  ctx: SciContext,
+  m: FieldMapping,
+  raw: unknown,
+  jf: JiraFieldType,
+  zf: ZohoFieldType,
+): Promise<MappedConversion> {
   if (isUserMapping(zf, jf)) {
     const user = jiraPerson(raw);
     // Zoho CRM's Owner always holds a user: an unassigned issue leaves it as it is.
-    if (!user) return { kind: 'leave', note: zf.dataType === 'ownerlookup' ? `${jf.id} has no user; ${zf.apiName} needs one and was left unchanged` : null, extra: {} };
+    if (!user)
+      return {
+        kind: 'leave',
+        note:
+          zf.dataType === 'ownerlookup' ? `${jf.id} has no user; ${zf.apiName} needs one and was left unchanged` : null,
+        extra: {},
+      };
     const target = await zohoUserFor(user, m.userMap ?? DEFAULT_USER_MAP, zf.apiName, zohoByEmail(ctx));
-    return withTargetNote(target, fromUserTarget(target, (id) => ({ id })));
+    return withTargetNote(
+      target,
+      fromUserTarget(target, (id) => ({ id })),
+    );
   }
   let source = raw;
   if (m.valueMap && usesValueMap(m)) {
@@ -100,7 +154,9 @@ export async function valueForZoho(ctx: SciContext, m: FieldMapping, raw: unknow
 }
 
 function withTargetNote(target: UserTarget, conversion: MappedConversion): MappedConversion {
-  return target.kind === 'user' && target.note && conversion.kind === 'write' ? { ...conversion, note: target.note } : conversion;
+  return target.kind === 'user' && target.note && conversion.kind === 'write'
+    ? { ...conversion, note: target.note }
+    : conversion;
 }
 
 /** Whether the target field already holds the value: users compare by their id, the rest as before. */
@@ -114,7 +170,10 @@ export function sameTargetValue(current: unknown, next: unknown): boolean {
   const a = idOf(current);
   const b = idOf(next);
   if (a !== undefined || b !== undefined) return a === b;
-  const zohoUser = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { id?: unknown }).id === 'string' && !('value' in v) ? (v as { id: string }).id : undefined);
+  const zohoUser = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { id?: unknown }).id === 'string' && !('value' in v)
+      ? (v as { id: string }).id
+      : undefined;
   const za = zohoUser(current);
   const zb = zohoUser(next);
   if (za !== undefined && zb !== undefined) return za === zb;
@@ -125,7 +184,11 @@ function zohoPerson(raw: unknown): ZohoPerson | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const o = raw as { id?: unknown; name?: unknown; email?: unknown };
   if (typeof o.id !== 'string') return undefined;
-  return { id: o.id, ...(typeof o.name === 'string' ? { name: o.name } : {}), ...(typeof o.email === 'string' ? { email: o.email } : {}) };
+  return {
+    id: o.id,
+    ...(typeof o.name === 'string' ? { name: o.name } : {}),
+    ...(typeof o.email === 'string' ? { email: o.email } : {}),
+  };
 }
 
 function jiraPerson(raw: unknown): JiraPerson | undefined {

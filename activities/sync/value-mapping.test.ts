@@ -32,15 +32,34 @@ const PRIORITY_MAP = {
 };
 
 async function newDeal(values: Record<string, unknown>): Promise<string> {
-  const [row] = await s.zoho.records.insert('Deals', [{ Stage: 'Qualification', Deal_Name: `Mapped ${randomUUID().slice(0, 6)}`, ...values }]);
+  const [row] = await s.zoho.records.insert('Deals', [
+    { Stage: 'Qualification', Deal_Name: `Mapped ${randomUUID().slice(0, 6)}`, ...values },
+  ]);
   if (!row?.ok) throw new Error(`deal not created: ${JSON.stringify(row)}`);
   return row.id;
 }
 
-async function linkedIssue(sci: SmartConnectedItem, recordId: string, fields: Record<string, unknown> = {}): Promise<RecordLink> {
-  const created = await s.jira.issues.create({ project: { key: 'DEMO' }, issueType: { id: '10001' }, summary: 'Placeholder', fields });
+async function linkedIssue(
+  sci: SmartConnectedItem,
+  recordId: string,
+  fields: Record<string, unknown> = {},
+): Promise<RecordLink> {
+  const created = await s.jira.issues.create({
+    project: { key: 'DEMO' },
+    issueType: { id: '10001' },
+    summary: 'Placeholder',
+    fields,
+  });
   return s.t.db.prisma.recordLink.create({
-    data: { tenantId: sci.tenantId, sciId: sci.id, jiraIssueId: created.id, jiraIssueKey: created.key, zohoModule: sci.zohoModule, zohoRecordId: recordId, managed: 'MANUAL' },
+    data: {
+      tenantId: sci.tenantId,
+      sciId: sci.id,
+      jiraIssueId: created.id,
+      jiraIssueKey: created.key,
+      zohoModule: sci.zohoModule,
+      zohoRecordId: recordId,
+      managed: 'MANUAL',
+    },
   });
 }
 
@@ -50,8 +69,13 @@ interface MappedIssueFields {
 }
 
 async function issueFields(link: RecordLink): Promise<MappedIssueFields> {
-  const fields: Record<string, unknown> = (await s.jira.issues.get(link.jiraIssueId, { fields: ['priority', 'assignee'] })).fields;
-  return { priority: fields.priority as MappedIssueFields['priority'], assignee: fields.assignee as MappedIssueFields['assignee'] };
+  const fields: Record<string, unknown> = (
+    await s.jira.issues.get(link.jiraIssueId, { fields: ['priority', 'assignee'] })
+  ).fields;
+  return {
+    priority: fields.priority as MappedIssueFields['priority'],
+    assignee: fields.assignee as MappedIssueFields['assignee'],
+  };
 }
 
 async function runNotes(sci: SmartConnectedItem): Promise<string> {
@@ -77,7 +101,11 @@ describe('1 Way: picklist values and owners', () => {
         {
           zohoField: 'Owner',
           jiraField: 'assignee',
-          userMap: { overrides: [{ jiraAccountId: jiraUser('Patricia Boyle').accountId, zohoUserId: zohoUser('Patricia Boyle').id }] },
+          userMap: {
+            overrides: [
+              { jiraAccountId: jiraUser('Patricia Boyle').accountId, zohoUserId: zohoUser('Patricia Boyle').id },
+            ],
+          },
         },
       ],
     });
@@ -109,13 +137,17 @@ describe('1 Way: picklist values and owners', () => {
     expect((await issueFields(link)).assignee?.accountId).toBe(jiraUser('Patricia Boyle').accountId); // other address: the override
 
     // Marcus Chen has no Jira account with his address and no override.
-    await s.zoho.records.update('Deals', [{ id: dealId, Owner: { id: zohoUser('Marcus Chen').id }, Deal_Priority: 'Critical' }]);
+    await s.zoho.records.update('Deals', [
+      { id: dealId, Owner: { id: zohoUser('Marcus Chen').id }, Deal_Priority: 'Critical' },
+    ]);
     await s.syncNow(sci);
     const after = await issueFields(link);
     expect(after.assignee?.accountId).toBe(jiraUser('Patricia Boyle').accountId);
     expect(after.priority?.name).toBe('Highest'); // the rest of the record still syncs
     const notes = await runNotes(sci);
-    expect(notes).toContain(`${link.jiraIssueKey}: Zoho CRM user Marcus Chen (marcus.chen@zylker.example) has no Jira account with the same e-mail address or an override; assignee left unchanged`);
+    expect(notes).toContain(
+      `${link.jiraIssueKey}: Zoho CRM user Marcus Chen (marcus.chen@zylker.example) has no Jira account with the same e-mail address or an override; assignee left unchanged`,
+    );
   });
 });
 
@@ -129,7 +161,12 @@ describe('2 Way: values and users going back to Zoho CRM', () => {
       jiraIssueTypeId: '10001',
       zohoModule: 'Deals',
       fieldMappings: [
-        { zohoField: 'Deal_Priority', jiraField: 'priority', owner: 'JIRA', valueMap: { ...PRIORITY_MAP, defaultZohoValue: 'Someday' } },
+        {
+          zohoField: 'Deal_Priority',
+          jiraField: 'priority',
+          owner: 'JIRA',
+          valueMap: { ...PRIORITY_MAP, defaultZohoValue: 'Someday' },
+        },
         { zohoField: 'Owner', jiraField: 'assignee', owner: 'JIRA' },
       ],
     });
@@ -137,7 +174,10 @@ describe('2 Way: values and users going back to Zoho CRM', () => {
 
   it('takes the first entry of a many-to-one value, the Zoho default for an unmapped one, and leaves the Owner for an unmatched Jira user', async () => {
     const dealId = await newDeal({ Deal_Priority: 'Normal', Owner: { id: zohoUser('Marcus Chen').id } });
-    const link = await linkedIssue(sci, dealId, { priority: { name: 'Highest' }, assignee: { accountId: jiraUser('Aisha Patel').accountId } });
+    const link = await linkedIssue(sci, dealId, {
+      priority: { name: 'Highest' },
+      assignee: { accountId: jiraUser('Aisha Patel').accountId },
+    });
     await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, ['priority', 'assignee']));
     await s.syncNow(sci);
     let record = await s.zoho.records.get('Deals', dealId, { fields: ['Deal_Priority', 'Owner'] });
@@ -145,12 +185,16 @@ describe('2 Way: values and users going back to Zoho CRM', () => {
     expect((record?.Owner as { id: string }).id).toBe(zohoUser('Aisha Patel').id);
 
     // Marcus Lee (Jira) has no Zoho CRM user with his address: Owner stays, the run history names him.
-    await s.jira.issues.edit(link.jiraIssueId, { fields: { priority: { name: 'Lowest' }, assignee: { accountId: jiraUser('Marcus Lee').accountId } } });
+    await s.jira.issues.edit(link.jiraIssueId, {
+      fields: { priority: { name: 'Lowest' }, assignee: { accountId: jiraUser('Marcus Lee').accountId } },
+    });
     await s.t.deps.workflows.jiraEvent(sci, jiraEvent(link.jiraIssueId, ['priority', 'assignee']));
     await s.syncNow(sci);
     record = await s.zoho.records.get('Deals', dealId, { fields: ['Deal_Priority', 'Owner'] });
     expect(record?.Deal_Priority).toBe('Someday'); // no entry for Lowest: the Zoho default
     expect((record?.Owner as { id: string }).id).toBe(zohoUser('Aisha Patel').id);
-    expect(await runNotes(sci)).toContain('Jira user Marcus Lee (marcus.lee@demo-sandbox.example) has no Zoho CRM user with the same e-mail address or an override; Owner left unchanged');
+    expect(await runNotes(sci)).toContain(
+      'Jira user Marcus Lee (marcus.lee@demo-sandbox.example) has no Zoho CRM user with the same e-mail address or an override; Owner left unchanged',
+    );
   });
 });

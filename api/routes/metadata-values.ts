@@ -30,10 +30,16 @@ export const metadataValueRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
       const field = (await jira.metadata.listFields()).find((f) => f.id === request.params.fieldId);
       if (!field) throw new ApiError(404, `Jira has no field "${request.params.fieldId}".`, 'NOT_FOUND');
       const kind = jiraKind(jiraFieldType(field));
-      if (field.schema?.type === 'priority') return { values: (await jira.metadata.listPriorities()).map((p) => p.name), anyValue: false };
+      if (field.schema?.type === 'priority')
+        return { values: (await jira.metadata.listPriorities()).map((p) => p.name), anyValue: false };
       if (kind === 'labels') return { values: await jira.metadata.listLabels(), anyValue: true };
-      if (kind === 'option' || kind === 'options') return { values: (await jira.metadata.listFieldOptions(field.id)).map((o) => o.value), anyValue: false };
-      throw new ApiError(400, `${field.name} is not a priority, select or labels field, so it has no values to map.`, 'VALIDATION_FAILED');
+      if (kind === 'option' || kind === 'options')
+        return { values: (await jira.metadata.listFieldOptions(field.id)).map((o) => o.value), anyValue: false };
+      throw new ApiError(
+        400,
+        `${field.name} is not a priority, select or labels field, so it has no values to map.`,
+        'VALIDATION_FAILED',
+      );
     },
   );
 
@@ -52,7 +58,11 @@ export const metadataValueRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
       const jira = await deps.clients.jira(tenantId);
       const [jiraUsers, zohoUsers] = await Promise.all([jira.metadata.listUsers(), access.client.metadata.users()]);
       return {
-        jira: jiraUsers.map((u) => ({ accountId: u.accountId, displayName: u.displayName ?? u.accountId, emailAddress: u.emailAddress ?? null })),
+        jira: jiraUsers.map((u) => ({
+          accountId: u.accountId,
+          displayName: u.displayName ?? u.accountId,
+          emailAddress: u.emailAddress ?? null,
+        })),
         zoho: zohoUsers.map((u) => ({ id: u.id, name: u.full_name ?? u.email ?? u.id, email: u.email ?? null })),
       };
     },

@@ -26,7 +26,12 @@ afterAll(async () => {
 });
 
 async function post(url: string, payload: unknown) {
-  return app.inject({ method: 'POST', url: `/api/v1${url}`, headers: await t.headers({ accountId: 'admin-1' }), payload: payload as object });
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    headers: await t.headers({ accountId: 'admin-1' }),
+    payload: payload as object,
+  });
 }
 
 const aisha = JIRA_USERS.find((u) => u.displayName === 'Aisha Patel')!;
@@ -56,11 +61,21 @@ const PRIORITY_MAP = {
     unmapped: 'LEAVE',
   },
 };
-const TIER_MAP = { zohoField: 'Type', jiraField: 'customfield_10032', owner: 'ZOHO', valueMap: { entries: [{ zohoValue: 'New Business', jiraValue: 'Bronze' }], unmapped: 'CLEAR' } };
+const TIER_MAP = {
+  zohoField: 'Type',
+  jiraField: 'customfield_10032',
+  owner: 'ZOHO',
+  valueMap: { entries: [{ zohoValue: 'New Business', jiraValue: 'Bronze' }], unmapped: 'CLEAR' },
+};
 const OWNER_MAP = {
   zohoField: 'Owner',
   jiraField: 'assignee',
-  userMap: { overrides: [{ jiraAccountId: patriciaJira.accountId, zohoUserId: patriciaZoho.id }], fallback: 'DEFAULT_USER', defaultJiraAccountId: aisha.accountId, defaultZohoUserId: patriciaZoho.id },
+  userMap: {
+    overrides: [{ jiraAccountId: patriciaJira.accountId, zohoUserId: patriciaZoho.id }],
+    fallback: 'DEFAULT_USER',
+    defaultJiraAccountId: aisha.accountId,
+    defaultZohoUserId: patriciaZoho.id,
+  },
 };
 
 describe('value and user maps are validated against live metadata', () => {
@@ -72,11 +87,30 @@ describe('value and user maps are validated against live metadata', () => {
         {
           zohoField: 'Deal_Priority',
           jiraField: 'priority',
-          valueMap: { entries: [{ zohoValue: 'Blocker', jiraValue: 'Highest' }, { zohoValue: 'Normal', jiraValue: 'Normalish' }], defaultJiraValue: 'Trivial' },
+          valueMap: {
+            entries: [
+              { zohoValue: 'Blocker', jiraValue: 'Highest' },
+              { zohoValue: 'Normal', jiraValue: 'Normalish' },
+            ],
+            defaultJiraValue: 'Trivial',
+          },
         },
-        { zohoField: 'Type', jiraField: 'customfield_10032', owner: 'ZOHO', valueMap: { entries: [{ zohoValue: 'New Business', jiraValue: 'Platinum' }] } },
-        { zohoField: 'Amount', jiraField: 'customfield_10034', valueMap: { entries: [{ zohoValue: '1', jiraValue: '2' }] } },
-        { zohoField: 'Owner', jiraField: 'assignee', userMap: { overrides: [{ jiraAccountId: 'no-such-account', zohoUserId: '123' }], fallback: 'NAME_AS_TEXT' } },
+        {
+          zohoField: 'Type',
+          jiraField: 'customfield_10032',
+          owner: 'ZOHO',
+          valueMap: { entries: [{ zohoValue: 'New Business', jiraValue: 'Platinum' }] },
+        },
+        {
+          zohoField: 'Amount',
+          jiraField: 'customfield_10034',
+          valueMap: { entries: [{ zohoValue: '1', jiraValue: '2' }] },
+        },
+        {
+          zohoField: 'Owner',
+          jiraField: 'assignee',
+          userMap: { overrides: [{ jiraAccountId: 'no-such-account', zohoUserId: '123' }], fallback: 'NAME_AS_TEXT' },
+        },
       ]),
     );
     expect(res.statusCode, res.body).toBe(422);
@@ -94,8 +128,12 @@ describe('value and user maps are validated against live metadata', () => {
     ]);
     const messages = problems.map((p) => p.message);
     expect(messages[0]).toContain('"Blocker" is not a value of the Zoho CRM picklist Priority');
-    expect(messages[1]).toContain('"Normalish" is not a value of the Jira field Priority (its values: "Highest", "High", "Medium", "Low", "Lowest")');
-    expect(messages[3]).toContain('"Platinum" is not a value of the Jira field Customer tier (its values: "Gold", "Silver", "Bronze")');
+    expect(messages[1]).toContain(
+      '"Normalish" is not a value of the Jira field Priority (its values: "Highest", "High", "Medium", "Low", "Lowest")',
+    );
+    expect(messages[3]).toContain(
+      '"Platinum" is not a value of the Jira field Customer tier (its values: "Gold", "Silver", "Bronze")',
+    );
     expect(messages[4]).toContain('Map values needs a Zoho CRM picklist and a Jira priority, select or labels field');
     expect(messages[5]).toBe('Jira has no user with account id no-such-account.');
     expect(messages[6]).toBe('Zoho CRM has no active user with id 123.');
@@ -107,7 +145,9 @@ describe('value and user maps are validated against live metadata', () => {
     expect(res.statusCode, res.body).toBe(201);
     const saved = res.json<{ fieldMappings: Record<string, unknown>[] }>().fieldMappings;
     expect(saved[0]).toMatchObject({ valueMap: PRIORITY_MAP.valueMap });
-    expect(saved[1]).toMatchObject({ valueMap: { ...TIER_MAP.valueMap, defaultJiraValue: null, defaultZohoValue: null } });
+    expect(saved[1]).toMatchObject({
+      valueMap: { ...TIER_MAP.valueMap, defaultJiraValue: null, defaultZohoValue: null },
+    });
     expect(saved[2]).toMatchObject({ userMap: { ...OWNER_MAP.userMap, nameJiraField: null, nameZohoField: null } });
   });
 });
@@ -121,20 +161,28 @@ describe("the editor's value and user lists come from live metadata", () => {
     const priorities = await get('/metadata/jira/fields/priority/values');
     expect(priorities.statusCode, priorities.body).toBe(200);
     expect(priorities.json()).toEqual({ values: ['Highest', 'High', 'Medium', 'Low', 'Lowest'], anyValue: false });
-    expect((await get('/metadata/jira/fields/customfield_10032/values')).json()).toEqual({ values: ['Gold', 'Silver', 'Bronze'], anyValue: false });
+    expect((await get('/metadata/jira/fields/customfield_10032/values')).json()).toEqual({
+      values: ['Gold', 'Silver', 'Bronze'],
+      anyValue: false,
+    });
     const labels = (await get('/metadata/jira/fields/labels/values')).json<{ values: string[]; anyValue: boolean }>();
     expect(labels.anyValue).toBe(true);
     expect(labels.values).toContain('onboarding');
     const text = await get('/metadata/jira/fields/customfield_10036/values');
     expect(text.statusCode).toBe(400);
-    expect(text.json<{ message: string }>().message).toBe('Account name is not a priority, select or labels field, so it has no values to map.');
+    expect(text.json<{ message: string }>().message).toBe(
+      'Account name is not a priority, select or labels field, so it has no values to map.',
+    );
     expect((await get('/metadata/jira/fields/customfield_99999/values')).statusCode).toBe(404);
   });
 
   it("lists both sides' users with their e-mail addresses, people only on the Jira side", async () => {
     const res = await get('/metadata/users');
     expect(res.statusCode, res.body).toBe(200);
-    const users = res.json<{ jira: { accountId: string; displayName: string; emailAddress: string | null }[]; zoho: { id: string; name: string; email: string | null }[] }>();
+    const users = res.json<{
+      jira: { accountId: string; displayName: string; emailAddress: string | null }[];
+      zoho: { id: string; name: string; email: string | null }[];
+    }>();
     // The site's people (the seeded ones and those the test signs in as), never the app's own account.
     expect(users.jira.map((u) => u.displayName)).toEqual(expect.arrayContaining(JIRA_USERS.map((u) => u.displayName)));
     expect(users.jira.find((u) => u.displayName === 'Aisha Patel')?.emailAddress).toBe('aisha.patel@zylker.example');

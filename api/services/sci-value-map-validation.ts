@@ -23,7 +23,11 @@ type Kind = ReturnType<typeof jiraKind>;
 const VALUE_KINDS_ZOHO = new Set<Kind>(['option', 'options']);
 const VALUE_KINDS_JIRA = new Set<Kind>(['option', 'options', 'labels']);
 const labelOf = (f: ZohoFieldMeta) => f.display_label ?? f.field_label ?? f.api_name;
-const quoted = (values: readonly string[]) => values.slice(0, 12).map((v) => `"${v}"`).join(', ') + (values.length > 12 ? ', …' : '');
+const quoted = (values: readonly string[]) =>
+  values
+    .slice(0, 12)
+    .map((v) => `"${v}"`)
+    .join(', ') + (values.length > 12 ? ', …' : '');
 
 function isValueMappable(z: ZohoFieldMeta, j: JiraField): boolean {
   return VALUE_KINDS_ZOHO.has(zohoKind(zohoFieldType(z))) && VALUE_KINDS_JIRA.has(jiraKind(jiraFieldType(j)));
@@ -33,7 +37,12 @@ function isUserMappable(z: ZohoFieldMeta, j: JiraField): boolean {
 }
 
 /** Every problem with the value and user maps; fields that do not exist were reported by validateSci. */
-export function validateValueMaps(def: SciDefinition, zohoFields: ZohoFieldMeta[] | null, jiraFields: JiraField[], meta: ValueMapMetadata): Problem[] {
+export function validateValueMaps(
+  def: SciDefinition,
+  zohoFields: ZohoFieldMeta[] | null,
+  jiraFields: JiraField[],
+  meta: ValueMapMetadata,
+): Problem[] {
   const problems: Problem[] = [];
   if (!zohoFields) return problems;
   const add = (path: string, message: string) => problems.push({ path, message });
@@ -51,22 +60,30 @@ export function validateValueMaps(def: SciDefinition, zohoFields: ZohoFieldMeta[
     if (m.valueMap) {
       const path = `${base}.valueMap`;
       if (!isValueMappable(z, j)) {
-        add(path, `Map values needs a Zoho CRM picklist and a Jira priority, select or labels field; ${labelOf(z)} → ${j.name} is not such a pair.`);
+        add(
+          path,
+          `Map values needs a Zoho CRM picklist and a Jira priority, select or labels field; ${labelOf(z)} → ${j.name} is not such a pair.`,
+        );
       } else {
-        const zohoValues = (z.pick_list_values ?? []).map((p) => p.actual_value ?? p.display_value ?? '').filter((v) => v && v !== '-None-');
+        const zohoValues = (z.pick_list_values ?? [])
+          .map((p) => p.actual_value ?? p.display_value ?? '')
+          .filter((v) => v && v !== '-None-');
         const jiraValues = meta.jiraValues.get(j.id);
         const checkZoho = (p: string, v: string) => {
-          if (!zohoValues.includes(v)) add(p, `"${v}" is not a value of the Zoho CRM picklist ${labelOf(z)} (its values: ${quoted(zohoValues)}).`);
+          if (!zohoValues.includes(v))
+            add(p, `"${v}" is not a value of the Zoho CRM picklist ${labelOf(z)} (its values: ${quoted(zohoValues)}).`);
         };
         const checkJira = (p: string, v: string) => {
           if (jiraValues === null || jiraValues === undefined) {
             if (/\s/.test(v)) add(p, `"${v}" cannot be a Jira label: labels cannot contain spaces.`);
-          } else if (!jiraValues.includes(v)) add(p, `"${v}" is not a value of the Jira field ${j.name} (its values: ${quoted(jiraValues)}).`);
+          } else if (!jiraValues.includes(v))
+            add(p, `"${v}" is not a value of the Jira field ${j.name} (its values: ${quoted(jiraValues)}).`);
         };
         const seen = new Set<string>();
         m.valueMap.entries.forEach((e, k) => {
           const p = `${path}.entries.${k}`;
-          if (seen.has(e.zohoValue)) add(`${p}.zohoValue`, `"${e.zohoValue}" is mapped twice; a Zoho CRM value can go to one Jira value only.`);
+          if (seen.has(e.zohoValue))
+            add(`${p}.zohoValue`, `"${e.zohoValue}" is mapped twice; a Zoho CRM value can go to one Jira value only.`);
           seen.add(e.zohoValue);
           checkZoho(`${p}.zohoValue`, e.zohoValue);
           checkJira(`${p}.jiraValue`, e.jiraValue);
@@ -82,7 +99,10 @@ export function validateValueMaps(def: SciDefinition, zohoFields: ZohoFieldMeta[
     if (m.userMap) {
       const path = `${base}.userMap`;
       if (!isUserMappable(z, j)) {
-        add(path, `Map users needs a Zoho CRM user field (such as Owner) and a Jira user field (such as Assignee); ${labelOf(z)} → ${j.name} is not such a pair.`);
+        add(
+          path,
+          `Map users needs a Zoho CRM user field (such as Owner) and a Jira user field (such as Assignee); ${labelOf(z)} → ${j.name} is not such a pair.`,
+        );
         return;
       }
       const um = m.userMap;
@@ -101,21 +121,28 @@ export function validateValueMaps(def: SciDefinition, zohoFields: ZohoFieldMeta[
         zohoUser(`${p}.zohoUserId`, o.zohoUserId);
       });
       if (um.fallback === 'DEFAULT_USER') {
-        if (!um.defaultJiraAccountId) add(`${path}.defaultJiraAccountId`, 'Choose the Jira user to use when a Zoho CRM user has no match.');
+        if (!um.defaultJiraAccountId)
+          add(`${path}.defaultJiraAccountId`, 'Choose the Jira user to use when a Zoho CRM user has no match.');
         else jiraAccount(`${path}.defaultJiraAccountId`, um.defaultJiraAccountId);
-        if (twoWay && !um.defaultZohoUserId) add(`${path}.defaultZohoUserId`, 'Choose the Zoho CRM user to use when a Jira user has no match.');
+        if (twoWay && !um.defaultZohoUserId)
+          add(`${path}.defaultZohoUserId`, 'Choose the Zoho CRM user to use when a Jira user has no match.');
         else if (um.defaultZohoUserId) zohoUser(`${path}.defaultZohoUserId`, um.defaultZohoUserId);
       }
       if (um.fallback === 'NAME_AS_TEXT') {
         const jt = um.nameJiraField ? jById.get(um.nameJiraField) : undefined;
-        if (!um.nameJiraField) add(`${path}.nameJiraField`, "Choose the Jira text field that receives an unmatched user's name.");
+        if (!um.nameJiraField)
+          add(`${path}.nameJiraField`, "Choose the Jira text field that receives an unmatched user's name.");
         else if (!jt) add(`${path}.nameJiraField`, `Jira has no field "${um.nameJiraField}".`);
-        else if (jiraKind(jiraFieldType(jt)) !== 'text') add(`${path}.nameJiraField`, `${jt.name} is not a text field; the user's name needs one.`);
+        else if (jiraKind(jiraFieldType(jt)) !== 'text')
+          add(`${path}.nameJiraField`, `${jt.name} is not a text field; the user's name needs one.`);
         if (twoWay) {
           const zt = um.nameZohoField ? zById.get(um.nameZohoField) : undefined;
-          if (!um.nameZohoField) add(`${path}.nameZohoField`, "Choose the Zoho CRM text field that receives an unmatched user's name.");
-          else if (!zt) add(`${path}.nameZohoField`, `The Zoho CRM module ${def.zohoModule} has no field "${um.nameZohoField}".`);
-          else if (zohoKind(zohoFieldType(zt)) !== 'text' || zt.data_type === 'lookup') add(`${path}.nameZohoField`, `${labelOf(zt)} is not a text field; the user's name needs one.`);
+          if (!um.nameZohoField)
+            add(`${path}.nameZohoField`, "Choose the Zoho CRM text field that receives an unmatched user's name.");
+          else if (!zt)
+            add(`${path}.nameZohoField`, `The Zoho CRM module ${def.zohoModule} has no field "${um.nameZohoField}".`);
+          else if (zohoKind(zohoFieldType(zt)) !== 'text' || zt.data_type === 'lookup')
+            add(`${path}.nameZohoField`, `${labelOf(zt)} is not a text field; the user's name needs one.`);
         }
       }
     }
@@ -124,7 +151,12 @@ export function validateValueMaps(def: SciDefinition, zohoFields: ZohoFieldMeta[
 }
 
 /** Loads what validateValueMaps needs: nothing when no mapping has a map. */
-export async function loadValueMapMetadata(def: SciDefinition, jiraFields: JiraField[], zoho: ZohoClient, jira: JiraClient): Promise<ValueMapMetadata> {
+export async function loadValueMapMetadata(
+  def: SciDefinition,
+  jiraFields: JiraField[],
+  zoho: ZohoClient,
+  jira: JiraClient,
+): Promise<ValueMapMetadata> {
   const jById = new Map(jiraFields.map((f) => [f.id, f]));
   const jiraValues = new Map<string, string[] | null>();
   const accounts = new Set<string>();
@@ -135,12 +167,31 @@ export async function loadValueMapMetadata(def: SciDefinition, jiraFields: JiraF
     if (m.valueMap && j && !jiraValues.has(j.id)) {
       const kind = jiraKind(jiraFieldType(j));
       jiraValues.set(j.id, null);
-      if (j.schema?.type === 'priority') loads.push(jira.metadata.listPriorities().then((ps) => void jiraValues.set(j.id, ps.map((p) => p.name))));
-      else if (kind === 'option' || kind === 'options') loads.push(jira.metadata.listFieldOptions(j.id).then((os) => void jiraValues.set(j.id, os.map((o) => o.value))));
+      if (j.schema?.type === 'priority')
+        loads.push(
+          jira.metadata.listPriorities().then(
+            (ps) =>
+              void jiraValues.set(
+                j.id,
+                ps.map((p) => p.name),
+              ),
+          ),
+        );
+      else if (kind === 'option' || kind === 'options')
+        loads.push(
+          jira.metadata.listFieldOptions(j.id).then(
+            (os) =>
+              void jiraValues.set(
+                j.id,
+                os.map((o) => o.value),
+              ),
+          ),
+        );
     }
     if (m.userMap) {
       needZohoUsers ||= m.userMap.overrides.length > 0 || m.userMap.defaultZohoUserId !== null;
-      for (const id of [...m.userMap.overrides.map((o) => o.jiraAccountId), m.userMap.defaultJiraAccountId]) if (id) accounts.add(id);
+      for (const id of [...m.userMap.overrides.map((o) => o.jiraAccountId), m.userMap.defaultJiraAccountId])
+        if (id) accounts.add(id);
     }
   }
   const jiraAccounts = new Set<string>();

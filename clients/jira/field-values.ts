@@ -11,17 +11,33 @@ interface Signal {
 const withSignal = (opts: Signal) => (opts.signal ? { signal: opts.signal } : {});
 
 const page = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ values: z.array(item), isLast: z.boolean().optional(), startAt: z.number().optional(), total: z.number().optional() });
+  z.looseObject({
+    values: z.array(item),
+    isLast: z.boolean().optional(),
+    startAt: z.number().optional(),
+    total: z.number().optional(),
+  });
 
 export const prioritySchema = z.looseObject({ id: z.string(), name: z.string(), isDefault: z.boolean().optional() });
 export type JiraPriority = z.infer<typeof prioritySchema>;
-const contextSchema = z.looseObject({ id: z.string(), name: z.string().optional(), isGlobalContext: z.boolean().optional() });
-export const fieldOptionSchema = z.looseObject({ id: z.string(), value: z.string(), disabled: z.boolean().optional(), optionId: z.string().optional() });
+const contextSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  isGlobalContext: z.boolean().optional(),
+});
+export const fieldOptionSchema = z.looseObject({
+  id: z.string(),
+  value: z.string(),
+  disabled: z.boolean().optional(),
+  optionId: z.string().optional(),
+});
 export type JiraFieldOption = z.infer<typeof fieldOptionSchema>;
 
 const MAX_PAGES = 20;
 
-async function allPages<T>(read: (startAt: number) => Promise<{ values: T[]; isLast?: boolean | undefined }>): Promise<T[]> {
+async function allPages<T>(
+  read: (startAt: number) => Promise<{ values: T[]; isLast?: boolean | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
   for (let i = 0; i < MAX_PAGES; i++) {
     const res = await read(all.length);
@@ -34,7 +50,13 @@ async function allPages<T>(read: (startAt: number) => Promise<{ values: T[]; isL
 /** Every priority of the site. */
 export async function listPriorities(http: JiraHttp, opts: Signal = {}): Promise<JiraPriority[]> {
   return allPages((startAt) =>
-    http.request({ method: 'GET', path: '/rest/api/3/priority/search', query: { startAt, maxResults: 100 }, schema: page(prioritySchema), ...withSignal(opts) }),
+    http.request({
+      method: 'GET',
+      path: '/rest/api/3/priority/search',
+      query: { startAt, maxResults: 100 },
+      schema: page(prioritySchema),
+      ...withSignal(opts),
+    }),
   );
 }
 
@@ -42,7 +64,13 @@ export async function listPriorities(http: JiraHttp, opts: Signal = {}): Promise
 export async function listFieldOptions(http: JiraHttp, fieldId: string, opts: Signal = {}): Promise<JiraFieldOption[]> {
   const field = encodeURIComponent(fieldId);
   const contexts = await allPages((startAt) =>
-    http.request({ method: 'GET', path: `/rest/api/3/field/${field}/context`, query: { startAt, maxResults: 100 }, schema: page(contextSchema), ...withSignal(opts) }),
+    http.request({
+      method: 'GET',
+      path: `/rest/api/3/field/${field}/context`,
+      query: { startAt, maxResults: 100 },
+      schema: page(contextSchema),
+      ...withSignal(opts),
+    }),
   );
   const seen = new Map<string, JiraFieldOption>();
   for (const c of contexts) {
@@ -63,6 +91,12 @@ export async function listFieldOptions(http: JiraHttp, fieldId: string, opts: Si
 /** Labels in use on the site. */
 export async function listLabels(http: JiraHttp, opts: Signal = {}): Promise<string[]> {
   return allPages((startAt) =>
-    http.request({ method: 'GET', path: '/rest/api/3/label', query: { startAt, maxResults: 1000 }, schema: page(z.string()), ...withSignal(opts) }),
+    http.request({
+      method: 'GET',
+      path: '/rest/api/3/label',
+      query: { startAt, maxResults: 1000 },
+      schema: page(z.string()),
+      ...withSignal(opts),
+    }),
   );
 }

@@ -10,7 +10,11 @@ interface Signal {
 }
 
 /** GET /rest/api/3/user/search?query=…: active users matching the start of a name or address. */
-export async function searchUsers(http: JiraHttp, query: string, opts: Signal & { maxResults?: number } = {}): Promise<JiraUser[]> {
+export async function searchUsers(
+  http: JiraHttp,
+  query: string,
+  opts: Signal & { maxResults?: number } = {},
+): Promise<JiraUser[]> {
   return http.request({
     method: 'GET',
     path: '/rest/api/3/user/search',
@@ -26,7 +30,9 @@ export async function searchUsers(http: JiraHttp, query: string, opts: Signal & 
  */
 export async function findUserByEmail(http: JiraHttp, email: string, opts: Signal = {}): Promise<JiraUser | undefined> {
   const wanted = email.trim().toLowerCase();
-  const found = (await searchUsers(http, wanted, { ...opts, maxResults: 10 })).filter((u) => u.accountType !== 'app' && u.active !== false);
+  const found = (await searchUsers(http, wanted, { ...opts, maxResults: 10 })).filter(
+    (u) => u.accountType !== 'app' && u.active !== false,
+  );
   const exact = found.find((u) => u.emailAddress?.toLowerCase() === wanted);
   if (exact) return exact;
   const hidden = found.filter((u) => !u.emailAddress);
@@ -34,7 +40,11 @@ export async function findUserByEmail(http: JiraHttp, email: string, opts: Signa
 }
 
 /** The account with this id (GET /rest/api/3/user/search?accountId=…), or undefined. */
-export async function findUserByAccountId(http: JiraHttp, accountId: string, opts: Signal = {}): Promise<JiraUser | undefined> {
+export async function findUserByAccountId(
+  http: JiraHttp,
+  accountId: string,
+  opts: Signal = {},
+): Promise<JiraUser | undefined> {
   const found = await http.request({
     method: 'GET',
     path: '/rest/api/3/user/search',

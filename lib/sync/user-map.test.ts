@@ -17,12 +17,20 @@ const map = (input: UserMapInput = {}) => userMapSchema.parse(input);
 
 describe('Zoho CRM user → Jira account', () => {
   it('matches the e-mail address, ignoring case', async () => {
-    expect(await jiraAccountFor(ZOHO[0]!, map(), 'assignee', findJira)).toEqual({ kind: 'user', id: 'acc-aisha', note: null });
+    expect(await jiraAccountFor(ZOHO[0]!, map(), 'assignee', findJira)).toEqual({
+      kind: 'user',
+      id: 'acc-aisha',
+      note: null,
+    });
   });
 
   it('takes an override before the e-mail address', async () => {
     const m = map({ overrides: [{ jiraAccountId: 'acc-marcus', zohoUserId: '102' }] });
-    expect(await jiraAccountFor(ZOHO[1]!, m, 'assignee', findJira)).toEqual({ kind: 'user', id: 'acc-marcus', note: null });
+    expect(await jiraAccountFor(ZOHO[1]!, m, 'assignee', findJira)).toEqual({
+      kind: 'user',
+      id: 'acc-marcus',
+      note: null,
+    });
   });
 
   it('leaves an unmatched user unchanged by default and says who it was', async () => {
@@ -33,22 +41,41 @@ describe('Zoho CRM user → Jira account', () => {
   });
 
   it('uses the default user or writes the name into a text field, noting it either way', async () => {
-    const d = await jiraAccountFor(ZOHO[2]!, map({ fallback: 'DEFAULT_USER', defaultJiraAccountId: 'acc-marcus' }), 'assignee', findJira);
+    const d = await jiraAccountFor(
+      ZOHO[2]!,
+      map({ fallback: 'DEFAULT_USER', defaultJiraAccountId: 'acc-marcus' }),
+      'assignee',
+      findJira,
+    );
     expect(d).toMatchObject({ kind: 'user', id: 'acc-marcus' });
     expect(d.note).toContain('Patricia Boyle');
-    const t = await jiraAccountFor(ZOHO[2]!, map({ fallback: 'NAME_AS_TEXT', nameJiraField: 'customfield_10036' }), 'assignee', findJira);
+    const t = await jiraAccountFor(
+      ZOHO[2]!,
+      map({ fallback: 'NAME_AS_TEXT', nameJiraField: 'customfield_10036' }),
+      'assignee',
+      findJira,
+    );
     expect(t).toMatchObject({ kind: 'text', field: 'customfield_10036', name: 'Patricia Boyle' });
   });
 
   it('falls back to leaving the field when the chosen fallback lacks its setting', async () => {
-    expect((await jiraAccountFor(ZOHO[2]!, map({ fallback: 'DEFAULT_USER' }), 'assignee', findJira)).kind).toBe('leave');
+    expect((await jiraAccountFor(ZOHO[2]!, map({ fallback: 'DEFAULT_USER' }), 'assignee', findJira)).kind).toBe(
+      'leave',
+    );
   });
 });
 
 describe('Jira user → Zoho CRM user (2 Way)', () => {
   it('matches by e-mail, by override, and otherwise leaves the field with a note', async () => {
     expect(await zohoUserFor(JIRA[0]!, map(), 'Owner', findZoho)).toEqual({ kind: 'user', id: '101', note: null });
-    expect(await zohoUserFor(JIRA[1]!, map({ overrides: [{ jiraAccountId: 'acc-marcus', zohoUserId: '102' }] }), 'Owner', findZoho)).toMatchObject({ id: '102' });
+    expect(
+      await zohoUserFor(
+        JIRA[1]!,
+        map({ overrides: [{ jiraAccountId: 'acc-marcus', zohoUserId: '102' }] }),
+        'Owner',
+        findZoho,
+      ),
+    ).toMatchObject({ id: '102' });
     const r = await zohoUserFor(JIRA[1]!, map(), 'Owner', findZoho);
     expect(r).toMatchObject({ kind: 'leave' });
     expect(r.note).toContain('Marcus Lee (marcus.lee@demo.example)');

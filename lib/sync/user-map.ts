@@ -29,7 +29,8 @@ export type UserTarget =
 /** Used when a user mapping has no settings of its own: e-mail matching, then leave unchanged. */
 export const DEFAULT_USER_MAP: UserMap = userMapSchema.parse({});
 
-const sameEmail = (a: string | undefined, b: string | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameEmail = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function describe(name: string | undefined, email: string | undefined, id: string): string {
   if (name && email) return `${name} (${email})`;
@@ -54,7 +55,12 @@ export async function jiraAccountFor(
     return { kind: 'user', id: map.defaultJiraAccountId, note: `${who}; ${jiraField} was set to the default user` };
   }
   if (map.fallback === 'NAME_AS_TEXT' && map.nameJiraField) {
-    return { kind: 'text', field: map.nameJiraField, name: user.name ?? user.email ?? user.id, note: `${who}; the name was written to ${map.nameJiraField}, ${jiraField} left unchanged` };
+    return {
+      kind: 'text',
+      field: map.nameJiraField,
+      name: user.name ?? user.email ?? user.id,
+      note: `${who}; the name was written to ${map.nameJiraField}, ${jiraField} left unchanged`,
+    };
   }
   return { kind: 'leave', note: `${who}; ${jiraField} left unchanged` };
 }
@@ -88,6 +94,9 @@ export async function zohoUserFor(
 }
 
 /** The one person among `candidates` with this e-mail address. */
-export function byEmail<T extends { email?: string | undefined; emailAddress?: string | undefined }>(candidates: readonly T[], email: string): T | undefined {
+export function byEmail<T extends { email?: string | undefined; emailAddress?: string | undefined }>(
+  candidates: readonly T[],
+  email: string,
+): T | undefined {
   return candidates.find((c) => sameEmail(c.email ?? c.emailAddress, email));
 }

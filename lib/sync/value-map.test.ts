@@ -30,9 +30,18 @@ describe('Zoho → Jira', () => {
   });
 
   it('maps each value of a multi-select on its own and drops duplicates', () => {
-    expect(mapZohoToJira(['Urgent', 'Critical', 'Normal'], PRIORITY)).toEqual({ write: true, value: ['Highest', 'Medium'] });
-    expect(mapZohoToJira(['Urgent', 'Other'], { ...PRIORITY, unmapped: 'CLEAR' })).toEqual({ write: true, value: ['Highest'] });
-    expect(mapZohoToJira(['Urgent', 'Other'], { ...PRIORITY, defaultJiraValue: 'Low' })).toEqual({ write: true, value: ['Highest', 'Low'] });
+    expect(mapZohoToJira(['Urgent', 'Critical', 'Normal'], PRIORITY)).toEqual({
+      write: true,
+      value: ['Highest', 'Medium'],
+    });
+    expect(mapZohoToJira(['Urgent', 'Other'], { ...PRIORITY, unmapped: 'CLEAR' })).toEqual({
+      write: true,
+      value: ['Highest'],
+    });
+    expect(mapZohoToJira(['Urgent', 'Other'], { ...PRIORITY, defaultJiraValue: 'Low' })).toEqual({
+      write: true,
+      value: ['Highest', 'Low'],
+    });
     expect(mapZohoToJira(['Urgent', 'Other'], PRIORITY)).toEqual({ write: false, unmapped: ['Other'] });
     expect(mapZohoToJira([], PRIORITY)).toEqual({ write: true, value: [] });
   });
@@ -46,10 +55,16 @@ describe('Jira → Zoho (2 Way)', () => {
   });
 
   it('uses the Zoho default, else leaves or clears', () => {
-    expect(mapJiraToZoho({ name: 'Lowest' }, { ...PRIORITY, defaultZohoValue: 'Normal' })).toEqual({ write: true, value: 'Normal' });
+    expect(mapJiraToZoho({ name: 'Lowest' }, { ...PRIORITY, defaultZohoValue: 'Normal' })).toEqual({
+      write: true,
+      value: 'Normal',
+    });
     expect(mapJiraToZoho({ name: 'Lowest' }, PRIORITY)).toEqual({ write: false, unmapped: ['Lowest'] });
     expect(mapJiraToZoho({ name: 'Lowest' }, { ...PRIORITY, unmapped: 'CLEAR' })).toEqual({ write: true, value: null });
     // The Jira default is for the other direction only.
-    expect(mapJiraToZoho({ name: 'Lowest' }, { ...PRIORITY, defaultJiraValue: 'Low' })).toEqual({ write: false, unmapped: ['Lowest'] });
+    expect(mapJiraToZoho({ name: 'Lowest' }, { ...PRIORITY, defaultJiraValue: 'Low' })).toEqual({
+      write: false,
+      unmapped: ['Lowest'],
+    });
   });
 });

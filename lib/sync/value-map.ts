@@ -36,7 +36,12 @@ function textOf(v: unknown): string | null {
   return null;
 }
 
-function mapWith(raw: unknown, lookup: (text: string) => string | undefined, fallback: string | null, unmapped: ValueMap['unmapped']): MappedValue {
+function mapWith(
+  raw: unknown,
+  lookup: (text: string) => string | undefined,
+  fallback: string | null,
+  unmapped: ValueMap['unmapped'],
+): MappedValue {
   const source = valueTexts(raw);
   if (!source) return { write: true, value: null };
   const out: string[] = [];

@@ -52,7 +52,9 @@ describe('value mapping (F41)', () => {
   it('the editor saves a value map for a picklist → priority mapping and reads it back', async () => {
     await s.page.goto(`${s.host.url}/admin`);
     const f = admin();
-    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
     await f.getByText('App OAuth 2.0: one shared app connection').click();
     await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
     await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
@@ -132,8 +134,12 @@ describe('value mapping (F41)', () => {
     await press(f.getByTestId('mapping-0-map').getByRole('button', { name: 'Map users' }));
     const panel = f.getByTestId('mapping-0-user-map');
     // Zoho CRM's users listed, with who the same address already matches in Jira.
-    await expect.poll(() => panel.textContent(), { timeout: 30_000 }).toContain('Patricia Boyle (patricia.boyle@zylker.example)');
-    const rows = ['Patricia Boyle', 'Marcus Chen', 'Aisha Patel'].map((name) => panel.locator('[data-testid^="mapping-0-user-"]', { hasText: name }).first());
+    await expect
+      .poll(() => panel.textContent(), { timeout: 30_000 })
+      .toContain('Patricia Boyle (patricia.boyle@zylker.example)');
+    const rows = ['Patricia Boyle', 'Marcus Chen', 'Aisha Patel'].map((name) =>
+      panel.locator('[data-testid^="mapping-0-user-"]', { hasText: name }).first(),
+    );
     expect(await rows[2]!.textContent()).toContain('Matched by e-mail: Aisha Patel');
     expect(await rows[0]!.textContent()).toContain('No match');
     const patriciaInput = await rows[0]!.locator('input').first().getAttribute('id');
@@ -150,7 +156,12 @@ describe('value mapping (F41)', () => {
       zohoField: 'Owner',
       jiraField: 'assignee',
       userMap: {
-        overrides: [{ zohoUserId: ZOHO_USERS.find((u) => u.name === 'Patricia Boyle')!.id, jiraAccountId: JIRA_USERS.find((u) => u.displayName === 'Patricia Boyle')!.accountId }],
+        overrides: [
+          {
+            zohoUserId: ZOHO_USERS.find((u) => u.name === 'Patricia Boyle')!.id,
+            jiraAccountId: JIRA_USERS.find((u) => u.displayName === 'Patricia Boyle')!.accountId,
+          },
+        ],
         fallback: 'DEFAULT_USER',
         defaultJiraAccountId: JIRA_USERS.find((u) => u.displayName === 'Marcus Lee')!.accountId,
       },
