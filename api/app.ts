@@ -28,6 +28,7 @@ import { CODEC_PREFIX, codecRoutes } from './routes/codec';
 import { metricsPlugin } from './routes/metrics';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { metadataRoutes } from './routes/metadata';
+import { metadataValueRoutes } from './routes/metadata-values';
 import { panelRoutes } from './routes/panel';
 import { panelCreateRecordRoutes } from './routes/panel-create-record';
 import { backfillRoutes } from './routes/backfill';
@@ -105,7 +106,7 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
           for (const r of routes) await scope.register(r, { deps });
         });
       // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
-      await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes]);
+      await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes, metadataValueRoutes]);
       await group('issue', [panelRoutes, panelCreateRecordRoutes]);
       await group('app', [eventRoutes, lifecycleRoutes]);
     },

@@ -13,5 +13,6 @@ export * from './related-records';
 export * from './sci-definition';
 export * from './scis';
 export * from './sync-rules';
+export * from './value-mapping';
 export * from './zoho';
 export * from './routes';

@@ -10,6 +10,7 @@ import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, sta
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
 import { relatedCardDto } from './related-records';
 import { createRecordBody, createRecordFormDto } from './create-record';
+import { jiraFieldValuesDto, mappingUsersDto } from './value-mapping';
 import { backfillDto, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from './scis';
 
 export interface ApiRoute {
@@ -57,6 +58,8 @@ export const API_ROUTES = {
     response: jiraStatusesDto,
   },
   'GET /metadata/jira/fields': { method: 'GET', path: '/metadata/jira/fields', status: 200, response: jiraFieldsDto },
+  'GET /metadata/jira/fields/:fieldId/values': { method: 'GET', path: '/metadata/jira/fields/:fieldId/values', status: 200, response: jiraFieldValuesDto },
+  'GET /metadata/users': { method: 'GET', path: '/metadata/users', status: 200, response: mappingUsersDto },
 
   'GET /scis': { method: 'GET', path: '/scis', status: 200, response: sciListDto },
   'POST /scis': { method: 'POST', path: '/scis', status: 201, body: sciBodySchema, response: sciDto },

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { relatedRecordsSchema } from './related-records';
 import { syncRulesSchema } from './sync-rules';
+import { userMapSchema, valueMapSchema } from './value-mapping';
 
 export const syncModes = ['DISPLAY', 'ONE_WAY', 'TWO_WAY'] as const;
 export type SyncModeName = (typeof syncModes)[number];
@@ -23,6 +24,10 @@ export const fieldMappingSchema = z.object({
   jiraField: apiName,
   /** ZOHO: CRM-owned; JIRA: Jira-owned; BOTH: latest change wins on that field's own modification time. */
   owner: z.enum(fieldOwners).default('BOTH'),
+  /** F41: picklist/select values converted through a table (contracts/value-mapping.ts). */
+  valueMap: valueMapSchema.optional(),
+  /** F41: overrides and fallback for user fields (matched by e-mail otherwise). */
+  userMap: userMapSchema.optional(),
 });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 

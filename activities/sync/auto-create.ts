@@ -5,10 +5,10 @@
 // lag, before it may create.
 import type { ZohoRecord } from '../../clients/zoho';
 import { jqlAnd, jqlEq, jqlIssueProperty, truncateSummary } from '../../clients/jira';
-import { zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
+import { valueForJira } from './mapped-values';
 import { isUniqueViolation } from '../../lib/db/errors';
 import { createOnce } from './intents';
 import { zohoTime } from './zoho-to-jira';
@@ -118,9 +118,11 @@ export async function mappedFieldsForCreate(ctx: SciContext, record: ZohoRecord,
     const zf = zFields.get(m.zohoField);
     const jf = jFields.get(m.jiraField);
     if (!zf || !jf) continue;
-    const converted = zohoToJira(record[m.zohoField], zf, jf);
-    if (converted.ok && converted.value !== null && !(Array.isArray(converted.value) && converted.value.length === 0)) out[m.jiraField] = converted.value;
-    else if (!converted.ok) tally.error(`record ${record.id}: ${converted.reason}`);
+    const converted = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
+    if (converted.note) tally.error(`record ${record.id}: ${converted.note}`);
+    if (converted.kind === 'leave') Object.assign(out, converted.extra);
+    else if (converted.kind === 'fail') tally.error(`record ${record.id}: ${converted.reason}`);
+    else if (converted.value !== null && !(Array.isArray(converted.value) && converted.value.length === 0)) out[m.jiraField] = converted.value;
   }
   return out;
 }

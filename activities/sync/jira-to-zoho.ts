@@ -2,11 +2,11 @@
 // the converted Jira value differs from the record's current value, so the echo of our own Jira edit
 // changes nothing (F21); a both-owned field keeps Zoho's value when Zoho changed later.
 import type { JiraEventSignal } from '../../workflows/messages';
-import { jiraToZoho, sameValue, zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
+import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
@@ -84,22 +84,38 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
         continue;
       }
       const jiraValue = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
-      const converted = jiraToZoho(jiraValue, jf, zf);
-      if (!converted.ok) {
+      const converted = await valueForZoho(ctx, m, jiraValue, jf, zf);
+      if (converted.kind === 'fail') {
         problems.push(`${link.jiraIssueKey}: ${converted.reason}`);
         continue;
       }
-      if (sameValue(record[m.zohoField], converted.value)) continue;
       const side = winner(m, fieldTimes.get(m.jiraField), recordModified);
+      // F41: an unmatched user or unmapped value leaves the field as it is, and the run history says so.
+      if (converted.kind === 'leave') {
+        if (side === 'jira') {
+          if (converted.note) tally.error(`record ${link.zohoRecordId}: ${converted.note}`);
+          Object.assign(update, converted.extra);
+        } else if (m.owner === 'ZOHO') {
+          // The Jira value cannot be compared through the map; the CRM's value, mapped, can.
+          const back = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
+          if (back.kind === 'write' && !sameTargetValue(jiraValue, back.value)) {
+            jiraRestore[m.jiraField] = back.value;
+            tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
+          }
+        }
+        continue;
+      }
+      if (sameTargetValue(record[m.zohoField], converted.value)) continue;
       if (side === 'jira') {
+        if (converted.note) tally.error(`record ${link.zohoRecordId}: ${converted.note}`);
         update[m.zohoField] = converted.value;
         if (m.owner === 'JIRA' && zohoEdited) {
           tally.error(`record ${link.zohoRecordId}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
         }
       } else if (m.owner === 'ZOHO') {
         // A Jira edit of a CRM-owned field: the CRM's value goes back to Jira.
-        const back = zohoToJira(record[m.zohoField], zf, jf);
-        if (back.ok) {
+        const back = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
+        if (back.kind === 'write') {
           jiraRestore[m.jiraField] = back.value;
           tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
         }

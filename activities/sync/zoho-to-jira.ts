@@ -4,11 +4,11 @@
 import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
-import { jiraToZoho, sameValue, zohoToJira } from '../../lib/sync/field-types';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
+import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
@@ -81,15 +81,31 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           tally.error(`${m.zohoField} → ${m.jiraField}: field no longer exists`);
           continue;
         }
-        const converted = zohoToJira(record[m.zohoField], zf, jf);
-        if (!converted.ok) {
+        const converted = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
+        if (converted.kind === 'fail') {
           tally.error(`record ${record.id}: ${converted.reason}`);
           continue;
         }
         const current = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
-        if (sameValue(current, converted.value)) continue;
         const side = twoWay ? winner(m, fieldTimes.get(m.jiraField), modified) : 'zoho';
+        // F41: an unmatched user or unmapped value leaves the field as it is, and the run history says so.
+        if (converted.kind === 'leave') {
+          if (side === 'zoho') {
+            if (converted.note) tally.error(`${link.jiraIssueKey}: ${converted.note}`);
+            Object.assign(edits, converted.extra);
+          } else if (m.owner === 'JIRA') {
+            // The Zoho value cannot be compared through the map; Jira's value, mapped back, can.
+            const back = await valueForZoho(ctx, m, current, jf, zf);
+            if (back.kind === 'write' && !sameTargetValue(record[m.zohoField], back.value)) {
+              zohoUpdate[m.zohoField] = back.value;
+              tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
+            }
+          }
+          continue;
+        }
+        if (sameTargetValue(current, converted.value)) continue;
         if (side === 'zoho') {
+          if (converted.note) tally.error(`${link.jiraIssueKey}: ${converted.note}`);
           edits[m.jiraField] = converted.value;
           const jiraEdited = fieldTimes.get(m.jiraField);
           if (m.owner === 'ZOHO' && jiraEdited && (!link.lastSyncedAt || jiraEdited > link.lastSyncedAt)) {
@@ -97,8 +113,8 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           }
         } else if (m.owner === 'JIRA') {
           // A Zoho edit of a Jira-owned field: Jira's value goes back to Zoho.
-          const back = jiraToZoho(current, jf, zf);
-          if (back.ok) {
+          const back = await valueForZoho(ctx, m, current, jf, zf);
+          if (back.kind === 'write') {
             zohoUpdate[m.zohoField] = back.value;
             tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
           }

@@ -17,6 +17,7 @@ import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto,
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
 import { loadRelatedTargets, validateRelatedRecords } from '../services/sci-related-validation';
 import { checkJqlFilter, validateSyncRules } from '../services/sci-rules-validation';
+import { loadValueMapMetadata, validateValueMaps } from '../services/sci-value-map-validation';
 import { requireZoho } from '../services/zoho-access';
 
 const sciParams = z.object({ sciId: rowId });
@@ -32,8 +33,17 @@ async function checkAgainstMetadata(
   const access = await requireZoho(deps, tenantId, accountId);
   const jira = await deps.clients.jira(tenantId);
   const meta = await loadSciMetadata(body, access.client, jira, access.mode);
-  const [targets, jql] = await Promise.all([loadRelatedTargets(body, meta.zohoFields, access.client), checkJqlFilter(body, jira)]);
-  const problems = [...validateSci(body, meta), ...validateRelatedRecords(body, meta.zohoFields, targets), ...validateSyncRules(body, meta.zohoFields, jql)];
+  const [targets, jql, valueMapMeta] = await Promise.all([
+    loadRelatedTargets(body, meta.zohoFields, access.client),
+    checkJqlFilter(body, jira),
+    loadValueMapMetadata(body, meta.jiraFields, access.client, jira),
+  ]);
+  const problems = [
+    ...validateSci(body, meta),
+    ...validateRelatedRecords(body, meta.zohoFields, targets),
+    ...validateSyncRules(body, meta.zohoFields, jql),
+    ...validateValueMaps(body, meta.zohoFields, meta.jiraFields, valueMapMeta),
+  ];
   return { scope: meta.project ? { projectId: meta.project.id, projectKey: meta.project.key } : null, problems };
 }
 

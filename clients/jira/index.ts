@@ -3,11 +3,13 @@
 import * as adf from './adf';
 import * as attachments from './attachments';
 import * as comments from './comments';
+import * as fieldValues from './field-values';
 import { createJiraHttp, type JiraHttp, type JiraHttpOptions } from './http';
 import * as issues from './issues';
 import * as jqlParse from './jql-parse';
 import * as metadata from './metadata';
 import * as permissions from './permissions';
+import * as users from './users';
 
 export type JiraClientOptions = JiraHttpOptions;
 
@@ -57,6 +59,13 @@ const metadataOps = {
   listStatuses: metadata.listStatuses,
   getProjectStatuses: metadata.getProjectStatuses,
   myself: metadata.getMyself,
+  listPriorities: fieldValues.listPriorities,
+  listFieldOptions: fieldValues.listFieldOptions,
+  listLabels: fieldValues.listLabels,
+  searchUsers: users.searchUsers,
+  findUserByEmail: users.findUserByEmail,
+  findUserByAccountId: users.findUserByAccountId,
+  listUsers: users.listUsers,
 };
 const permissionOps = {
   check: permissions.checkPermissions,

@@ -90,6 +90,27 @@ export class ZohoMetadata {
     return this.api.parse(usersSchema, res.body, operation).users[0];
   }
 
+  /** Active CRM users (`GET /users?type=ActiveUsers`, 200 a page, up to 50 pages): user mapping by e-mail (F41). */
+  async users(opts: Opts = {}): Promise<ZohoCrmUser[]> {
+    const operation = 'metadata.users';
+    const all: ZohoCrmUser[] = [];
+    for (let page = 1; page <= 50; page++) {
+      const res = await this.api.json({
+        operation,
+        method: 'GET',
+        path: '/users',
+        query: { type: 'ActiveUsers', page, per_page: 200 },
+        scopes: ['ZohoCRM.users.READ'],
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      if (res.status === 204 || res.body === undefined) break;
+      const body = this.api.parse(usersSchema, res.body, operation);
+      all.push(...body.users);
+      if (body.info?.more_records !== true) break;
+    }
+    return all;
+  }
+
   /** The CRM user the token belongs to. */
   async currentUser(opts: Opts = {}): Promise<ZohoCrmUser> {
     const operation = 'metadata.currentUser';

@@ -8,6 +8,7 @@ import {
   connectBody,
   createRecordBody,
   dataCenterBody,
+  jiraFieldIdParam,
   jiraProjectIdOrKey,
   modeBody,
   providersClientBody,
@@ -132,6 +133,12 @@ export const routes = {
     call: () => ({ method: 'GET', path: `${V1}/metadata/jira/fields` }),
     data: (b) => b.fields,
   }),
+  'metadata/jira-field-values': route({
+    payload: jiraFieldIdParam,
+    api: API_ROUTES['GET /metadata/jira/fields/:fieldId/values'],
+    call: (p) => ({ method: 'GET', path: `${V1}/metadata/jira/fields/${seg(p.fieldId)}/values` }),
+  }),
+  'metadata/users': route({ payload: empty, api: API_ROUTES['GET /metadata/users'], call: () => ({ method: 'GET', path: `${V1}/metadata/users` }) }),
   'metadata/jira-statuses': pick({
     payload: statusesQuery.extend({ projectId: jiraProjectIdOrKey }),
     api: API_ROUTES['GET /metadata/jira/projects/:projectIdOrKey/statuses'],

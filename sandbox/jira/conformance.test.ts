@@ -41,6 +41,13 @@ describe('OpenAPI conformance of the Jira client and simulator', () => {
     await app.metadata.listFields();
     await app.metadata.listStatuses();
     await app.metadata.getProjectStatuses('DEMO');
+    // Value and user mapping (F41): priorities, a select field's options, labels, users.
+    expect((await app.metadata.listPriorities()).map((p) => p.name)).toContain('Highest');
+    expect((await app.metadata.listFieldOptions('customfield_10032')).map((o) => o.value)).toEqual(['Gold', 'Silver', 'Bronze']);
+    await app.metadata.listLabels();
+    expect((await app.metadata.listUsers()).length).toBeGreaterThan(0);
+    expect(await app.metadata.findUserByEmail('aisha.patel@zylker.example')).toMatchObject({ displayName: 'Aisha Patel' });
+    await app.metadata.findUserByAccountId('712020:9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d');
 
     // Issues: create, read, edit, properties, transitions.
     await failsWith(400, app.issues.create({ project: { key: 'DEMO' }, issueType: { name: 'Task' }, summary: 'x'.repeat(300) }));

@@ -24,7 +24,7 @@ import {
   selectFields,
   type Json,
 } from './render';
-import { FIELDS, ISSUE_TYPES, STATUSES } from './seed';
+import { FIELDS, ISSUE_TYPES, PRIORITIES, STATUSES } from './seed';
 import { formatJiraDate, JiraApiError, type SimAttachment, type SimIssue } from './store';
 
 export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[] | undefined>; Body: unknown }>;
@@ -150,6 +150,43 @@ export function restRoutes(ctx: SimContext) {
 
     app.get('/field', async () => FIELDS.map(renderField));
     app.get('/status', async (req: Req) => STATUSES.map((s) => renderStatus(base(req), s)));
+    // --- field values (value mapping, F41) ----------------------------------------------------------
+    // Paged like Jira's PageBean answers: startAt, maxResults, total, isLast, values.
+    const pageOf = <T>(req: Req, all: readonly T[], dfltMax: number) => {
+      const startAt = Math.max(0, intParam(req.query.startAt, 'startAt', 0));
+      const maxResults = Math.max(1, Math.min(dfltMax, intParam(req.query.maxResults, 'maxResults', dfltMax)));
+      const values = all.slice(startAt, startAt + maxResults);
+      return { self: `${base(req)}${req.url}`, maxResults, startAt, total: all.length, isLast: startAt + values.length >= all.length, values };
+    };
+    app.get('/priority/search', async (req: Req) =>
+      pageOf(
+        req,
+        PRIORITIES.map((p) => ({ self: `${base(req)}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name, isDefault: p.name === 'Medium', iconUrl: `${base(req)}/images/icons/priorities/${p.name.toLowerCase()}.svg`, statusColor: '#009900', description: p.name })),
+        50,
+      ),
+    );
+    // Each option field of the sandbox has one global context (id = its custom field number), holding its options.
+    const optionField = (fieldId: string | undefined) => {
+      const f = FIELDS.find((x) => x.id === fieldId);
+      if (!f) throw new JiraApiError(404, [`The custom field was not found.`]);
+      if (!f.options) throw new JiraApiError(400, ['The custom field doesn\'t support options.']);
+      return f;
+    };
+    app.get('/field/:fieldId/context', async (req: Req) => {
+      const f = optionField(req.params.fieldId);
+      return pageOf(req, [{ id: String(f.schema.customId ?? f.id), name: `Default Configuration Scheme for ${f.name}`, description: '', isGlobalContext: true, isAnyIssueType: true }], 100);
+    });
+    app.get('/field/:fieldId/context/:contextId/option', async (req: Req) => {
+      const f = optionField(req.params.fieldId);
+      if (req.params.contextId !== String(f.schema.customId ?? f.id)) throw new JiraApiError(404, ['The context was not found.']);
+      return pageOf(req, f.options!.map((o) => ({ id: o.id, value: o.value, disabled: false })), 100);
+    });
+    app.get('/label', async (req: Req) => {
+      const labels = new Set<string>();
+      for (const issue of store.issues.values()) for (const l of (issue.values.labels as string[] | undefined) ?? []) labels.add(l);
+      return pageOf(req, [...labels].sort(), 1000);
+    });
+
 
     // --- issues -----------------------------------------------------------------------------------
     app.post('/issue', async (req: Req, reply) => {
@@ -378,6 +415,13 @@ export function restRoutes(ctx: SimContext) {
         return true;
       });
       return users.slice(startAt, startAt + maxResults).map((u) => renderUser(base(req), u));
+    });
+
+    // GET /users/search: every user (people and apps), paged by startAt/maxResults (default 50).
+    app.get('/users/search', async (req: Req) => {
+      const startAt = Math.max(0, intParam(req.query.startAt, 'startAt', 0));
+      const maxResults = Math.min(1000, Math.max(0, intParam(req.query.maxResults, 'maxResults', 50)));
+      return [...store.users.values()].slice(startAt, startAt + maxResults).map((u) => renderUser(base(req), u));
     });
 
     // --- attachments ------------------------------------------------------------------------------

@@ -79,6 +79,10 @@ export const USERS: SimUser[] = [
   { accountId: '712020:5f3e1c2a-8d9b-4c41-9c8e-1d2a3b4c5d6e', displayName: 'Alana Grant', emailAddress: 'alana.grant@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC', siteAdmin: true },
   { accountId: '712020:9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', displayName: 'Marcus Lee', emailAddress: 'marcus.lee@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC' },
   { accountId: '712020:1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', displayName: 'Priya Natarajan', emailAddress: 'priya.natarajan@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC', browseProjects: ['DEMO'] },
+  // Also Zoho CRM users of the sandbox org (sandbox/zoho/store.ts), for user mapping (F41): Aisha has the
+  // same e-mail address on both sides, Patricia another one here (only an override matches her).
+  { accountId: '712020:3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', displayName: 'Aisha Patel', emailAddress: 'aisha.patel@zylker.example', accountType: 'atlassian', timeZone: 'UTC' },
+  { accountId: '712020:6e7f8a9b-0c1d-4e2f-9a3b-4c5d6e7f8a9b', displayName: 'Patricia Boyle', emailAddress: 'pboyle@demo-sandbox.example', accountType: 'atlassian', timeZone: 'UTC' },
 ];
 /** The account the app's system token acts as. */
 export const APP_USER: SimUser = {

@@ -183,6 +183,8 @@ export const MODULES: readonly ModuleDef[] = [
       pick('Type', 'Type', ['-None-', 'Existing Business', 'New Business']),
       pick('Lead_Source', 'Lead Source', LEAD_SOURCE),
       text('Next_Step', 'Next Step', { length: 100 }),
+      // Values that differ from Jira's priorities, so mapping them needs a value map (F41).
+      pick('Deal_Priority', 'Priority', ['-None-', 'Critical', 'Urgent', 'Normal', 'Someday']),
     ],
   },
   {

@@ -128,6 +128,7 @@ describe('Zoho simulator conformance to Zoho CRM v8 OpenAPI', () => {
     await client.metadata.fields('Deals');
     await client.metadata.layouts('Deals');
     await client.metadata.currentUser();
+    expect((await client.metadata.users()).length).toBeGreaterThan(0); // user mapping by e-mail (F41)
 
     // Records: list, page_token, 304, get, insert (with a failing row), update, upsert, delete, deleted, count.
     await fetch(`${sim.url}/__sandbox/records/Vendors/bulk`, {

@@ -93,6 +93,7 @@ export function seedDemoOrg(store: OrgStore, now: number): void {
       Account_Name: at('Accounts', i),
       Contact_Name: at('Contacts', i),
       Type: pickOf(['New Business', 'Existing Business'], i),
+      Deal_Priority: pickOf(['Normal', 'Urgent', 'Someday', 'Critical'], i),
       Next_Step: pickOf(['Send proposal', 'Schedule demo', 'Legal review', 'Kick-off call'], i),
     })),
   );

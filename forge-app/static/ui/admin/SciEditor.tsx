@@ -20,6 +20,7 @@ import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
 import { RelatedRecordsEditor } from './RelatedRecordsEditor';
 import { EMPTY_SYNC_RULES, SyncRulesEditor } from './SyncRulesEditor';
+import { MappingValuesPanel } from './ValueMapEditor';
 
 interface Props {
   mode: AuthMode | null;
@@ -308,7 +309,8 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                   </Heading>
                   {def.fieldMappings.length === 0 && <Subtle>No mappings yet. Add one for each Zoho CRM field that should reach Jira.</Subtle>}
                   {def.fieldMappings.map((m, i) => (
-                    <Grid key={i} templateColumns={def.syncMode === 'TWO_WAY' ? '1fr 1fr 1fr auto' : '1fr 1fr auto'} gap="space.100" alignItems="center" testId={`mapping-${i}`}>
+                    <Stack key={i} space="space.050">
+                    <Grid templateColumns={def.syncMode === 'TWO_WAY' ? '1fr 1fr 1fr auto' : '1fr 1fr auto'} gap="space.100" alignItems="center" testId={`mapping-${i}`}>
                       <Select
                         inputId={`mapping-${i}-zoho`}
                         aria-label="Zoho CRM field"
@@ -338,6 +340,17 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                         Remove
                       </Button>
                     </Grid>
+                    <MappingValuesPanel
+                      index={i}
+                      mapping={m}
+                      zohoField={zohoFields.state.data?.find((f) => f.apiName === m.zohoField)}
+                      jiraField={jiraFields.state.data?.find((f) => f.id === m.jiraField)}
+                      zohoFields={zohoFields.state.data ?? []}
+                      jiraFields={jiraFields.state.data ?? []}
+                      twoWay={def.syncMode === 'TWO_WAY'}
+                      onChange={(patch) => updateMapping(i, patch)}
+                    />
+                    </Stack>
                   ))}
                   <Box>
                     <Button onClick={() => set({ fieldMappings: [...def.fieldMappings, { zohoField: '', jiraField: '', owner: 'BOTH' }] })}>Add mapping</Button>
