@@ -228,7 +228,9 @@ describe('SCI workflow queue', () => {
     for (let round = 0; round < 5; round++) {
       await handle.signal(jiraEventsSignal, Array.from({ length: 60 }, (_, i) => ev(1000 + i, round)));
     }
-    const held = await eventually(status, (s) => s.pendingEvents === 60);
+    // pendingEvents counts the overflow from the moment it leaves the queue, before the store activity has
+    // written it: wait for the store too.
+    const held = await eventually(status, (s) => s.pendingEvents === 60 && queue.rows(sciId).length >= 40);
     expect(held.state).toBe('paused');
     expect(queue.rows(sciId).length).toBe(40); // 20 in workflow state, 40 in the store
     const described = await handle.describe();

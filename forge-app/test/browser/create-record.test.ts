@@ -2,32 +2,16 @@
 // CRM record" opens the dialog with the fields prefilled from the issue through the SCI's mappings; the
 // user edits one, fills the required Stage and saves; the panel shows the new linked record, and the record
 // exists in the Zoho simulator with those values.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createZohoOAuth, criteria, ZOHO_APP_SCOPES } from '../../../clients/zoho';
 import { connectZohoClient } from '../../../sandbox/zoho/testing';
 import { seedAppConnection, seedSci } from '../../../api/test/route-suite';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const panel = () => s.page.frameLocator('#forge-issue-panel');
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
-
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await press(input);
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-beforeAll(async () => {
-  s = await startStack();
+const { panel, press, pick } = useBrowserSession('create-record', async (stack) => {
+  s = stack;
   const tenant = await s.t.tenant('main');
   const zoho = s.t.zoho!;
   const tokens = await createZohoOAuth({ credentials: zoho.demoClient, endpoints: s.t.zohoEndpoints }).exchangeGrantCode({
@@ -44,18 +28,6 @@ beforeAll(async () => {
       { zohoField: 'Next_Step', jiraField: 'customfield_10036', owner: 'ZOHO' },
     ],
   });
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-create-record-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
 });
 
 describe('create a Zoho CRM record from the issue panel (F44)', () => {
@@ -81,11 +53,15 @@ describe('create a Zoho CRM record from the issue panel (F44)', () => {
     const name = 'Acme Corp enterprise onboarding (F44)';
     await dealName.fill(name);
     await pick(p, 'create-Stage', 'Qualification');
+    // The picker's menu closes and the dialog re-renders with the choice before Create is pressed.
+    await expect.poll(() => dialog.getByTestId('create-field-Stage').textContent()).toContain('Qualification');
+    await expect.poll(() => p.locator('[role="option"]').count()).toBe(0);
     await press(dialog.getByRole('button', { name: 'Create', exact: true }));
 
     const card = p.getByTestId('linked-card');
     await expect.poll(() => card.textContent().catch(() => ''), { timeout: 45_000 }).toContain(name);
-    expect(await p.getByTestId('create-record-dialog').count()).toBe(0);
+    // The dialog closes once the create answered (Atlaskit's modal animates out, so it may linger a moment).
+    await expect.poll(() => p.getByTestId('create-record-dialog').count(), { timeout: 10_000 }).toBe(0);
     await s.screenshot(s.page, 'f44-02-panel-created-record');
 
     const { client } = await connectZohoClient(s.t.zoho!);

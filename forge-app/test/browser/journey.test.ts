@@ -2,39 +2,17 @@
 // OAuth 2.0 to the Zoho simulator, create a 2 Way Smart Connected Item with mappings and status sync, link
 // records in the issue panel by search and by ID, preview, refresh and unlink, see an auto-created issue's
 // read-only link, and the Providers-mode "login required" state. Tests run in order and share the stack.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
 import { connectZohoClient } from '../../../sandbox/zoho/testing';
 import { SANDBOX_HUMAN, SEED_USERS } from '../../../sandbox/jira';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const admin = () => s.page.frameLocator('#forge-admin-page');
-const panel = () => s.page.frameLocator('#forge-issue-panel');
-
-/** Picks an option in an Atlaskit (react-select) picker by typing part of its label. */
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await input.click();
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-/**
- * Clicks a button of an open modal. The host grows the iframe to fit the dialog (as Jira does), and a
- * fixed-position dialog inside an iframe cannot be scrolled into view from within, so the page scrolls.
- */
-async function clickInDialog(frame: FrameLocator, name: string) {
-  await press(frame.getByRole('dialog').getByRole('button', { name, exact: true }));
-}
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
+const { admin, panel, press, pick, clickInDialog } = useBrowserSession('journey', async (stack) => {
+  s = stack;
+});
 
 /** Polls until `fn` yields a value; the auto-created issue appears once the workflow has polled Zoho. */
 async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -46,22 +24,6 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): 
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
-
-beforeAll(async () => {
-  s = await startStack();
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
-});
 
 describe('admin page', () => {
   it('connects App OAuth 2.0 to the Zoho simulator', async () => {

@@ -1,61 +1,19 @@
 // F42 in a real browser against the whole local stack: the admin adds related records (a Deal's Account,
 // Contact and Owner) to a Display item in the editor, and the issue panel shows them with the linked Deal,
 // each with its own preview fields, Open in Zoho and Refresh. Tests run in order and share the stack.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
+import { describe, expect, it } from 'vitest';
 import { connectZohoClient } from '../../../sandbox/zoho/testing';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const admin = () => s.page.frameLocator('#forge-admin-page');
-const panel = () => s.page.frameLocator('#forge-issue-panel');
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
-
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await press(input);
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-async function clickInDialog(frame: FrameLocator, name: string) {
-  await press(frame.getByRole('dialog').getByRole('button', { name, exact: true }));
-}
-
-beforeAll(async () => {
-  s = await startStack();
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-related-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
+const { panel, press, pick, clickInDialog, connectAppOAuth } = useBrowserSession('related-records', async (stack) => {
+  s = stack;
 });
 
 describe('related records (F42)', () => {
   it('the editor saves related records for a Display item of Deals', async () => {
-    await s.page.goto(`${s.host.url}/admin`);
-    const f = admin();
-    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 }).toBe(true);
-    await f.getByText('App OAuth 2.0: one shared app connection').click();
-    await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
-    await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
-    await f.getByLabel('Code').fill(s.t.zoho!.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }));
-    await f.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 45_000 }).toContain('Connected');
+    const f = await connectAppOAuth();
 
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     await f.getByRole('button', { name: 'Create Smart Connected Item' }).click();

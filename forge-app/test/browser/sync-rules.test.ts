@@ -1,59 +1,18 @@
 // F40 in a real browser against the whole local stack: the admin builds sync rules for a 2 Way item of
 // Deals in the editor (Zoho fields and their operators from live metadata, all/any, a JQL filter), sees
 // Jira's own JQL message at the filter when it is wrong, saves, and reads the rules back on reopening.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
-import { startStack, type Stack } from './stack';
+import { describe, expect, it } from 'vitest';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const admin = () => s.page.frameLocator('#forge-admin-page');
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
-
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await press(input);
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-async function clickInDialog(frame: FrameLocator, name: string) {
-  await press(frame.getByRole('dialog').getByRole('button', { name, exact: true }));
-}
-
-beforeAll(async () => {
-  s = await startStack();
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-sync-rules-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
+const { press, pick, clickInDialog, connectAppOAuth } = useBrowserSession('sync-rules', async (stack) => {
+  s = stack;
 });
 
 describe('sync rules (F40)', () => {
   it('the editor saves conditions and a JQL filter, shows Jira’s message for bad JQL, and reads the rules back', async () => {
-    await s.page.goto(`${s.host.url}/admin`);
-    const f = admin();
-    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 }).toBe(true);
-    await f.getByText('App OAuth 2.0: one shared app connection').click();
-    await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
-    await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
-    await f.getByLabel('Code').fill(s.t.zoho!.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }));
-    await f.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 45_000 }).toContain('Connected');
+    const f = await connectAppOAuth();
 
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     await f.getByRole('button', { name: 'Create Smart Connected Item' }).click();

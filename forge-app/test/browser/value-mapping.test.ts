@@ -3,64 +3,21 @@
 // "Map values" panel, both sides' values listed from live metadata, with a default for unmapped values;
 // the item is saved with that value map, and the editor reopened shows it again. Then Owner → Assignee with
 // "Map users": Zoho CRM's users listed with their e-mail matches, an override and a default user saved.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
+import { describe, expect, it } from 'vitest';
 import { definitionOf } from '../../../lib/sci/definition';
 import { USERS as JIRA_USERS } from '../../../sandbox/jira/seed';
 import { USERS as ZOHO_USERS } from '../../../sandbox/zoho/store';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const admin = () => s.page.frameLocator('#forge-admin-page');
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
-
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await press(input);
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-async function clickInDialog(frame: FrameLocator, name: string) {
-  await press(frame.getByRole('dialog').getByRole('button', { name, exact: true }));
-}
-
-beforeAll(async () => {
-  s = await startStack();
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-value-mapping-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
+const { admin, press, pick, clickInDialog, connectAppOAuth } = useBrowserSession('value-mapping', async (stack) => {
+  s = stack;
 });
 
 describe('value mapping (F41)', () => {
   it('the editor saves a value map for a picklist → priority mapping and reads it back', async () => {
-    await s.page.goto(`${s.host.url}/admin`);
-    const f = admin();
-    await expect
-      .poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 })
-      .toBe(true);
-    await f.getByText('App OAuth 2.0: one shared app connection').click();
-    await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
-    await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
-    await f.getByLabel('Code').fill(s.t.zoho!.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }));
-    await f.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 45_000 }).toContain('Connected');
+    const f = await connectAppOAuth();
 
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     await f.getByRole('button', { name: 'Create Smart Connected Item' }).click();
