@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
+import { JQL_FIELDS_PROPERTY } from '../../contracts/jql-fields';
+import { jqlDocument, mergeJqlDocument } from '../../lib/sync/jql-document';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
@@ -60,10 +62,14 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   const mappings = twoWay ? ctx.def.fieldMappings : ctx.zohoToJiraMappings;
   const statusSync = ctx.def.options.statusSync;
   let changedSomething = false;
+  let propertyWritten = false;
   try {
+    const jqlFields = ctx.def.options.jqlFields;
     const issue = await jira.issues.get(link.jiraIssueId, {
       fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
       ...(twoWay ? { changelog: true } : {}),
+      // F45: the indexed property comes with the read, so an unchanged value costs no call.
+      ...(jqlFields.length ? { properties: [JQL_FIELDS_PROPERTY] } : {}),
     });
     const issueUpdated = jiraTime(issue);
     // Latest-change-wins only exists in 2 Way; in 1 Way the CRM always wins.
@@ -131,6 +137,15 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       }
     }
 
+    if (jqlFields.length) {
+      const next = mergeJqlDocument(issue.properties?.[JQL_FIELDS_PROPERTY], jqlFields, jqlDocument(jqlFields, record));
+      // Entity properties leave the issue's `updated` alone, so this write is no Jira change to sync back.
+      if (next) {
+        await jira.issues.setProperty(link.jiraIssueId, JQL_FIELDS_PROPERTY, next);
+        propertyWritten = true;
+      }
+    }
+
     if (statusSync && !jiraWins) {
       const moved = await moveJiraStatus(ctx, jira, link.jiraIssueId, issue, record[statusSync.zohoField], statusSync, tally);
       changedSomething ||= moved;
@@ -149,7 +164,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
         ...(ctx.def.options.attachmentSync ? { attachmentsCheckedAt: ctx.now() } : {}),
       },
     });
-    if (changedSomething) tally.changed += 1;
+    if (changedSomething || propertyWritten) tally.changed += 1;
     else tally.skipped += 1;
   } catch (err) {
     if (!isRecordLevel(err)) throw err;
