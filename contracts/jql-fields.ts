@@ -49,7 +49,19 @@ export const ZOHO_RECORD_ID_FIELD = 'id';
  * Jira's `string` index is for exact values, and a free-text field gives nothing useful to compare.
  */
 export const ZOHO_TYPES_BY_JQL_TYPE: Record<JqlValueType, readonly string[]> = {
-  string: ['text', 'picklist', 'multiselectpicklist', 'email', 'phone', 'website', 'autonumber', 'lookup', 'ownerlookup', 'userlookup', 'boolean'],
+  string: [
+    'text',
+    'picklist',
+    'multiselectpicklist',
+    'email',
+    'phone',
+    'website',
+    'autonumber',
+    'lookup',
+    'ownerlookup',
+    'userlookup',
+    'boolean',
+  ],
   number: ['integer', 'bigint', 'double', 'decimal', 'currency', 'percent'],
   date: ['date', 'datetime'],
 };
@@ -67,7 +79,12 @@ export const jqlFieldsSchema = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((f, i) => {
-      if (seen.has(f.jqlName)) ctx.addIssue({ code: 'custom', path: [i, 'jqlName'], message: `The JQL name ${f.jqlName} is chosen twice: each CRM field needs its own.` });
+      if (seen.has(f.jqlName))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'jqlName'],
+          message: `The JQL name ${f.jqlName} is chosen twice: each CRM field needs its own.`,
+        });
       seen.add(f.jqlName);
     });
   })

@@ -41,16 +41,24 @@ async function newDeal(values: Record<string, unknown>): Promise<string> {
   return row.id;
 }
 
-const keysFor = async (jql: string) => (await s.jira.issues.search({ jql, fields: ['summary'] })).issues.map((i) => i.key);
-const propertyWrites = () => s.t.jira.stats().byEndpoint['PUT /rest/api/3/issue/:issueIdOrKey/properties/:propertyKey'] ?? 0;
-const linkOf = (dealId: string) => s.t.db.prisma.recordLink.findFirst({ where: { sciId: sci.id, zohoRecordId: dealId } });
+const keysFor = async (jql: string) =>
+  (await s.jira.issues.search({ jql, fields: ['summary'] })).issues.map((i) => i.key);
+const propertyWrites = () =>
+  s.t.jira.stats().byEndpoint['PUT /rest/api/3/issue/:issueIdOrKey/properties/:propertyKey'] ?? 0;
+const linkOf = (dealId: string) =>
+  s.t.db.prisma.recordLink.findFirst({ where: { sciId: sci.id, zohoRecordId: dealId } });
 
 describe('CRM values searchable in JQL (F45)', () => {
   let dealId: string;
   let issueKey: string;
 
   it('after a sync, JQL on the search aliases finds the issue by its CRM values', async () => {
-    dealId = await newDeal({ Deal_Name: `Big deal ${tag}`, Stage: 'Closed Won', Amount: 75000, Closing_Date: '2026-11-30' });
+    dealId = await newDeal({
+      Deal_Name: `Big deal ${tag}`,
+      Stage: 'Closed Won',
+      Amount: 75000,
+      Closing_Date: '2026-11-30',
+    });
     await newDeal({ Deal_Name: `Small deal ${tag}`, Stage: 'Qualification', Amount: 1200 });
     await s.syncNow(sci);
     const link = await linkOf(dealId);
@@ -65,7 +73,9 @@ describe('CRM values searchable in JQL (F45)', () => {
     expect(await keysFor(`project = DEMO AND zohoDealStage = "Closed Won"`)).toContain(issueKey);
     const big = await keysFor(`project = DEMO AND zohoAmount > 50000`);
     expect(big).toContain(issueKey);
-    const smallLink = await s.t.db.prisma.recordLink.findMany({ where: { sciId: sci.id, NOT: { zohoRecordId: dealId } } });
+    const smallLink = await s.t.db.prisma.recordLink.findMany({
+      where: { sciId: sci.id, NOT: { zohoRecordId: dealId } },
+    });
     for (const l of smallLink) expect(big).not.toContain(l.jiraIssueKey);
     expect(await keysFor(`zohoRecordId = "${dealId}"`)).toEqual([issueKey]);
     expect(await keysFor(`zohoRecordId = "${dealId}" AND zohoClosingDate >= "2026-11-01"`)).toEqual([issueKey]);

@@ -24,7 +24,12 @@ afterAll(async () => {
 });
 
 async function post(payload: unknown) {
-  return app.inject({ method: 'POST', url: '/api/v1/scis', headers: await t.headers({ accountId: 'admin-1' }), payload: payload as object });
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/scis',
+    headers: await t.headers({ accountId: 'admin-1' }),
+    payload: payload as object,
+  });
 }
 
 const body = (jqlFields: unknown[]) => ({
@@ -59,7 +64,12 @@ describe('JQL fields are checked against live metadata (F45)', () => {
   });
 
   it('refuses a JQL name chosen twice', async () => {
-    const res = await post(body([{ zohoField: 'Stage', jqlName: 'zohoText1' }, { zohoField: 'Lead_Source', jqlName: 'zohoText1' }]));
+    const res = await post(
+      body([
+        { zohoField: 'Stage', jqlName: 'zohoText1' },
+        { zohoField: 'Lead_Source', jqlName: 'zohoText1' },
+      ]),
+    );
     expect(res.statusCode, res.body).toBe(400);
     expect(res.body).toContain('zohoText1 is chosen twice');
   });

@@ -17,7 +17,11 @@ export function validateJqlFields(def: SciDefinition, zohoFields: ZohoFieldMeta[
     const path = `options.jqlFields.${i}.zohoField`;
     const type = jqlFieldType(setting.jqlName)!;
     if (setting.zohoField === ZOHO_RECORD_ID_FIELD) {
-      if (type !== 'string') problems.push({ path, message: `The record id is text: search it with a text JQL name, not ${setting.jqlName} (${type}).` });
+      if (type !== 'string')
+        problems.push({
+          path,
+          message: `The record id is text: search it with a text JQL name, not ${setting.jqlName} (${type}).`,
+        });
       return;
     }
     const field = fields.get(setting.zohoField);
@@ -27,9 +31,15 @@ export function validateJqlFields(def: SciDefinition, zohoFields: ZohoFieldMeta[
     }
     const fits = Object.entries(ZOHO_TYPES_BY_JQL_TYPE).find(([, types]) => types.includes(field.data_type))?.[0];
     if (!fits) {
-      problems.push({ path, message: `${labelOf(field)} is a ${field.data_type} field, which Jira cannot index for JQL. Choose another field.` });
+      problems.push({
+        path,
+        message: `${labelOf(field)} is a ${field.data_type} field, which Jira cannot index for JQL. Choose another field.`,
+      });
     } else if (fits !== type) {
-      problems.push({ path, message: `${labelOf(field)} holds ${fits} values, but ${setting.jqlName} is searched as ${type}. Choose a ${fits} JQL name for it.` });
+      problems.push({
+        path,
+        message: `${labelOf(field)} holds ${fits} values, but ${setting.jqlName} is searched as ${type}. Choose a ${fits} JQL name for it.`,
+      });
     }
   });
   return problems;

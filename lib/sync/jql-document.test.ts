@@ -3,7 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { JIRA_INDEXED_VALUE_LIMIT, JQL_FIELD_CATALOG, JQL_FIELDS_PROPERTY, jqlFieldsSchema, type JqlField } from '../../contracts/jql-fields';
+import {
+  JIRA_INDEXED_VALUE_LIMIT,
+  JQL_FIELD_CATALOG,
+  JQL_FIELDS_PROPERTY,
+  jqlFieldsSchema,
+  type JqlField,
+} from '../../contracts/jql-fields';
 import { indexedValuesOf } from '../../sandbox/jira/entity-properties';
 import { indexedValue, jqlDocument, mergeJqlDocument } from './jql-document';
 
@@ -37,7 +43,9 @@ describe('jqlDocument', () => {
   });
 
   it('leaves empty and unusable values out, so IS EMPTY finds them', () => {
-    expect(jqlDocument(fields, { id: '1', Stage: null, Amount: 'lots', Account_Name: null, Closing_Date: 'soon' })).toEqual({ zohoRecordId: '1' });
+    expect(
+      jqlDocument(fields, { id: '1', Stage: null, Amount: 'lots', Account_Name: null, Closing_Date: 'soon' }),
+    ).toEqual({ zohoRecordId: '1' });
   });
 
   it('indexes multi-select values as an array and numeric strings as numbers', () => {
@@ -48,15 +56,22 @@ describe('jqlDocument', () => {
 });
 
 describe('mergeJqlDocument', () => {
-  const own: JqlField[] = [{ zohoField: 'Stage', jqlName: 'zohoDealStage' }, { zohoField: 'Amount', jqlName: 'zohoAmount' }];
+  const own: JqlField[] = [
+    { zohoField: 'Stage', jqlName: 'zohoDealStage' },
+    { zohoField: 'Amount', jqlName: 'zohoAmount' },
+  ];
 
   it('answers null when the issue already holds these values (no write)', () => {
-    expect(mergeJqlDocument({ zohoAmount: 10, zohoDealStage: 'X' }, own, { zohoDealStage: 'X', zohoAmount: 10 })).toBeNull();
+    expect(
+      mergeJqlDocument({ zohoAmount: 10, zohoDealStage: 'X' }, own, { zohoDealStage: 'X', zohoAmount: 10 }),
+    ).toBeNull();
     expect(mergeJqlDocument(undefined, own, {})).toBeNull();
   });
 
   it("keeps another SCI's names and drops this SCI's emptied ones", () => {
-    expect(mergeJqlDocument({ zohoAccountName: 'Zylker', zohoDealStage: 'X', zohoAmount: 10 }, own, { zohoDealStage: 'Y' })).toEqual({
+    expect(
+      mergeJqlDocument({ zohoAccountName: 'Zylker', zohoDealStage: 'X', zohoAmount: 10 }, own, { zohoDealStage: 'Y' }),
+    ).toEqual({
       zohoAccountName: 'Zylker',
       zohoDealStage: 'Y',
     });
@@ -65,7 +80,9 @@ describe('mergeJqlDocument', () => {
 
 describe('the JQL field catalog', () => {
   it('is exactly what forge-app/manifest.yml asks Jira to index, within the 30-value limit', async () => {
-    const manifest = parseYaml(await readFile(new URL('../../forge-app/manifest.yml', import.meta.url), 'utf8'));
+    const manifest: unknown = parseYaml(
+      await readFile(new URL('../../forge-app/manifest.yml', import.meta.url), 'utf8'),
+    );
     const declared = indexedValuesOf(manifest).filter((v) => v.propertyKey === JQL_FIELDS_PROPERTY);
     expect(declared.map((v) => ({ jqlName: v.searchAlias, type: v.type, path: v.path }))).toEqual(
       JQL_FIELD_CATALOG.map((c) => ({ jqlName: c.jqlName, type: c.type, path: c.jqlName })),

@@ -27,7 +27,8 @@ export function indexedValue(type: 'string' | 'number' | 'date', raw: unknown): 
 function textOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') return (v as { name: string }).name;
+  if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string')
+    return (v as { name: string }).name;
   return undefined;
 }
 
@@ -48,7 +49,8 @@ export function jqlDocument(fields: readonly JqlField[], record: Record<string, 
  * SCI's names take its values, or disappear when empty. Null when nothing would change (no write needed).
  */
 export function mergeJqlDocument(current: unknown, fields: readonly JqlField[], own: JqlDocument): JqlDocument | null {
-  const base: JqlDocument = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as JqlDocument) } : {};
+  const base: JqlDocument =
+    current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as JqlDocument) } : {};
   const next: JqlDocument = { ...base };
   for (const f of fields) {
     if (own[f.jqlName] === undefined) delete next[f.jqlName];

@@ -31,19 +31,31 @@ interface ManifestModule {
 
 /** The indexed values a manifest declares, checked as a deploy checks them. */
 export function indexedValuesOf(manifest: unknown): IndexedPropertyValue[] {
-  const modules = ((manifest as { modules?: Record<string, unknown> } | null)?.modules?.['jira:entityProperty'] ?? []) as ManifestModule[];
+  const modules = ((manifest as { modules?: Record<string, unknown> } | null)?.modules?.['jira:entityProperty'] ??
+    []) as ManifestModule[];
   const out: IndexedPropertyValue[] = [];
   for (const m of modules) {
     const entityType = (m.entityType ?? 'issue').toLowerCase();
-    if (entityType !== 'issue' && entityType !== 'user' && entityType !== 'project') throw new Error(`jira:entityProperty ${m.key}: unknown entityType ${m.entityType}`);
+    if (entityType !== 'issue' && entityType !== 'user' && entityType !== 'project')
+      throw new Error(`jira:entityProperty ${m.key}: unknown entityType ${m.entityType}`);
     if (!m.propertyKey) throw new Error(`jira:entityProperty ${m.key}: propertyKey is required`);
     for (const v of m.values ?? []) {
       const type = (v.type ?? '').toLowerCase() as IndexType;
-      if (!v.path || !indexTypes.includes(type)) throw new Error(`jira:entityProperty ${m.key}: each value needs a path and a type (${indexTypes.join(', ')})`);
-      out.push({ entityType, propertyKey: m.propertyKey, path: v.path, type, ...(v.searchAlias ? { searchAlias: v.searchAlias } : {}) });
+      if (!v.path || !indexTypes.includes(type))
+        throw new Error(`jira:entityProperty ${m.key}: each value needs a path and a type (${indexTypes.join(', ')})`);
+      out.push({
+        entityType,
+        propertyKey: m.propertyKey,
+        path: v.path,
+        type,
+        ...(v.searchAlias ? { searchAlias: v.searchAlias } : {}),
+      });
     }
   }
-  if (out.length > INDEXED_VALUE_LIMIT) throw new Error(`The app declares ${out.length} indexed entity property values; Jira allows ${INDEXED_VALUE_LIMIT}.`);
+  if (out.length > INDEXED_VALUE_LIMIT)
+    throw new Error(
+      `The app declares ${out.length} indexed entity property values; Jira allows ${INDEXED_VALUE_LIMIT}.`,
+    );
   return out;
 }
 

@@ -41,7 +41,9 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): 
 /** JQL search through the Jira simulator's REST API, as a person with an API token would run it. */
 async function searchKeys(jql: string): Promise<{ key: string; summary: string }[]> {
   const auth = `Basic ${Buffer.from(`${s.t.jira.basicAuth.email}:${s.t.jira.basicAuth.apiToken}`).toString('base64')}`;
-  const res = await fetch(`${s.t.jira.url}/rest/api/3/search/jql?jql=${encodeURIComponent(jql)}&fields=summary`, { headers: { authorization: auth } });
+  const res = await fetch(`${s.t.jira.url}/rest/api/3/search/jql?jql=${encodeURIComponent(jql)}&fields=summary`, {
+    headers: { authorization: auth },
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   const body = (await res.json()) as { issues: { key: string; fields: { summary: string } }[] };
   return body.issues.map((i) => ({ key: i.key, summary: i.fields.summary }));
@@ -67,7 +69,9 @@ describe('CRM fields searchable in Jira (F45)', () => {
   it('the editor chooses CRM fields and shows their JQL names', async () => {
     await s.page.goto(`${s.host.url}/admin`);
     const f = admin();
-    await expect.poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
     await f.getByText('App OAuth 2.0: one shared app connection').click();
     await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
     await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
@@ -115,14 +119,20 @@ describe('CRM fields searchable in Jira (F45)', () => {
 
   it('after a sync, a JQL search in Jira finds the issue by its CRM values', async () => {
     const { client } = await connectZohoClient(s.t.zoho!);
-    const [big] = await client.records.insert('Deals', [{ Deal_Name: 'Globex - JQL browser deal', Stage: 'Closed Won', Amount: 82000 }]);
-    const [small] = await client.records.insert('Deals', [{ Deal_Name: 'Initech - JQL browser deal', Stage: 'Closed Won', Amount: 900 }]);
+    const [big] = await client.records.insert('Deals', [
+      { Deal_Name: 'Globex - JQL browser deal', Stage: 'Closed Won', Amount: 82000 },
+    ]);
+    const [small] = await client.records.insert('Deals', [
+      { Deal_Name: 'Initech - JQL browser deal', Stage: 'Closed Won', Amount: 900 },
+    ]);
     expect(big?.ok && small?.ok).toBe(true);
 
     const f = admin();
     const sciRow = f.locator('tr', { hasText: 'Deals searchable in JQL' });
     await sciRow.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => f.getByText('A sync of Deals searchable in JQL has started.').isVisible(), { timeout: 45_000 }).toBe(true);
+    await expect
+      .poll(() => f.getByText('A sync of Deals searchable in JQL has started.').isVisible(), { timeout: 45_000 })
+      .toBe(true);
 
     const hits = await waitFor(async () => {
       const found = await searchKeys('zohoDealStage = "Closed Won" AND zohoAmount > 50000');

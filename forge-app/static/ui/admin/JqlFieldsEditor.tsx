@@ -26,7 +26,9 @@ function typeOf(field: string, fields: ZohoField[]): JqlValueType | undefined {
   if (field === ZOHO_RECORD_ID_FIELD) return 'string';
   const f = fields.find((x) => x.apiName === field);
   if (!f) return undefined;
-  return (Object.keys(ZOHO_TYPES_BY_JQL_TYPE) as JqlValueType[]).find((t) => ZOHO_TYPES_BY_JQL_TYPE[t].includes(f.dataType));
+  return (Object.keys(ZOHO_TYPES_BY_JQL_TYPE) as JqlValueType[]).find((t) =>
+    ZOHO_TYPES_BY_JQL_TYPE[t].includes(f.dataType),
+  );
 }
 
 /** An example clause, so the admin sees how the name is used in a search. */
@@ -42,7 +44,10 @@ interface Props {
 }
 
 export function JqlFieldsEditor({ fields, value, onChange }: Props) {
-  const fieldOpts: Opt[] = [RECORD_ID, ...fields.filter((f) => typeOf(f.apiName, fields) !== undefined).map((f) => ({ value: f.apiName, label: f.label }))];
+  const fieldOpts: Opt[] = [
+    RECORD_ID,
+    ...fields.filter((f) => typeOf(f.apiName, fields) !== undefined).map((f) => ({ value: f.apiName, label: f.label })),
+  ];
   const optionFor = (opts: Opt[], v: string): Opt => opts.find((o) => o.value === v) ?? { value: v, label: v };
   const taken = new Set(value.map((v) => v.jqlName));
   return (
@@ -51,14 +56,23 @@ export function JqlFieldsEditor({ fields, value, onChange }: Props) {
         Searchable in Jira (JQL)
       </Heading>
       <Subtle>
-        CRM values kept on each linked issue and updated with every sync, so Jira searches, filters and boards can use them, e.g. zohoDealStage = "Closed Won".
+        CRM values kept on each linked issue and updated with every sync, so Jira searches, filters and boards can use
+        them, e.g. zohoDealStage = "Closed Won".
       </Subtle>
       {value.map((row, i) => {
         const type = typeOf(row.zohoField, fields);
-        const nameOpts: Opt[] = JQL_FIELD_CATALOG.filter((c) => c.type === type && (c.jqlName === row.jqlName || !taken.has(c.jqlName))).map((c) => ({ value: c.jqlName, label: c.jqlName }));
+        const nameOpts: Opt[] = JQL_FIELD_CATALOG.filter(
+          (c) => c.type === type && (c.jqlName === row.jqlName || !taken.has(c.jqlName)),
+        ).map((c) => ({ value: c.jqlName, label: c.jqlName }));
         const update = (patch: Partial<JqlField>) => onChange(value.map((v, j) => (j === i ? { ...v, ...patch } : v)));
         return (
-          <Grid key={i} templateColumns="1fr 1fr 1fr auto" gap="space.100" alignItems="center" testId={`jql-field-${i}`}>
+          <Grid
+            key={i}
+            templateColumns="1fr 1fr 1fr auto"
+            gap="space.100"
+            alignItems="center"
+            testId={`jql-field-${i}`}
+          >
             <Select
               inputId={`jql-field-${i}-zoho`}
               aria-label="CRM field"
@@ -69,7 +83,10 @@ export function JqlFieldsEditor({ fields, value, onChange }: Props) {
                 if (!o) return;
                 const t = typeOf(o.value, fields);
                 const free = JQL_FIELD_CATALOG.find((c) => c.type === t && !taken.has(c.jqlName));
-                update({ zohoField: o.value, jqlName: jqlFieldType(row.jqlName) === t ? row.jqlName : (free?.jqlName ?? row.jqlName) });
+                update({
+                  zohoField: o.value,
+                  jqlName: jqlFieldType(row.jqlName) === t ? row.jqlName : (free?.jqlName ?? row.jqlName),
+                });
               }}
             />
             <Select
@@ -93,7 +110,12 @@ export function JqlFieldsEditor({ fields, value, onChange }: Props) {
       <Box>
         <Button
           isDisabled={taken.size >= JQL_FIELD_CATALOG.length}
-          onClick={() => onChange([...value, { zohoField: '', jqlName: JQL_FIELD_CATALOG.find((c) => !taken.has(c.jqlName))!.jqlName }])}
+          onClick={() =>
+            onChange([
+              ...value,
+              { zohoField: '', jqlName: JQL_FIELD_CATALOG.find((c) => !taken.has(c.jqlName))!.jqlName },
+            ])
+          }
         >
           Add JQL field
         </Button>
