@@ -110,3 +110,53 @@ describe('CRM values searchable in JQL (F45)', () => {
     expect(propertyWrites()).toBe(0);
   });
 });
+
+describe('2 Way: a Jira edit written to Zoho CRM', () => {
+  let twoWay: SmartConnectedItem;
+  beforeAll(async () => {
+    twoWay = await s.createSci({
+      name: `jql-two-way-${tag}`,
+      syncMode: 'TWO_WAY',
+      jiraProjectId: '10000',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+      fieldMappings: [
+        { zohoField: 'Deal_Name', jiraField: 'summary', owner: 'BOTH' },
+        { zohoField: 'Amount', jiraField: 'customfield_10034', owner: 'BOTH' },
+      ],
+      options: { autoCreate: true, jqlFields: [{ zohoField: 'Amount', jqlName: 'zohoNumber1' }] },
+    });
+  }, 180_000);
+
+  it('moves the searchable value too, though the poll skips that write as an echo', async () => {
+    const dealId = await newDeal({ Deal_Name: `Two way deal ${tag}`, Stage: 'Qualification', Amount: 3000 });
+    await s.syncNow(twoWay);
+    const link = await s.t.db.prisma.recordLink.findFirst({ where: { sciId: twoWay.id, zohoRecordId: dealId } });
+    expect(link).not.toBeNull();
+    expect(await keysFor(`project = DEMO AND zohoNumber1 = 3000`)).toContain(link!.jiraIssueKey);
+
+    await s.jira.issues.edit(link!.jiraIssueId, { fields: { customfield_10034: 64000 } });
+    const before = (await s.status(twoWay)).runs;
+    await s.t.deps.workflows.deliverJiraEvents(twoWay, [
+      {
+        eventId: randomUUID(),
+        kind: 'issue_updated',
+        issueId: link!.jiraIssueId,
+        occurredAt: new Date().toISOString(),
+        changedFields: ['customfield_10034'],
+      },
+    ]);
+    await s.eventually(
+      () => s.status(twoWay),
+      (st) => st.runs > before && st.pendingEvents === 0 && st.state !== 'syncing',
+    );
+    expect((await s.zoho.records.get('Deals', dealId, { fields: ['Amount'] }))?.Amount).toBe(64000);
+    expect(await keysFor(`project = DEMO AND zohoNumber1 > 50000`)).toContain(link!.jiraIssueKey);
+
+    // The echo poll writes nothing more to Jira.
+    s.t.jira.resetStats();
+    await s.syncNow(twoWay);
+    expect(propertyWrites()).toBe(0);
+    expect(await keysFor(`project = DEMO AND zohoNumber1 = 64000`)).toContain(link!.jiraIssueKey);
+  });
+});

@@ -4,13 +4,12 @@
 import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
-import { JQL_FIELDS_PROPERTY } from '../../contracts/jql-fields';
-import { jqlDocument, mergeJqlDocument } from '../../lib/sync/jql-document';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
+import { jqlPropertyRead, keepJqlProperty } from './jql-property';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
@@ -64,12 +63,10 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   let changedSomething = false;
   let propertyWritten = false;
   try {
-    const jqlFields = ctx.def.options.jqlFields;
     const issue = await jira.issues.get(link.jiraIssueId, {
       fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
       ...(twoWay ? { changelog: true } : {}),
-      // F45: the indexed property comes with the read, so an unchanged value costs no call.
-      ...(jqlFields.length ? { properties: [JQL_FIELDS_PROPERTY] } : {}),
+      ...jqlPropertyRead(ctx),
     });
     const issueUpdated = jiraTime(issue);
     // Latest-change-wins only exists in 2 Way; in 1 Way the CRM always wins.
@@ -137,14 +134,8 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       }
     }
 
-    if (jqlFields.length) {
-      const next = mergeJqlDocument(issue.properties?.[JQL_FIELDS_PROPERTY], jqlFields, jqlDocument(jqlFields, record));
-      // Entity properties leave the issue's `updated` alone, so this write is no Jira change to sync back.
-      if (next) {
-        await jira.issues.setProperty(link.jiraIssueId, JQL_FIELDS_PROPERTY, next);
-        propertyWritten = true;
-      }
-    }
+    // F45: the CRM values searchable in JQL; no change to the issue's `updated` (not counted as our edit).
+    propertyWritten = await keepJqlProperty(ctx, jira, issue, record);
 
     if (statusSync && !jiraWins) {
       const moved = await moveJiraStatus(ctx, jira, link.jiraIssueId, issue, record[statusSync.zohoField], statusSync, tally);
