@@ -256,13 +256,13 @@ export class JiraStore {
     return this.byProject.get(projectId) ?? new Set();
   }
 
-  /** Ids of issues whose property `key` holds `value` (lower-cased) at `path` (dot-separated, '' = root). */
   /** The indexed value a JQL alias (case-insensitive, as Jira's field names) or `issue.property[key].path` names. */
   indexedProperty(aliasOrKey: string, path?: string): IndexedPropertyValue | undefined {
     if (path === undefined) return this.indexedProperties.find((v) => v.entityType === 'issue' && v.searchAlias?.toLowerCase() === aliasOrKey.toLowerCase());
     return this.indexedProperties.find((v) => v.entityType === 'issue' && v.propertyKey === aliasOrKey && v.path === path);
   }
 
+  /** Ids of issues whose property `key` holds `value` (lower-cased) at `path` (dot-separated, '' = root). */
   issueIdsWithProperty(key: string, path: string, value: string): Set<string> {
     return this.propertyIndex.get(`${key}\u0000${path}`)?.get(value) ?? new Set();
   }
