@@ -7,6 +7,7 @@ export * from './create-record';
 export * from './errors';
 export * from './channels';
 export * from './ids';
+export * from './jql-fields';
 export * from './metadata';
 export * from './panel';
 export * from './related-records';

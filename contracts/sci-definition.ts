@@ -2,6 +2,7 @@
 // admin input, by the database layer to read the JSON columns back (lib/sci/definition.ts), by the sync
 // engine and by the admin page's editor. Pure zod, so the Forge bundle can import it.
 import { z } from 'zod';
+import { jqlFieldsSchema } from './jql-fields';
 import { relatedRecordsSchema } from './related-records';
 import { syncRulesSchema } from './sync-rules';
 import { userMapSchema, valueMapSchema } from './value-mapping';
@@ -61,6 +62,8 @@ export const sciOptionsSchema = z.object({
   relatedRecords: relatedRecordsSchema,
   /** F40: conditions on Zoho fields and a JQL filter; the default (none) keeps every record and issue in scope. */
   syncRules: syncRulesSchema,
+  /** F45: CRM values written to the linked issues' indexed property, searchable by these JQL names. */
+  jqlFields: jqlFieldsSchema,
 });
 export type SciOptions = z.infer<typeof sciOptionsSchema>;
 

@@ -5,6 +5,8 @@
 // lag, before it may create.
 import type { ZohoRecord } from '../../clients/zoho';
 import { jqlAnd, jqlEq, jqlIssueProperty, truncateSummary } from '../../clients/jira';
+import { JQL_FIELDS_PROPERTY } from '../../contracts/jql-fields';
+import { jqlDocument, mergeJqlDocument } from '../../lib/sync/jql-document';
 import type { RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
@@ -53,6 +55,7 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
   const fields = await mappedFieldsForCreate(ctx, record, tally);
   const summary = typeof fields.summary === 'string' && fields.summary ? fields.summary : defaultSummary(ctx, record);
   delete fields.summary;
+  const jqlDoc = mergeJqlDocument(undefined, ctx.def.options.jqlFields, jqlDocument(ctx.def.options.jqlFields, record));
   const outcome = await createOnce(ctx, {
     kind: 'JIRA_ISSUE',
     sourceId: record.id,
@@ -71,7 +74,11 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
           issueType: { id: ctx.def.jiraIssueTypeId },
           summary,
           fields,
-          properties: [{ key: LINK_PROPERTY, value: { key, sciId: ctx.sci.id, module: ctx.module, recordId: record.id } }],
+          properties: [
+            { key: LINK_PROPERTY, value: { key, sciId: ctx.sci.id, module: ctx.module, recordId: record.id } },
+            // F45: searchable from the start; the link's first sync then finds nothing to write.
+            ...(jqlDoc ? [{ key: JQL_FIELDS_PROPERTY, value: jqlDoc }] : []),
+          ],
         },
         signal ? { signal } : {},
       );

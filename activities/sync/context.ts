@@ -3,6 +3,7 @@
 import type { JiraClient } from '../../clients/jira';
 import { pollingModule, type ZohoClient } from '../../clients/zoho';
 import type { Logger } from '../../lib/logger';
+import { ZOHO_RECORD_ID_FIELD } from '../../contracts/jql-fields';
 import { definitionOf, type FieldMapping, type SciDefinition } from '../../lib/sci/definition';
 import { jiraFieldType, zohoFieldType, type JiraFieldType, type ZohoFieldType } from '../../lib/sync/field-types';
 import { ruleFields } from '../../lib/sync/sync-rules';
@@ -90,13 +91,14 @@ export class SciContext {
     return pollingModule(this.module)?.nameField;
   }
 
-  /** Zoho fields a poll must read: ids and times, mapped fields, the status field, the name field, rule fields. */
+  /** Zoho fields a poll must read: ids and times, mapped fields, the status field, the name field, rule fields, JQL fields. */
   get recordFields(): string[] {
     const fields = new Set(['Modified_Time', 'Created_Time']);
     for (const m of this.def.fieldMappings) fields.add(m.zohoField);
     if (this.def.options.statusSync) fields.add(this.def.options.statusSync.zohoField);
     if (this.nameField) fields.add(this.nameField);
     for (const f of ruleFields(this.def.options.syncRules)) fields.add(f);
+    for (const f of this.def.options.jqlFields) if (f.zohoField !== ZOHO_RECORD_ID_FIELD) fields.add(f.zohoField);
     return [...fields].slice(0, 50);
   }
 }

@@ -7,6 +7,7 @@ import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
+import { jqlPropertyRead, keepJqlProperty } from './jql-property';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
@@ -56,6 +57,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   const issue = await jira.issues.get(link.jiraIssueId, {
     fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
     changelog: true,
+    ...jqlPropertyRead(ctx),
   });
   // The fields a poll reads (ctx.recordFields), so the fingerprint compares with the one the poll stored.
   const record = await zoho.records.get(ctx.module, link.zohoRecordId, { fields: ctx.recordFields });
@@ -141,6 +143,8 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
     problems.push(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${outcome ? describeError(outcome.error) : 'no result'}`);
     return false;
   }
+  // F45: the poll skips this write as an echo, so the searchable CRM values follow it here.
+  await keepJqlProperty(ctx, jira, issue, { ...record, ...update });
   const written = typeof outcome.details.Modified_Time === 'string' ? new Date(Date.parse(outcome.details.Modified_Time)) : ctx.now();
   // Remember our own write (its Modified_Time and the values it left): the next poll sees it and knows it
   // is an echo (F21), and a later Zoho edit within the same second still shows as one.

@@ -9,6 +9,7 @@ import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
 import type { RunTally } from './counts';
 import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
+import { jqlPropertyRead, keepJqlProperty } from './jql-property';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
@@ -60,10 +61,12 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   const mappings = twoWay ? ctx.def.fieldMappings : ctx.zohoToJiraMappings;
   const statusSync = ctx.def.options.statusSync;
   let changedSomething = false;
+  let propertyWritten = false;
   try {
     const issue = await jira.issues.get(link.jiraIssueId, {
       fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
       ...(twoWay ? { changelog: true } : {}),
+      ...jqlPropertyRead(ctx),
     });
     const issueUpdated = jiraTime(issue);
     // Latest-change-wins only exists in 2 Way; in 1 Way the CRM always wins.
@@ -131,6 +134,9 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       }
     }
 
+    // F45: the CRM values searchable in JQL; no change to the issue's `updated` (not counted as our edit).
+    propertyWritten = await keepJqlProperty(ctx, jira, issue, record);
+
     if (statusSync && !jiraWins) {
       const moved = await moveJiraStatus(ctx, jira, link.jiraIssueId, issue, record[statusSync.zohoField], statusSync, tally);
       changedSomething ||= moved;
@@ -149,7 +155,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
         ...(ctx.def.options.attachmentSync ? { attachmentsCheckedAt: ctx.now() } : {}),
       },
     });
-    if (changedSomething) tally.changed += 1;
+    if (changedSomething || propertyWritten) tally.changed += 1;
     else tally.skipped += 1;
   } catch (err) {
     if (!isRecordLevel(err)) throw err;

@@ -15,6 +15,7 @@ import { createSci, deleteSci, updateSci, type ResolvedScope } from '../services
 import type { SciBody } from '../../contracts/scis';
 import { acceptedDto as acceptedBody, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from '../../contracts/scis';
 import { loadSciMetadata, validateSci } from '../services/sci-validation';
+import { validateJqlFields } from '../services/sci-jql-fields-validation';
 import { loadRelatedTargets, validateRelatedRecords } from '../services/sci-related-validation';
 import { checkJqlFilter, validateSyncRules } from '../services/sci-rules-validation';
 import { loadValueMapMetadata, validateValueMaps } from '../services/sci-value-map-validation';
@@ -43,6 +44,7 @@ async function checkAgainstMetadata(
     ...validateRelatedRecords(body, meta.zohoFields, targets),
     ...validateSyncRules(body, meta.zohoFields, jql),
     ...validateValueMaps(body, meta.zohoFields, meta.jiraFields, valueMapMeta),
+    ...validateJqlFields(body, meta.zohoFields),
   ];
   return { scope: meta.project ? { projectId: meta.project.id, projectKey: meta.project.key } : null, problems };
 }

@@ -1,6 +1,7 @@
 // The Jira Cloud simulator: a real HTTP server speaking REST API v3 (under `/rest/api/3` and, as Forge
 // Remote calls it, `/ex/jira/{cloudId}/rest/api/3`), playing Forge's part in event delivery, with a
 // control surface under `/__sandbox`. See README.md.
+import { loadIndexedValues } from './entity-properties';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { USERS } from './seed';
 import { JiraApiError, JiraStore } from './store';
 
 export interface JiraSimulatorOptions {
+  /** The installed Forge app's manifest, whose `jira:entityProperty` modules say what JQL indexes (default: forge-app/manifest.yml). */
+  appManifestPath?: string;
   port?: number;
   host?: string;
   /** Called with every request/response pair (REST, control and JWKS). */
@@ -129,6 +132,7 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
   ctx = new SimContext(store, delivery, basic, installation, attachmentDir, opts.attachmentMaxBytes ?? 100 * 1024 * 1024);
   const context = ctx;
   if (opts.searchIndexLagMs) store.setSearchIndexLag(opts.searchIndexLagMs);
+  store.indexedProperties = await loadIndexedValues(opts.appManifestPath);
   if (opts.outage) context.setOutage(opts.outage);
   if (opts.rateLimit) {
     const burst = opts.rateLimit.burst ?? Math.max(1, Math.ceil(opts.rateLimit.perSecond));

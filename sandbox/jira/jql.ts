@@ -1,9 +1,10 @@
 // The JQL the product uses, parsed and evaluated like Jira: `project`, `issuetype`/`type`, `key`/`issuekey`,
 // `id`, `status`, `statusCategory`, `labels`, `assignee`, `resolution`, `summary ~`, `created`/`updated`
-// comparisons (minute precision, relative dates such as `-5m`), `cf[NNNNN]`, AND/OR/NOT, parentheses,
+// comparisons (minute precision, relative dates such as `-5m`), `cf[NNNNN]`, entity properties (`issue.property[k].path` and the search aliases of the app manifest's `jira:entityProperty` modules, compared by their index type), AND/OR/NOT, parentheses,
 // IN/NOT IN, IS [NOT] EMPTY, and `ORDER BY` up to seven fields. Queries without a restriction are refused
 // ("bounded" JQL, as /rest/api/3/search/jql requires).
 import { fieldById, JiraApiError, scalar, type JiraStore, type SimIssue } from './store';
+import type { IndexType } from './entity-properties';
 import { FIELDS, ISSUE_TYPES, PRIORITIES, RESOLUTIONS, STATUS_CATEGORIES, STATUSES } from './seed';
 
 type Token = { t: 'word' | 'str' | 'op' | 'lp' | 'rp' | 'comma'; v: string };
@@ -143,7 +144,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
   function parseClause(): Node {
     const fieldTok = tokens[pos++];
     if (!fieldTok || (fieldTok.t !== 'word' && fieldTok.t !== 'str')) throw jqlError('Error in the JQL Query: Expecting a field name.');
-    const field = resolveField(fieldTok.v);
+    const field = resolveField(fieldTok.v, store);
     let op: string;
     const tok = peek();
     if (tok?.t === 'op') {
@@ -192,11 +193,13 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
       if (values[0]?.kind !== 'empty') throw jqlError(`Error in the JQL Query: IS must be followed by EMPTY or NULL.`);
       return op === 'is' ? (i) => get(i).length === 0 : (i) => get(i).length > 0;
     }
+    const indexType = propertyType(field, store);
     if (['>=', '<=', '>', '<'].includes(op)) {
-      if (!['created', 'updated', 'resolutiondate', 'duedate'].includes(field) && fieldById(field)?.kind !== 'number' && fieldById(field)?.kind !== 'date') {
+      const ordered = indexType === 'number' || indexType === 'date';
+      if (!ordered && !['created', 'updated', 'resolutiondate', 'duedate'].includes(field) && fieldById(field)?.kind !== 'number' && fieldById(field)?.kind !== 'date') {
         throw jqlError(`The operator '${op}' is not supported by the '${field}' field.`);
       }
-      const bound = toComparable(field, values[0]!, now);
+      const bound = toComparable(field, values[0]!, now, indexType);
       return (i) => {
         const v = get(i)[0];
         if (v === undefined) return false;
@@ -205,10 +208,12 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
       };
     }
     if (op === '~' || op === '!~') {
+      // Jira matches words only in fields indexed as text; exact-value types refuse the operator.
+      if (indexType && indexType !== 'text') throw jqlError(`The operator '${op}' is not supported by the '${fieldNameOf(field, store)}' field.`);
       const needle = values[0]?.kind === 'str' ? values[0].v.toLowerCase().replace(/\*/g, '') : '';
       return (i) => get(i).some((v) => v.toLowerCase().includes(needle)) === (op === '~');
     }
-    const wanted = values.flatMap((v) => normaliseValue(field, v, store, currentUser));
+    const wanted = values.flatMap((v) => (indexType === 'number' || indexType === 'date' ? [String(toComparable(field, v, now, indexType))] : normaliseValue(field, v, store, currentUser)));
     if (op === '=' || op === 'in') return (i) => get(i).some((v) => wanted.includes(v));
     if (op === '!=' || op === 'not in') return (i) => {
       const have = get(i);
@@ -228,7 +233,7 @@ export function compileJql(jql: string, store: JiraStore, now: number, currentUs
       if (peek()?.t === 'comma') pos++;
       const f = tokens[pos++];
       if (!f || (f.t !== 'word' && f.t !== 'str')) throw jqlError('Error in the JQL Query: Expecting a field name after ORDER BY.');
-      const field = resolveField(f.v);
+      const field = resolveField(f.v, store);
       let desc = false;
       if (isWord('ASC')) pos++;
       else if (isWord('DESC')) {
@@ -260,6 +265,9 @@ function candidatesFor(field: string, values: Value[], store: JiraStore): Readon
     const p = store.project(strings[0]!) ?? [...store.projects.values()].find((x) => x.name.toLowerCase() === strings[0]!.toLowerCase());
     return p ? store.issueIdsInProject(p.id) : out;
   }
+  // Numbers and dates compare by value ("50000" = 50000.0), which the string index cannot answer.
+  const indexType = propertyType(field, store);
+  if (indexType === 'number' || indexType === 'date') return undefined;
   if (field.startsWith('prop:') && strings.length === 1) {
     const [, key, path] = field.split(':') as [string, string, string];
     return store.issueIdsWithProperty(key, path, strings[0]!.toLowerCase());
@@ -310,9 +318,12 @@ const ALIASES: Record<string, string> = {
 /** `issue.property[key].path.to.value`: entity-property search, as Jira indexes app properties. */
 const PROPERTY_FIELD = /^issue\.property\[([^\]]+)\](?:\.([\w.]+))?$/i;
 
-function resolveField(name: string): string {
+function resolveField(name: string, store: JiraStore): string {
   const prop = PROPERTY_FIELD.exec(name);
   if (prop) return `prop:${prop[1]}:${prop[2] ?? ''}`;
+  // A search alias the app's `jira:entityProperty` module declares is a field of its own.
+  const aliased = store.indexedProperty(name);
+  if (aliased) return `prop:${aliased.propertyKey}:${aliased.path}`;
   const lower = name.toLowerCase();
   if (ALIASES[lower]) return ALIASES[lower];
   const cf = /^cf\[(\d+)\]$/i.exec(name);
@@ -323,14 +334,38 @@ function resolveField(name: string): string {
   throw jqlError(`Field '${name}' does not exist or you do not have permission to view it.`);
 }
 
+/** How the app's manifest has Jira index a property path; undefined for other fields and unregistered paths. */
+function propertyType(field: string, store: JiraStore): IndexType | undefined {
+  if (!field.startsWith('prop:')) return undefined;
+  const [, key, path] = field.split(':') as [string, string, string];
+  return store.indexedProperty(key, path)?.type;
+}
+
+function fieldNameOf(field: string, store: JiraStore): string {
+  if (!field.startsWith('prop:')) return field;
+  const [, key, path] = field.split(':') as [string, string, string];
+  return store.indexedProperty(key, path)?.searchAlias ?? `issue.property[${key}].${path}`;
+}
+
 /** The comparable values an issue holds for a field (lower-cased ids/names; numbers as strings). */
 function accessor(field: string, store: JiraStore): (i: SimIssue) => string[] {
   if (field.startsWith('prop:')) {
     const [, key, path] = field.split(':') as [string, string, string];
+    const type = propertyType(field, store);
+    // An array is indexed element by element; a typed path keeps only values of its type, as Jira's index.
+    const leaf = (v: unknown): string[] => {
+      if (Array.isArray(v)) return v.flatMap(leaf);
+      if (type === 'number') return typeof v === 'number' ? [String(v)] : [];
+      if (type === 'date') {
+        const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+        return Number.isNaN(t) ? [] : [String(t)];
+      }
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v).toLowerCase()] : [];
+    };
     return (i) => {
       let v: unknown = i.properties.get(key);
       for (const part of path ? path.split('.') : []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v).toLowerCase()] : [];
+      return leaf(v);
     };
   }
   switch (field) {
@@ -428,14 +463,14 @@ function normaliseValue(field: string, v: Value, store: JiraStore, currentUser: 
  * A date bound in epoch ms. JQL dates have minute precision ("yyyy-MM-dd HH:mm", "yyyy/MM/dd", ...) and are
  * read in the user's time zone (UTC here); relative forms such as `-15m`, `-2h`, `-1d`, `-1w` count from now.
  */
-function toComparable(field: string, v: Value, now: number): number {
+function toComparable(field: string, v: Value, now: number, indexType?: IndexType): number {
   if (v.kind !== 'str') {
     if (v.kind === 'fn' && (v.name === 'now' || v.name === 'startofday')) {
       return v.name === 'now' ? now : Math.floor(now / 86_400_000) * 86_400_000;
     }
     throw jqlError(`Error in the JQL Query: Expecting a date for '${field}'.`);
   }
-  const fieldKind = fieldById(field)?.kind;
+  const fieldKind = indexType ?? fieldById(field)?.kind;
   if (fieldKind === 'number') {
     const n = Number(v.v);
     if (Number.isNaN(n)) throw jqlError(`The value '${v.v}' is not a valid number for '${field}'.`);

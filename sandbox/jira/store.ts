@@ -1,6 +1,7 @@
 // The simulator's Jira site: projects, workflows, issues, comments, attachments and properties, held in
 // memory. Writes validate like Jira (field errors in `errors`, general ones in `errorMessages`) and report
 // what changed, so the server can answer and the Forge side can publish the matching event.
+import type { IndexedPropertyValue } from './entity-properties';
 import { adfPlainText, adfProblem } from './adf-validate';
 import { SearchIndex } from './search-index';
 import {
@@ -116,6 +117,8 @@ export class JiraStore {
   private readonly byProject = new Map<string, Set<string>>();
   /** `${propertyKey}\u0000${path}` -> lower-cased scalar value -> issue ids. */
   private readonly propertyIndex = new Map<string, Map<string, Set<string>>>();
+  /** Issue property values the installed app has Jira index with a type (and JQL aliases), from its manifest. */
+  indexedProperties: IndexedPropertyValue[] = [];
   readonly attachments = new Map<string, SimAttachment>();
   readonly users = new Map<string, SimUser>();
   /** Forge app properties (`/rest/forge/1/app/properties`): the installed app's own entity properties. */
@@ -251,6 +254,12 @@ export class JiraStore {
   /** Ids of the issues of a project (a superset hint for JQL). */
   issueIdsInProject(projectId: string): Set<string> {
     return this.byProject.get(projectId) ?? new Set();
+  }
+
+  /** The indexed value a JQL alias (case-insensitive, as Jira's field names) or `issue.property[key].path` names. */
+  indexedProperty(aliasOrKey: string, path?: string): IndexedPropertyValue | undefined {
+    if (path === undefined) return this.indexedProperties.find((v) => v.entityType === 'issue' && v.searchAlias?.toLowerCase() === aliasOrKey.toLowerCase());
+    return this.indexedProperties.find((v) => v.entityType === 'issue' && v.propertyKey === aliasOrKey && v.path === path);
   }
 
   /** Ids of issues whose property `key` holds `value` (lower-cased) at `path` (dot-separated, '' = root). */
@@ -667,7 +676,9 @@ const HUMAN_ID = USERS[0]!.accountId;
 /** Scalar leaves of a JSON value as [dot path, lower-cased value], the way JQL compares them. */
 function leaves(value: unknown, path: string, depth = 0): [string, string][] {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [[path, String(value).toLowerCase()]];
-  if (depth > 10 || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  // Array elements are indexed under the array's own path, as Jira does.
+  if (Array.isArray(value)) return depth > 10 ? [] : value.flatMap((v) => leaves(v, path, depth + 1));
+  if (depth > 10 || value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k, depth + 1));
 }
 

@@ -18,6 +18,7 @@ import { call } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
+import { JqlFieldsEditor } from './JqlFieldsEditor';
 import { RelatedRecordsEditor } from './RelatedRecordsEditor';
 import { EMPTY_SYNC_RULES, SyncRulesEditor } from './SyncRulesEditor';
 import { MappingValuesPanel } from './ValueMapEditor';
@@ -76,6 +77,7 @@ function emptyDefinition(): SciDefinition {
       backfill: { mode: 'NONE' },
       relatedRecords: [],
       syncRules: EMPTY_SYNC_RULES,
+      jqlFields: [],
     },
   };
 }
@@ -207,6 +209,8 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
       relatedRecords: def.options.relatedRecords,
       // Rules apply to synced items only (Display items do not sync).
       syncRules: synced ? def.options.syncRules : EMPTY_SYNC_RULES,
+      // The values are written by the sync, which does not run here.
+      jqlFields: [],
     };
     if (!synced) return { ...def, fieldMappings: [], options: off };
     const options = optionReason ? off : { ...def.options, autoCreate: autoCreateReason ? false : def.options.autoCreate };
@@ -280,7 +284,7 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                     options={moduleOpts}
                     isLoading={modules.state.status === 'loading'}
                     value={optionFor(moduleOpts, def.zohoModule)}
-                    onChange={(o) => o && set({ zohoModule: o.value, displayFields: [], fieldMappings: [], options: { ...def.options, statusSync: null, relatedRecords: [] } })}
+                    onChange={(o) => o && set({ zohoModule: o.value, displayFields: [], fieldMappings: [], options: { ...def.options, statusSync: null, relatedRecords: [], jqlFields: [] } })}
                   />
                 </Labelled>
               </Grid>
@@ -363,6 +367,10 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                 value={def.options.relatedRecords}
                 onChange={(relatedRecords) => setOptions({ relatedRecords })}
               />
+
+              {synced && !optionReason && (
+                <JqlFieldsEditor fields={zohoFields.state.data ?? []} value={def.options.jqlFields} onChange={(jqlFields) => setOptions({ jqlFields })} />
+              )}
 
               {synced && (
                 <SyncRulesEditor
