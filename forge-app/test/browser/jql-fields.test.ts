@@ -1,32 +1,15 @@
 // F45 in a real browser against the whole local stack: the admin chooses CRM fields to keep searchable on
 // the linked issues, the editor shows each one's JQL name, and after a sync a JQL search in the Jira
 // simulator (through its REST API) finds the auto-created issue by the CRM values.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { ZOHO_APP_SCOPES } from '../../../clients/zoho';
+import { describe, expect, it } from 'vitest';
 import { connectZohoClient } from '../../../sandbox/zoho/testing';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { useBrowserSession } from './session';
 
 let s: Stack;
-
-const admin = () => s.page.frameLocator('#forge-admin-page');
-
-async function press(button: Locator) {
-  const box = await button.boundingBox();
-  if (box) await s.page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), box.y);
-  await button.click();
-}
-
-async function pick(frame: FrameLocator, inputId: string, text: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await press(input);
-  await input.fill(text);
-  await frame.locator('[role="option"]', { hasText: text }).first().click();
-}
-
-async function clickInDialog(frame: FrameLocator, name: string) {
-  await press(frame.getByRole('dialog').getByRole('button', { name, exact: true }));
-}
+const { admin, press, pick, clickInDialog, connectAppOAuth } = useBrowserSession('jql-fields', async (stack) => {
+  s = stack;
+});
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -49,35 +32,9 @@ async function searchKeys(jql: string): Promise<{ key: string; summary: string }
   return body.issues.map((i) => ({ key: i.key, summary: i.fields.summary }));
 }
 
-beforeAll(async () => {
-  s = await startStack();
-}, 300_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && s) {
-    await s.screenshot(s.page, `failed-jql-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    console.error(s.logs.join('\n'));
-  }
-  if (s) s.logs.length = 0;
-});
-
-afterAll(async () => {
-  await s?.close();
-});
-
 describe('CRM fields searchable in Jira (F45)', () => {
   it('the editor chooses CRM fields and shows their JQL names', async () => {
-    await s.page.goto(`${s.host.url}/admin`);
-    const f = admin();
-    await expect
-      .poll(() => f.getByRole('heading', { name: 'Zoho CRM Connector' }).isVisible(), { timeout: 60_000 })
-      .toBe(true);
-    await f.getByText('App OAuth 2.0: one shared app connection').click();
-    await f.getByLabel('Client ID').fill(s.t.zoho!.demoClient.clientId);
-    await f.getByLabel('Client Secret').fill(s.t.zoho!.demoClient.clientSecret);
-    await f.getByLabel('Code').fill(s.t.zoho!.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }));
-    await f.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => f.getByTestId('card-mode').textContent(), { timeout: 45_000 }).toContain('Connected');
+    const f = await connectAppOAuth();
 
     await f.getByRole('tab', { name: 'Smart Connected Items' }).click();
     await f.getByRole('button', { name: 'Create Smart Connected Item' }).click();
