@@ -122,7 +122,7 @@ describe('2 Way conflicts held for review (F48)', () => {
       s.t.app.inject({ method, url: `/api/v1/panel/issues/${link.jiraIssueKey}${url}`, headers: await s.t.headers(), ...(payload ? { payload } : {}) });
     const listed = await panel('/conflicts');
     expect(listed.statusCode).toBe(200);
-    const conflicts = (listed.json() as { conflicts: ConflictDto[] }).conflicts;
+    const conflicts = listed.json<{ conflicts: ConflictDto[] }>().conflicts;
     expect(conflicts.map((c) => [c.issueKey, c.zohoField, c.zoho.value, c.jira.value])).toEqual([[link.jiraIssueKey, 'Amount', 22, 21]]);
 
     const bad = await panel(`/conflicts/${conflicts[0]!.id}/resolve`, 'POST', { keep: 'both' });
@@ -131,7 +131,7 @@ describe('2 Way conflicts held for review (F48)', () => {
     expect(ok.statusCode).toBe(200);
     expect((await jiraFields(link)).customfield_10034).toBe(22);
     expect((await zohoValues(dealId))?.Amount).toBe(22);
-    expect(((await panel('/conflicts')).json() as { conflicts: unknown[] }).conflicts).toEqual([]);
+    expect((await panel('/conflicts')).json<{ conflicts: unknown[] }>().conflicts).toEqual([]);
   });
 
   it('a "Jira wins" field takes the Jira value when both sides changed, and holds nothing', async () => {

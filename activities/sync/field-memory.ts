@@ -8,7 +8,7 @@
 // left stale by a call that failed before flushing is harmless: sides that agree never conflict.
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
-import { conflictPolicyOf, type ConflictPolicy } from '../../contracts/sci-definition';
+import { conflictPolicyOf } from '../../contracts/sci-definition';
 import type { FieldMapping } from '../../lib/sci/definition';
 import type { Prisma, RecordLink } from '../../prisma/generated/client';
 import type { SciContext } from './context';
@@ -88,7 +88,7 @@ export class FieldMemory {
     if (zohoChanged && !jiraChanged) return { kind: 'side', side: 'zoho' };
     if (jiraChanged && !zohoChanged) return { kind: 'side', side: 'jira' };
     if (!zohoChanged && !jiraChanged) return { kind: 'latest' }; // cannot be told apart: today's rule
-    if (policy !== 'ask') return { kind: 'side', side: policy as Exclude<ConflictPolicy, 'ask' | 'latest'> };
+    if (policy !== 'ask') return { kind: 'side', side: policy };
     const row = await this.hold(link, m, zohoValue, jiraValue, who);
     memory.held.set(key, { id: row, zohoValue, jiraValue });
     tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField} (Zoho CRM ${m.zohoField}) held for review: it changed on both sides`);
@@ -144,8 +144,8 @@ export class FieldMemory {
       rows.map(({ linkId, m, value }) =>
         prisma.syncBaseline.upsert({
           where: { linkId_zohoField_jiraField: { linkId, zohoField: m.zohoField, jiraField: m.jiraField } },
-          create: { linkId, zohoField: m.zohoField, jiraField: m.jiraField, value: asJson(value) as Prisma.InputJsonValue, syncedAt: at },
-          update: { value: asJson(value) as Prisma.InputJsonValue, syncedAt: at },
+          create: { linkId, zohoField: m.zohoField, jiraField: m.jiraField, value: asJson(value), syncedAt: at },
+          update: { value: asJson(value), syncedAt: at },
         }),
       ),
     );
