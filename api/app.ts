@@ -31,6 +31,8 @@ import { metadataRoutes } from './routes/metadata';
 import { metadataValueRoutes } from './routes/metadata-values';
 import { panelRoutes } from './routes/panel';
 import { panelCreateRecordRoutes } from './routes/panel-create-record';
+import { panelConflictRoutes } from './routes/panel-conflicts';
+import { conflictRoutes } from './routes/conflicts';
 import { backfillRoutes } from './routes/backfill';
 import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
@@ -106,8 +108,8 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
           for (const r of routes) await scope.register(r, { deps });
         });
       // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
-      await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes, metadataValueRoutes]);
-      await group('issue', [panelRoutes, panelCreateRecordRoutes]);
+      await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes, metadataValueRoutes, conflictRoutes]);
+      await group('issue', [panelRoutes, panelCreateRecordRoutes, panelConflictRoutes]);
       await group('app', [eventRoutes, lifecycleRoutes]);
     },
     { prefix: API_PREFIX },

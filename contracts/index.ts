@@ -2,6 +2,7 @@
 // routes the Forge app calls, as zod schemas (types derived with z.infer), and the constants the screens
 // show. The API's routes validate with these schemas and publish them as OpenAPI; the Forge resolvers and
 // the React screens import the same module. Browser-safe: zod only, nothing Node, Prisma, Fastify or vendor.
+export * from './conflicts';
 export * from './connection';
 export * from './create-record';
 export * from './errors';

@@ -10,6 +10,7 @@ import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, sta
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
 import { relatedCardDto } from './related-records';
 import { createRecordBody, createRecordFormDto } from './create-record';
+import { conflictListDto, resolveConflictBody, resolvedConflictDto } from './conflicts';
 import { jiraFieldValuesDto, mappingUsersDto } from './value-mapping';
 import { backfillDto, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from './scis';
 
@@ -118,6 +119,17 @@ export const API_ROUTES = {
     body: createRecordBody,
     response: cardWithSyncDto,
   },
+  'GET /panel/issues/:issueIdOrKey/conflicts': { method: 'GET', path: '/panel/issues/:issueIdOrKey/conflicts', status: 200, response: conflictListDto },
+  'POST /panel/issues/:issueIdOrKey/conflicts/:conflictId/resolve': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/conflicts/:conflictId/resolve',
+    status: 200,
+    body: resolveConflictBody,
+    response: resolvedConflictDto,
+  },
+
+  'GET /conflicts': { method: 'GET', path: '/conflicts', status: 200, response: conflictListDto },
+  'POST /conflicts/:conflictId/resolve': { method: 'POST', path: '/conflicts/:conflictId/resolve', status: 200, body: resolveConflictBody, response: resolvedConflictDto },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;

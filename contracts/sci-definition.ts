@@ -13,6 +13,27 @@ export type SyncModeName = (typeof syncModes)[number];
 /** Which side owns a mapped field in 2 Way mode (F35). ONE_WAY SCIs treat every mapping as ZOHO. */
 export const fieldOwners = ['ZOHO', 'JIRA', 'BOTH'] as const;
 
+/**
+ * F48: what a both-owned mapping does when both sides changed the field since it was last synced: hold it
+ * for a person to choose (ask), let one side win, or the latest change wins (F35's behaviour). A mapping
+ * without a policy (every mapping saved before F48, or an API call that leaves it out) keeps latest wins;
+ * the admin page's editor proposes `ask` for text and number fields of new mappings (conflictDefaultFor).
+ */
+export const conflictPolicies = ['ask', 'zoho', 'jira', 'latest'] as const;
+export type ConflictPolicy = (typeof conflictPolicies)[number];
+
+/** The policy the editor proposes for a new mapping of a Zoho field of this data type. */
+export function conflictDefaultFor(zohoDataType: string | undefined): ConflictPolicy {
+  return zohoDataType && ['text', 'textarea', 'email', 'phone', 'website', 'integer', 'bigint', 'double', 'currency', 'decimal'].includes(zohoDataType)
+    ? 'ask'
+    : 'latest';
+}
+
+/** The policy a stored mapping follows: only both-owned mappings have conflicts; none stored means latest. */
+export function conflictPolicyOf(m: { owner: (typeof fieldOwners)[number]; conflict?: ConflictPolicy | undefined }): ConflictPolicy {
+  return m.owner === 'BOTH' ? (m.conflict ?? 'latest') : 'latest';
+}
+
 /** F34: what happens to records that exist before the item does. */
 export const backfillModes = ['NONE', 'IMPORT', 'MATCH'] as const;
 
@@ -29,6 +50,8 @@ export const fieldMappingSchema = z.object({
   valueMap: valueMapSchema.optional(),
   /** F41: overrides and fallback for user fields (matched by e-mail otherwise). */
   userMap: userMapSchema.optional(),
+  /** F48: both-owned fields changed on both sides since the last sync (see conflictPolicies). */
+  conflict: z.enum(conflictPolicies).optional(),
 });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 

@@ -14,6 +14,7 @@ import { createManyOnce } from '../sync/intents';
 import { recordInScope } from '../sync/sync-scope';
 import { RunTally } from '../sync/counts';
 import { applyRecordToLink, recordFingerprint, zohoTime } from '../sync/zoho-to-jira';
+import { fieldMemory } from '../sync/field-memory';
 import type { PageTally } from './tally';
 import { sciStartSecond } from '../sync/sci-start';
 
@@ -259,4 +260,5 @@ export async function followUpLinks(ctx: SciContext, records: ZohoRecord[], tall
       }),
     ),
   );
+  await fieldMemory(ctx).flush();
 }

@@ -10,6 +10,7 @@ import { ruleFields } from '../../lib/sync/sync-rules';
 import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
 import { PromiseCache } from '../../lib/cache';
+import { conflictPolicyOf } from '../../contracts/sci-definition';
 
 export interface SyncDeps {
   prisma: PrismaClient;
@@ -98,6 +99,8 @@ export class SciContext {
     if (this.def.options.statusSync) fields.add(this.def.options.statusSync.zohoField);
     if (this.nameField) fields.add(this.nameField);
     for (const f of ruleFields(this.def.options.syncRules)) fields.add(f);
+    // F48: who last changed the record, for the conflict inbox.
+    if (this.def.syncMode === 'TWO_WAY' && this.def.fieldMappings.some((m) => conflictPolicyOf(m) !== 'latest')) fields.add('Modified_By');
     for (const f of this.def.options.jqlFields) if (f.zohoField !== ZOHO_RECORD_ID_FIELD) fields.add(f.zohoField);
     return [...fields].slice(0, 50);
   }

@@ -19,6 +19,7 @@ import { issuesOutsideJql, linksInScope, recordInScope } from './sync-scope';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { applyRecordToLink, zohoTime } from './zoho-to-jira';
 import { firstPollSince } from './sci-start';
+import { fieldMemory } from './field-memory';
 
 /**
  * The cursor never moves closer than this to "now": a record saved in the same second as our read (Zoho's
@@ -91,6 +92,7 @@ export class SciSyncEngine implements SciSync {
         Object.assign(next, await this.pollQuietNotes(ctx, lease, stored, started, tally));
         await this.sweepAttachments(ctx, lease, tally);
       }
+      await fieldMemory(ctx).flush();
       await this.deps.prisma.smartConnectedItem.update({ where: { id: ctx.sci.id }, data: { cursor: { ...next }, lastSyncedAt: new Date() } });
     } catch (err) {
       await this.recordRun(ctx, input.kind ?? 'poll', started, tally, err);
@@ -296,6 +298,7 @@ export class SciSyncEngine implements SciSync {
         }
       }
       if (zohoRecordIds.size > 0) await this.applyNotifiedRecords(ctx, lease, [...zohoRecordIds], tally);
+      await fieldMemory(ctx).flush();
     } catch (err) {
       await this.recordRun(ctx, 'event', started, tally, err);
       throw err;

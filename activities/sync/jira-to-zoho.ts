@@ -2,6 +2,7 @@
 // the converted Jira value differs from the record's current value, so the echo of our own Jira edit
 // changes nothing (F21); a both-owned field keeps Zoho's value when Zoho changed later.
 import type { JiraEventSignal } from '../../workflows/messages';
+import type { FieldMapping } from '../../lib/sci/definition';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
@@ -9,6 +10,7 @@ import type { RunTally } from './counts';
 import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
 import { jqlPropertyRead, keepJqlProperty } from './jql-property';
 import { mirrorJiraAttachment, mirrorJiraComment } from './mirror';
+import { changesOf, fieldMemory } from './field-memory';
 import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
 import { recordInScope } from './sync-scope';
@@ -76,9 +78,14 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
 
   const update: Record<string, unknown> = {};
   const jiraRestore: Record<string, unknown> = {};
+  // F48: baselines move only once the write that makes both sides agree has succeeded.
+  const memory = fieldMemory(ctx);
+  const agreeInJira: [FieldMapping, unknown, unknown][] = [];
+  const agreeInZoho: [FieldMapping, unknown, unknown][] = [];
   if (mappings.length > 0) {
     const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
     for (const m of mappings) {
+      if (await memory.isHeld(link, m)) continue;
       const zf = zFields.get(m.zohoField);
       const jf = jFields.get(m.jiraField);
       if (!zf || !jf) {
@@ -107,24 +114,40 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
         }
         continue;
       }
-      if (sameTargetValue(record[m.zohoField], converted.value)) continue;
-      if (side === 'jira') {
+      if (sameTargetValue(record[m.zohoField], converted.value)) {
+        await memory.agreed(link, m, record[m.zohoField], jiraValue);
+        continue;
+      }
+      let chosen = side;
+      let byPolicy = false;
+      if (m.owner === 'BOTH') {
+        const d = await memory.decide(link, m, record[m.zohoField], jiraValue, changesOf(record, issue), tally);
+        if (d.kind === 'hold') continue;
+        if (d.kind === 'side') [chosen, byPolicy] = [d.side, true];
+      }
+      if (chosen === 'jira') {
         if (converted.note) tally.error(`record ${link.zohoRecordId}: ${converted.note}`);
         update[m.zohoField] = converted.value;
+        agreeInZoho.push([m, converted.value, jiraValue]);
         if (m.owner === 'JIRA' && zohoEdited) {
           tally.error(`record ${link.zohoRecordId}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
         }
-      } else if (m.owner === 'ZOHO') {
-        // A Jira edit of a CRM-owned field: the CRM's value goes back to Jira.
+      } else if (m.owner === 'ZOHO' || byPolicy) {
+        // A Jira edit of a CRM-owned field, or the CRM's side chosen by the field's conflict policy (F48):
+        // the CRM's value goes to Jira.
         const back = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
         if (back.kind === 'write') {
           jiraRestore[m.jiraField] = back.value;
-          tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
+          agreeInJira.push([m, record[m.zohoField], back.value]);
+          if (m.owner === 'ZOHO') tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
         }
       }
     }
   }
-  if (Object.keys(jiraRestore).length > 0) await jira.issues.edit(link.jiraIssueId, { fields: jiraRestore }, { notifyUsers: false });
+  if (Object.keys(jiraRestore).length > 0) {
+    await jira.issues.edit(link.jiraIssueId, { fields: jiraRestore }, { notifyUsers: false });
+    for (const [m, z, j] of agreeInJira) await memory.agreed(link, m, z, j);
+  }
   if (statusSync && !zohoNewer) {
     const statusId = (issue.fields as { status?: { id?: string } } | undefined)?.status?.id;
     if (statusId) {
@@ -143,6 +166,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
     problems.push(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${outcome ? describeError(outcome.error) : 'no result'}`);
     return false;
   }
+  for (const [m, z, j] of agreeInZoho) await memory.agreed(link, m, z, j);
   // F45: the poll skips this write as an echo, so the searchable CRM values follow it here.
   await keepJqlProperty(ctx, jira, issue, { ...record, ...update });
   const written = typeof outcome.details.Modified_Time === 'string' ? new Date(Date.parse(outcome.details.Modified_Time)) : ctx.now();

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { JiraIssue } from '../../clients/jira';
 import type { ZohoRecord } from '../../clients/zoho';
+import type { FieldMapping } from '../../lib/sci/definition';
 import type { RecordLink } from '../../prisma/generated/client';
 import { describeError, isRecordLevel } from '../errors';
 import type { SciContext } from './context';
@@ -11,12 +12,14 @@ import type { RunTally } from './counts';
 import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
 import { jqlPropertyRead, keepJqlProperty } from './jql-property';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
+import { changesOf, fieldMemory } from './field-memory';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
 
 /** Hash of the record's values this SCI reads (times excluded). */
 export function recordFingerprint(ctx: SciContext, record: ZohoRecord): string {
-  const values = ctx.recordFields.filter((f) => f !== 'Modified_Time' && f !== 'Created_Time').map((f) => [f, record[f] ?? null]);
+  // Modified_By is read only for the conflict inbox (F48) and changes with every save, like the times.
+  const values = ctx.recordFields.filter((f) => f !== 'Modified_Time' && f !== 'Created_Time' && f !== 'Modified_By').map((f) => [f, record[f] ?? null]);
   return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
 }
 
@@ -77,7 +80,12 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
       const edits: Record<string, unknown> = {};
       const zohoUpdate: Record<string, unknown> = {};
+      // F48: baselines move only once the write that makes both sides agree has succeeded.
+      const memory = fieldMemory(ctx);
+      const agreeInJira: [FieldMapping, unknown, unknown][] = [];
+      const agreeInZoho: [FieldMapping, unknown, unknown][] = [];
       for (const m of mappings) {
+        if (twoWay && (await memory.isHeld(link, m))) continue;
         const zf = zFields.get(m.zohoField);
         const jf = jFields.get(m.jiraField);
         if (!zf || !jf) {
@@ -106,31 +114,48 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           }
           continue;
         }
-        if (sameTargetValue(current, converted.value)) continue;
-        if (side === 'zoho') {
+        if (sameTargetValue(current, converted.value)) {
+          if (twoWay) await memory.agreed(link, m, record[m.zohoField], current);
+          continue;
+        }
+        let chosen = side;
+        let byPolicy = false;
+        if (twoWay && m.owner === 'BOTH') {
+          const d = await memory.decide(link, m, record[m.zohoField], current, changesOf(record, issue), tally);
+          if (d.kind === 'hold') continue;
+          if (d.kind === 'side') [chosen, byPolicy] = [d.side, true];
+        }
+        if (chosen === 'zoho') {
           if (converted.note) tally.error(`${link.jiraIssueKey}: ${converted.note}`);
           edits[m.jiraField] = converted.value;
+          agreeInJira.push([m, record[m.zohoField], converted.value]);
           const jiraEdited = fieldTimes.get(m.jiraField);
           if (m.owner === 'ZOHO' && jiraEdited && (!link.lastSyncedAt || jiraEdited > link.lastSyncedAt)) {
             tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
           }
-        } else if (m.owner === 'JIRA') {
-          // A Zoho edit of a Jira-owned field: Jira's value goes back to Zoho.
+        } else if (m.owner === 'JIRA' || byPolicy) {
+          // A Zoho edit of a Jira-owned field, or Jira's side chosen by the field's conflict policy (F48):
+          // Jira's value goes to Zoho.
           const back = await valueForZoho(ctx, m, current, jf, zf);
           if (back.kind === 'write') {
             zohoUpdate[m.zohoField] = back.value;
-            tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
+            agreeInZoho.push([m, back.value, current]);
+            if (m.owner === 'JIRA') tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
           }
         }
       }
       if (Object.keys(edits).length > 0) {
         await jira.issues.edit(link.jiraIssueId, { fields: edits }, { notifyUsers: false });
         changedSomething = true;
+        for (const [m, z, j] of agreeInJira) await memory.agreed(link, m, z, j);
       }
       if (Object.keys(zohoUpdate).length > 0) {
         const [outcome] = await (await ctx.zoho()).records.update(ctx.module, [{ id: record.id, ...zohoUpdate }]);
         if (!outcome?.ok) tally.error(`record ${record.id}: Jira-owned values not restored: ${outcome ? describeError(outcome.error) : 'no result'}`);
-        else changedSomething = true;
+        else {
+          changedSomething = true;
+          for (const [m, z, j] of agreeInZoho) await memory.agreed(link, m, z, j);
+        }
       }
     }
 

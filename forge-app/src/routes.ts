@@ -13,6 +13,7 @@ import {
   modeBody,
   providersClientBody,
   relatedParams,
+  resolveConflictBody,
   rowId,
   runsQuery,
   sciBodySchema,
@@ -236,6 +237,23 @@ export const routes = {
     payload: createRecordBody.extend({ sciId: rowId }),
     api: API_ROUTES['POST /panel/issues/:issueIdOrKey/scis/:sciId/create-record'],
     call: ({ sciId, ...body }, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/scis/${seg(sciId)}/create-record`, body }),
+  }),
+  'panel/conflicts': pick({
+    payload: empty,
+    api: API_ROUTES['GET /panel/issues/:issueIdOrKey/conflicts'],
+    call: (_p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/conflicts` }),
+    data: (b) => b.conflicts,
+  }),
+  'panel/resolve-conflict': route({
+    payload: resolveConflictBody.extend({ conflictId: rowId }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/conflicts/:conflictId/resolve'],
+    call: ({ conflictId, ...body }, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/conflicts/${seg(conflictId)}/resolve`, body }),
+  }),
+  'conflicts/list': pick({ payload: empty, api: API_ROUTES['GET /conflicts'], call: () => ({ method: 'GET', path: `${V1}/conflicts` }), data: (b) => b.conflicts }),
+  'conflicts/resolve': route({
+    payload: resolveConflictBody.extend({ conflictId: rowId }),
+    api: API_ROUTES['POST /conflicts/:conflictId/resolve'],
+    call: ({ conflictId, ...body }) => ({ method: 'POST', path: `${V1}/conflicts/${seg(conflictId)}/resolve`, body }),
   }),
 } satisfies Record<string, Route>;
 

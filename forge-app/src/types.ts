@@ -32,3 +32,4 @@ export type PanelSci = Panel['scis'][number];
 export type RecordHit = DataOf<'panel/search'>[number];
 export type CreateRecordForm = DataOf<'panel/create-record-form'>;
 export type CreateField = CreateRecordForm['fields'][number];
+export type Conflict = DataOf<'conflicts/list'>[number];

@@ -7,6 +7,7 @@ import { Box, Stack } from '@atlaskit/primitives';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useCall } from '../shared/hooks';
 import { Page } from '../shared/layout';
+import { ConflictsTab } from './ConflictsTab';
 import { ConnectionTab } from './ConnectionTab';
 import { SciDashboard } from './SciDashboard';
 import { SummaryCards } from './SummaryCards';
@@ -30,6 +31,7 @@ export function AdminApp() {
             <TabList>
               <Tab>Connection details</Tab>
               <Tab>Smart Connected Items</Tab>
+              <Tab>Conflicts</Tab>
             </TabList>
             <TabPanel>
               <Box paddingBlock="space.200">
@@ -39,6 +41,11 @@ export function AdminApp() {
             <TabPanel>
               <Box paddingBlock="space.200">
                 <SciDashboard mode={c.mode} />
+              </Box>
+            </TabPanel>
+            <TabPanel>
+              <Box paddingBlock="space.200">
+                <ConflictsTab />
               </Box>
             </TabPanel>
           </Tabs>

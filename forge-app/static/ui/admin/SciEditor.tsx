@@ -11,7 +11,7 @@ import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
 import Heading from '@atlaskit/heading';
 import { useMemo, useState, type ReactNode } from 'react';
-import { DEFAULT_ATTACHMENT_MAX_BYTES, ZOHO_ATTACHMENT_LIMIT_BYTES } from '../../../../contracts';
+import { conflictDefaultFor, DEFAULT_ATTACHMENT_MAX_BYTES, ZOHO_ATTACHMENT_LIMIT_BYTES } from '../../../../contracts';
 import type { AuthMode, BackfillOption, FieldMappingInput, Sci, SciDefinition, SyncMode } from '../../../src/types';
 import { bytesToMb, formatMb, mbToBytes, SYNC_MODE_LABELS } from '../shared/labels';
 import { call } from '../shared/api';
@@ -55,6 +55,14 @@ const OWNER_OPTIONS: Opt[] = [
   { value: 'BOTH', label: 'Both (latest change wins)' },
   { value: 'ZOHO', label: 'Zoho CRM owns it' },
   { value: 'JIRA', label: 'Jira owns it' },
+];
+
+/** F48: when a both-owned field changed on both sides since it last synced. */
+const CONFLICT_OPTIONS: Opt[] = [
+  { value: 'ask', label: 'Ask: hold it for a person to choose' },
+  { value: 'zoho', label: 'Zoho CRM wins' },
+  { value: 'jira', label: 'Jira wins' },
+  { value: 'latest', label: 'Latest change wins' },
 ];
 
 export const APP_OAUTH_REASON = 'Requires App OAuth 2.0: Providers mode runs no background automation.';
@@ -314,14 +322,21 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                   {def.fieldMappings.length === 0 && <Subtle>No mappings yet. Add one for each Zoho CRM field that should reach Jira.</Subtle>}
                   {def.fieldMappings.map((m, i) => (
                     <Stack key={i} space="space.050">
-                    <Grid templateColumns={def.syncMode === 'TWO_WAY' ? '1fr 1fr 1fr auto' : '1fr 1fr auto'} gap="space.100" alignItems="center" testId={`mapping-${i}`}>
+                    <Grid templateColumns={def.syncMode === 'TWO_WAY' ? '1fr 1fr 1fr 1fr auto' : '1fr 1fr auto'} gap="space.100" alignItems="center" testId={`mapping-${i}`}>
                       <Select
                         inputId={`mapping-${i}-zoho`}
                         aria-label="Zoho CRM field"
                         placeholder="Zoho CRM field"
                         options={zohoFieldOpts}
                         value={optionFor(zohoFieldOpts, m.zohoField)}
-                        onChange={(o) => o && updateMapping(i, { zohoField: o.value })}
+                        onChange={(o) => {
+                          if (!o) return;
+                          // A new mapping's first field choice proposes its conflict policy (F48); saved
+                          // mappings keep theirs (none stored: latest wins).
+                          const fresh = m.zohoField === '' && m.conflict === undefined;
+                          const dataType = zohoFields.state.data?.find((f) => f.apiName === o.value)?.dataType;
+                          updateMapping(i, { zohoField: o.value, ...(fresh ? { conflict: conflictDefaultFor(dataType) } : {}) });
+                        }}
                       />
                       <Select
                         inputId={`mapping-${i}-jira`}
@@ -340,6 +355,18 @@ export function SciEditor({ mode, existing, onClose, onSaved }: Props) {
                           onChange={(o) => o && updateMapping(i, { owner: o.value as FieldMappingInput['owner'] })}
                         />
                       )}
+                      {def.syncMode === 'TWO_WAY' &&
+                        (m.owner === 'BOTH' ? (
+                          <Select
+                            inputId={`mapping-${i}-conflict`}
+                            aria-label="When both sides changed"
+                            options={CONFLICT_OPTIONS}
+                            value={CONFLICT_OPTIONS.find((o) => o.value === (m.conflict ?? 'latest')) ?? null}
+                            onChange={(o) => o && updateMapping(i, { conflict: o.value as NonNullable<FieldMappingInput['conflict']> })}
+                          />
+                        ) : (
+                          <Subtle>The owner&apos;s value wins</Subtle>
+                        ))}
                       <Button appearance="subtle" onClick={() => set({ fieldMappings: def.fieldMappings.filter((_, j) => j !== i) })}>
                         Remove
                       </Button>

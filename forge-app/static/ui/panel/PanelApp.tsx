@@ -10,6 +10,7 @@ import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
 import { useAction, useCall } from '../shared/hooks';
 import { Subtle } from '../shared/layout';
+import { ConflictList } from '../shared/ConflictList';
 import { CreateRecordDialog } from './CreateRecordDialog';
 import { LinkDialog } from './LinkDialog';
 import { LinkedCard } from './LinkedCard';
@@ -52,6 +53,7 @@ function SignInNeeded({ panel, onReload }: { panel: Panel; onReload: () => void 
 
 export function PanelApp() {
   const panel = useCall('panel/get', {});
+  const conflicts = useCall('panel/conflicts', {});
   const action = useAction();
   const [linking, setLinking] = useState(false);
   const [creating, setCreating] = useState(false);
@@ -70,6 +72,24 @@ export function PanelApp() {
       <Stack space="space.200">
         {panel.state.status === 'error' && <ErrorMessage error={panel.state.error} onRetry={() => void panel.reload()} />}
         {action.error && <ErrorMessage error={action.error} />}
+        {conflicts.state.status === 'error' && <ErrorMessage error={conflicts.state.error} title="Could not load the held conflicts" onRetry={() => void conflicts.reload()} />}
+        {(conflicts.state.data?.length ?? 0) > 0 && (
+          <Stack space="space.100">
+            <Subtle>These fields changed in both Jira and Zoho CRM and wait for a choice: keeping a value writes it to the other side.</Subtle>
+            <ConflictList
+              conflicts={conflicts.state.data ?? []}
+              pending={action.pending}
+              showIssue={false}
+              onResolve={(c, keep) =>
+                void action.run(`resolve:${c.id}`, async () => {
+                  await call('panel/resolve-conflict', { conflictId: c.id, keep });
+                  conflicts.setData((conflicts.state.data ?? []).filter((x) => x.id !== c.id));
+                  await panel.reload();
+                })
+              }
+            />
+          </Stack>
+        )}
         {p.links.map((link) => (
           <LinkedCard
             key={link.id}
