@@ -31,6 +31,7 @@ import { metadataRoutes } from './routes/metadata';
 import { metadataValueRoutes } from './routes/metadata-values';
 import { panelRoutes } from './routes/panel';
 import { panelCreateRecordRoutes } from './routes/panel-create-record';
+import { panelTimelineRoutes } from './routes/panel-timeline';
 import { backfillRoutes } from './routes/backfill';
 import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
@@ -107,7 +108,7 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
         });
       // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
       await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes, metadataValueRoutes]);
-      await group('issue', [panelRoutes, panelCreateRecordRoutes]);
+      await group('issue', [panelRoutes, panelCreateRecordRoutes, panelTimelineRoutes]);
       await group('app', [eventRoutes, lifecycleRoutes]);
     },
     { prefix: API_PREFIX },

@@ -9,6 +9,7 @@ import { acceptedDto } from './ids';
 import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, statusesQuery, zohoFieldsDto, zohoModulesDto } from './metadata';
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
 import { relatedCardDto } from './related-records';
+import { retryDto, timelineDto } from './timeline';
 import { createRecordBody, createRecordFormDto } from './create-record';
 import { jiraFieldValuesDto, mappingUsersDto } from './value-mapping';
 import { backfillDto, linksDto, linksQuery, resyncBody, runsDto, runsQuery, sciBodySchema, sciDto, sciListDto } from './scis';
@@ -117,6 +118,13 @@ export const API_ROUTES = {
     status: 201,
     body: createRecordBody,
     response: cardWithSyncDto,
+  },
+  'GET /panel/issues/:issueIdOrKey/timeline': { method: 'GET', path: '/panel/issues/:issueIdOrKey/timeline', status: 200, response: timelineDto },
+  'POST /panel/issues/:issueIdOrKey/links/:linkId/retry': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/links/:linkId/retry',
+    status: 200,
+    response: retryDto,
   },
 } as const satisfies Record<string, ApiRoute>;
 
