@@ -32,3 +32,6 @@ export type PanelSci = Panel['scis'][number];
 export type RecordHit = DataOf<'panel/search'>[number];
 export type CreateRecordForm = DataOf<'panel/create-record-form'>;
 export type CreateField = CreateRecordForm['fields'][number];
+export type Timeline = DataOf<'panel/timeline'>;
+export type TimelineItem = Timeline['entries'][number];
+export type LinkHealthState = Timeline['health'][number];
