@@ -96,10 +96,15 @@ afterAll(async () => {
 
 describe('CRM sync timeline (F46)', () => {
   it('shows a sync from Zoho CRM and one from Jira with old → new values, and the badge says In sync', async () => {
+    // Zoho's times have one-second resolution: an edit in the same second as the link's first sync would
+    // lose to that sync's Jira edit (latest change wins), so the CRM edit comes a second later.
+    await new Promise((r) => setTimeout(r, 1100));
     const [row] = await zoho.records.update('Deals', [{ id: dealId, Amount: 2000 }]);
     expect(row?.ok).toBe(true);
-    const api = injectAdminApi(s.t.app, () => s.t.headers());
-    await api('POST', `/scis/${sci.id}/sync`);
+    // The panel's Refresh hands the record to the workflow to apply now.
+    const refresh = await s.t.app.inject({ method: 'POST', url: `/api/v1/panel/issues/DEMO-1/links/${link.id}/refresh`, headers: await s.t.headers({ accountId: 'user-1' }) });
+    expect(refresh.statusCode, refresh.body).toBe(200);
+    expect(refresh.json()).toMatchObject({ syncQueued: true });
     await eventually(timeline, (t) => t.entries.some((e) => e.direction === 'ZOHO_TO_JIRA' && e.changes.some((c) => c.to === '2000')), 45_000);
 
     await jiraEdit({ customfield_10034: 3000 });
