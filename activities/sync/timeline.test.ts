@@ -29,7 +29,9 @@ beforeAll(async () => {
     ],
     options: { autoCreate: true },
   });
-  const [row] = await s.zoho.records.insert('Deals', [{ Deal_Name: `Timeline ${randomUUID().slice(0, 6)}`, Stage: 'Qualification', Amount: 1000 }]);
+  const [row] = await s.zoho.records.insert('Deals', [
+    { Deal_Name: `Timeline ${randomUUID().slice(0, 6)}`, Stage: 'Qualification', Amount: 1000 },
+  ]);
   if (!row?.ok) throw new Error('deal not created');
   dealId = row.id;
   await s.syncNow(sci);
@@ -41,19 +43,32 @@ afterAll(async () => {
 });
 
 async function timeline(accountId = 'user-1'): Promise<TimelineDto> {
-  const res = await s.t.app.inject({ method: 'GET', url: `/api/v1/panel/issues/${link.jiraIssueKey}/timeline`, headers: await s.t.headers({ accountId }) });
+  const res = await s.t.app.inject({
+    method: 'GET',
+    url: `/api/v1/panel/issues/${link.jiraIssueKey}/timeline`,
+    headers: await s.t.headers({ accountId }),
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<TimelineDto>();
 }
 
 function jiraEvent(changedFields: string[]): JiraEventSignal {
-  return { eventId: randomUUID(), kind: 'issue_updated', issueId: link.jiraIssueId, occurredAt: new Date().toISOString(), changedFields };
+  return {
+    eventId: randomUUID(),
+    kind: 'issue_updated',
+    issueId: link.jiraIssueId,
+    occurredAt: new Date().toISOString(),
+    changedFields,
+  };
 }
 
 async function deliverAndWait(changedFields: string[]): Promise<void> {
   const before = (await s.status(sci)).runs;
   await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(changedFields)]);
-  await s.eventually(() => s.status(sci), (st) => st.runs > before && st.pendingEvents === 0 && st.state !== 'syncing');
+  await s.eventually(
+    () => s.status(sci),
+    (st) => st.runs > before && st.pendingEvents === 0 && st.state !== 'syncing',
+  );
 }
 
 describe('CRM sync timeline', () => {
@@ -63,10 +78,16 @@ describe('CRM sync timeline', () => {
     expect(row?.ok).toBe(true);
     await s.syncNow(sci);
     const t = await timeline();
-    const entry = t.entries.find((e) => e.direction === 'ZOHO_TO_JIRA' && e.changes.some((c) => c.field === amountLabel && c.to === '2000'));
+    const entry = t.entries.find(
+      (e) => e.direction === 'ZOHO_TO_JIRA' && e.changes.some((c) => c.field === amountLabel && c.to === '2000'),
+    );
     expect(entry, JSON.stringify(t.entries)).toBeDefined();
     expect(entry).toMatchObject({ outcome: 'APPLIED', linkId: link.id, sciName: sci.name, reason: null });
-    expect(entry!.changes.find((c) => c.field === amountLabel)).toEqual({ field: amountLabel, from: '1000', to: '2000' });
+    expect(entry!.changes.find((c) => c.field === amountLabel)).toEqual({
+      field: amountLabel,
+      from: '1000',
+      to: '2000',
+    });
     const run = await s.t.db.prisma.syncRun.findUnique({ where: { id: entry!.runId! } });
     expect(run).toMatchObject({ sciId: sci.id, kind: 'MANUAL' });
     expect(t.health).toEqual([expect.objectContaining({ linkId: link.id, state: 'in_sync' })]);
@@ -97,24 +118,45 @@ describe('CRM sync timeline', () => {
     // The cause fixed in Jira, Retry from the issue: the parked event is applied again.
     const fixed = `Fixed ${randomUUID().slice(0, 6)}`;
     await s.jira.issues.edit(link.jiraIssueId, { fields: { summary: fixed } });
-    const res = await s.t.app.inject({ method: 'POST', url: `/api/v1/panel/issues/${link.jiraIssueKey}/links/${link.id}/retry`, headers: await s.t.headers({ accountId: 'user-1' }) });
+    const res = await s.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/panel/issues/${link.jiraIssueKey}/links/${link.id}/retry`,
+      headers: await s.t.headers({ accountId: 'user-1' }),
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ retriedEvents: true, resyncQueued: true });
-    await s.eventually(() => s.zoho.records.get('Deals', dealId, { fields: ['Deal_Name'] }), (r) => r?.Deal_Name === fixed);
-    t = await s.eventually(() => timeline(), (x) => x.health[0]?.state === 'in_sync');
-    const applied = t.entries.find((e) => e.direction === 'JIRA_TO_ZOHO' && e.outcome === 'APPLIED' && e.changes.some((c) => c.to === fixed));
+    await s.eventually(
+      () => s.zoho.records.get('Deals', dealId, { fields: ['Deal_Name'] }),
+      (r) => r?.Deal_Name === fixed,
+    );
+    t = await s.eventually(
+      () => timeline(),
+      (x) => x.health[0]?.state === 'in_sync',
+    );
+    const applied = t.entries.find(
+      (e) => e.direction === 'JIRA_TO_ZOHO' && e.outcome === 'APPLIED' && e.changes.some((c) => c.to === fixed),
+    );
     expect(applied, JSON.stringify(t.entries)).toBeDefined();
     expect(Date.parse(applied!.at)).toBeGreaterThan(Date.parse(failure.at));
     // The retry's re-read of the record finishes too (nothing left to change) before the next test edits.
-    await s.eventually(() => s.status(sci), (st) => st.pendingEvents === 0 && st.parkedEvents === 0 && st.state !== 'syncing');
+    await s.eventually(
+      () => s.status(sci),
+      (st) => st.pendingEvents === 0 && st.parkedEvents === 0 && st.state !== 'syncing',
+    );
   });
 
   it('writes one timeline insert per activity call however many fields changed', async () => {
-    const [row] = await s.zoho.records.update('Deals', [{ id: dealId, Amount: 4000, Deal_Name: `Both ${randomUUID().slice(0, 6)}` }]);
+    const [row] = await s.zoho.records.update('Deals', [
+      { id: dealId, Amount: 4000, Deal_Name: `Both ${randomUUID().slice(0, 6)}` },
+    ]);
     expect(row?.ok).toBe(true);
     const before = await s.t.db.prisma.syncTimelineEntry.count({ where: { linkId: link.id } });
     await s.syncNow(sci);
-    const after = await s.t.db.prisma.syncTimelineEntry.findMany({ where: { linkId: link.id }, orderBy: { createdAt: 'desc' }, take: 1 });
+    const after = await s.t.db.prisma.syncTimelineEntry.findMany({
+      where: { linkId: link.id },
+      orderBy: { createdAt: 'desc' },
+      take: 1,
+    });
     expect(await s.t.db.prisma.syncTimelineEntry.count({ where: { linkId: link.id } })).toBe(before + 1);
     expect(after[0]!.changes, JSON.stringify(after[0])).toHaveLength(2);
   });

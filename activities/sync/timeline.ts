@@ -25,7 +25,13 @@ export function timelineText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1)}…` : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return timelineText(value.map((v) => timelineText(v) ?? '').filter((v) => v !== '').join(', '));
+  if (Array.isArray(value))
+    return timelineText(
+      value
+        .map((v) => timelineText(v) ?? '')
+        .filter((v) => v !== '')
+        .join(', '),
+    );
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
     for (const key of ['displayName', 'name', 'value', 'full_name', 'email', 'accountId', 'id']) {
@@ -48,13 +54,43 @@ function adfText(node: unknown): string {
 export class TimelineBatch {
   private readonly entries: PendingEntry[] = [];
 
-  applied(link: { id: string; jiraIssueId: string }, direction: TimelineDirection, changes: FieldChange[], items: string[], at: Date): void {
+  applied(
+    link: { id: string; jiraIssueId: string },
+    direction: TimelineDirection,
+    changes: FieldChange[],
+    items: string[],
+    at: Date,
+  ): void {
     if (changes.length === 0 && items.length === 0) return;
-    this.entries.push({ linkId: link.id, jiraIssueId: link.jiraIssueId, direction, outcome: 'APPLIED', changes, items, reason: null, at });
+    this.entries.push({
+      linkId: link.id,
+      jiraIssueId: link.jiraIssueId,
+      direction,
+      outcome: 'APPLIED',
+      changes,
+      items,
+      reason: null,
+      at,
+    });
   }
 
-  failed(link: { id: string; jiraIssueId: string }, direction: TimelineDirection, reason: string, at: Date, changes: FieldChange[] = []): void {
-    this.entries.push({ linkId: link.id, jiraIssueId: link.jiraIssueId, direction, outcome: 'FAILED', changes, items: [], reason: reason.slice(0, MAX_REASON), at });
+  failed(
+    link: { id: string; jiraIssueId: string },
+    direction: TimelineDirection,
+    reason: string,
+    at: Date,
+    changes: FieldChange[] = [],
+  ): void {
+    this.entries.push({
+      linkId: link.id,
+      jiraIssueId: link.jiraIssueId,
+      direction,
+      outcome: 'FAILED',
+      changes,
+      items: [],
+      reason: reason.slice(0, MAX_REASON),
+      at,
+    });
   }
 
   get size(): number {
@@ -66,9 +102,12 @@ export class TimelineBatch {
     if (this.entries.length === 0) return;
     const pending = this.entries.splice(0);
     const alive = new Set(
-      (await prisma.recordLink.findMany({ where: { id: { in: [...new Set(pending.map((e) => e.linkId))] }, tenantId: ids.tenantId }, select: { id: true } })).map(
-        (l) => l.id,
-      ),
+      (
+        await prisma.recordLink.findMany({
+          where: { id: { in: [...new Set(pending.map((e) => e.linkId))] }, tenantId: ids.tenantId },
+          select: { id: true },
+        })
+      ).map((l) => l.id),
     );
     const rows = pending.filter((e) => alive.has(e.linkId));
     if (rows.length === 0) return;

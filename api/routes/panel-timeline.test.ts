@@ -31,9 +31,19 @@ beforeAll(async () => {
   main = await t.tenant('main');
   sci = await seedSci(t, main, { name: 'Deals both ways', syncMode: 'TWO_WAY' });
   const synced = new Date('2026-12-01T10:00:00Z');
-  const base = { tenantId: main.id, sciId: sci.id, zohoModule: 'Deals', lastSyncedAt: synced, lastZohoModifiedAt: synced };
-  link = await t.db.prisma.recordLink.create({ data: { ...base, jiraIssueId: await issueId('DEMO-2'), jiraIssueKey: 'DEMO-2', zohoRecordId: '900000000000100001' } });
-  other = await t.db.prisma.recordLink.create({ data: { ...base, jiraIssueId: await issueId('DEMO-3'), jiraIssueKey: 'DEMO-3', zohoRecordId: '900000000000100002' } });
+  const base = {
+    tenantId: main.id,
+    sciId: sci.id,
+    zohoModule: 'Deals',
+    lastSyncedAt: synced,
+    lastZohoModifiedAt: synced,
+  };
+  link = await t.db.prisma.recordLink.create({
+    data: { ...base, jiraIssueId: await issueId('DEMO-2'), jiraIssueKey: 'DEMO-2', zohoRecordId: '900000000000100001' },
+  });
+  other = await t.db.prisma.recordLink.create({
+    data: { ...base, jiraIssueId: await issueId('DEMO-3'), jiraIssueKey: 'DEMO-3', zohoRecordId: '900000000000100002' },
+  });
   const entry = (l: RecordLink, at: string, data: Record<string, unknown>) => ({
     tenantId: main.id,
     sciId: sci.id,
@@ -46,8 +56,14 @@ beforeAll(async () => {
   });
   await t.db.prisma.syncTimelineEntry.createMany({
     data: [
-      entry(link, '2026-12-01T09:00:00Z', { changes: [{ field: 'Deal amount', from: '1000', to: '2000' }], items: ['Notes copied to comments'] }),
-      entry(link, '2026-12-01T09:30:00Z', { direction: 'JIRA_TO_ZOHO', changes: [{ field: 'Amount', from: '2000', to: '3000' }] }),
+      entry(link, '2026-12-01T09:00:00Z', {
+        changes: [{ field: 'Deal amount', from: '1000', to: '2000' }],
+        items: ['Notes copied to comments'],
+      }),
+      entry(link, '2026-12-01T09:30:00Z', {
+        direction: 'JIRA_TO_ZOHO',
+        changes: [{ field: 'Amount', from: '2000', to: '3000' }],
+      }),
       entry(other, '2026-12-01T09:45:00Z', { changes: [{ field: 'Summary', from: 'a', to: 'b' }] }),
     ],
   });
@@ -67,21 +83,45 @@ describe('GET /panel/issues/:issue/timeline', () => {
       ['JIRA_TO_ZOHO', [{ field: 'Amount', from: '2000', to: '3000' }]],
       ['ZOHO_TO_JIRA', [{ field: 'Deal amount', from: '1000', to: '2000' }]],
     ]);
-    expect(body.entries[1]).toMatchObject({ linkId: link.id, sciName: 'Deals both ways', outcome: 'APPLIED', items: ['Notes copied to comments'], reason: null });
-    expect(body.health).toEqual([{ linkId: link.id, state: 'in_sync', lastSyncedAt: '2026-12-01T10:00:00.000Z', reason: null }]);
+    expect(body.entries[1]).toMatchObject({
+      linkId: link.id,
+      sciName: 'Deals both ways',
+      outcome: 'APPLIED',
+      items: ['Notes copied to comments'],
+      reason: null,
+    });
+    expect(body.health).toEqual([
+      { linkId: link.id, state: 'in_sync', lastSyncedAt: '2026-12-01T10:00:00.000Z', reason: null },
+    ]);
     expect(body.canRetry).toBe(true);
   });
 
   it('a failed latest sync makes the link failed with its reason; a parked event too; a queued one makes it syncing', async () => {
     await t.db.prisma.syncTimelineEntry.create({
-      data: { tenantId: main.id, sciId: sci.id, linkId: link.id, jiraIssueId: link.jiraIssueId, direction: 'JIRA_TO_ZOHO', outcome: 'FAILED', reason: 'Zoho CRM refused the value', createdAt: new Date('2026-12-01T11:00:00Z') },
+      data: {
+        tenantId: main.id,
+        sciId: sci.id,
+        linkId: link.id,
+        jiraIssueId: link.jiraIssueId,
+        direction: 'JIRA_TO_ZOHO',
+        outcome: 'FAILED',
+        reason: 'Zoho CRM refused the value',
+        createdAt: new Date('2026-12-01T11:00:00Z'),
+      },
     });
     let body = (await call('GET', '/panel/issues/DEMO-2/timeline')).json<TimelineDto>();
     expect(body.entries[0]).toMatchObject({ outcome: 'FAILED', reason: 'Zoho CRM refused the value' });
     expect(body.health[0]).toMatchObject({ state: 'failed', reason: 'Zoho CRM refused the value' });
 
     const row = await t.db.prisma.sciQueuedEvent.create({
-      data: { tenantId: main.id, sciId: sci.id, key: `jira:issue:${link.jiraIssueId}`, payload: { source: 'jira', event: { issueId: link.jiraIssueId } }, state: 'PARKED', reason: 'parked: value too long' },
+      data: {
+        tenantId: main.id,
+        sciId: sci.id,
+        key: `jira:issue:${link.jiraIssueId}`,
+        payload: { source: 'jira', event: { issueId: link.jiraIssueId } },
+        state: 'PARKED',
+        reason: 'parked: value too long',
+      },
     });
     body = (await call('GET', '/panel/issues/DEMO-2/timeline')).json<TimelineDto>();
     expect(body.health[0]).toMatchObject({ state: 'failed', reason: 'parked: value too long' });
@@ -99,9 +139,11 @@ describe('GET /panel/issues/:issue/timeline', () => {
     const retry = await call('POST', `/panel/issues/DEMO-2/links/${link.id}/retry`, 'viewer-1');
     expect(retry.statusCode, retry.body).toBe(403);
     expect(retry.json()).toMatchObject({ code: 'ISSUE_NOT_EDITABLE' });
-    expect(retry.json().message).toMatch(/permission to edit DEMO-2/);
+    expect(retry.json<{ message: string }>().message).toMatch(/permission to edit DEMO-2/);
     // Nothing was forgotten about the link.
-    expect((await t.db.prisma.recordLink.findUniqueOrThrow({ where: { id: link.id } })).lastZohoModifiedAt).not.toBeNull();
+    expect(
+      (await t.db.prisma.recordLink.findUniqueOrThrow({ where: { id: link.id } })).lastZohoModifiedAt,
+    ).not.toBeNull();
   });
 
   it("refuses a retry of another issue's link and an unknown issue", async () => {

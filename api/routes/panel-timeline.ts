@@ -21,13 +21,15 @@ export const panelTimelineRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
     '/panel/issues/:issueIdOrKey/timeline',
     {
       schema: {
-        summary: "The issue's CRM sync timeline (every sync in and out, failures with their reason) and each link's health (F46)",
+        summary:
+          "The issue's CRM sync timeline (every sync in and out, failures with their reason) and each link's health (F46)",
         tags,
         params: issueParams,
         response: { 200: timelineDto, ...errorResponses(400, 404, 503) },
       },
     },
-    async (request) => timelineFor(deps, permissions, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey),
+    async (request) =>
+      timelineFor(deps, permissions, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey),
   );
 
   fastify.post(
@@ -40,6 +42,14 @@ export const panelTimelineRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
         response: { 200: retryDto, ...errorResponses(400, 403, 404, 409, 503) },
       },
     },
-    async (request) => retryLink(deps, permissions, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey, request.params.linkId),
+    async (request) =>
+      retryLink(
+        deps,
+        permissions,
+        tenantOf(request),
+        request.forge.accountId,
+        request.params.issueIdOrKey,
+        request.params.linkId,
+      ),
   );
 };

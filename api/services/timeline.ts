@@ -8,7 +8,13 @@ import { issueRef } from './panel';
 import { isAutomated } from './sci-automation';
 import { resyncLink, signal } from './sci-controls';
 import type { JiraPermissions } from './permissions';
-import { fieldChangeDto, type LinkHealth, type RetryDto, type TimelineDto, type TimelineEntry } from '../../contracts/timeline';
+import {
+  fieldChangeDto,
+  type LinkHealth,
+  type RetryDto,
+  type TimelineDto,
+  type TimelineEntry,
+} from '../../contracts/timeline';
 import { z } from 'zod';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
@@ -24,31 +30,63 @@ function eventsOfLink(link: RecordLink): Prisma.SciQueuedEventWhereInput {
   return {
     tenantId: link.tenantId,
     sciId: link.sciId,
-    OR: [{ key: `jira:issue:${link.jiraIssueId}` }, { key: `zoho:record:${link.zohoRecordId}` }, { payload: { path: ['event', 'issueId'], equals: link.jiraIssueId } }],
+    OR: [
+      { key: `jira:issue:${link.jiraIssueId}` },
+      { key: `zoho:record:${link.zohoRecordId}` },
+      { payload: { path: ['event', 'issueId'], equals: link.jiraIssueId } },
+    ],
   };
 }
 
-async function healthOf(deps: Deps, link: RecordLink & { sci: SmartConnectedItem }, latest: { outcome: string; reason: string | null } | undefined): Promise<LinkHealth> {
+async function healthOf(
+  deps: Deps,
+  link: RecordLink & { sci: SmartConnectedItem },
+  latest: { outcome: string; reason: string | null } | undefined,
+): Promise<LinkHealth> {
   const lastSyncedAt = link.lastSyncedAt?.toISOString() ?? null;
   if (!isAutomated(link.sci)) return { linkId: link.id, state: 'in_sync', lastSyncedAt, reason: null };
-  const waiting = await deps.prisma.sciQueuedEvent.findMany({ where: eventsOfLink(link), select: { state: true, reason: true }, take: 20 });
+  const waiting = await deps.prisma.sciQueuedEvent.findMany({
+    where: eventsOfLink(link),
+    select: { state: true, reason: true },
+    take: 20,
+  });
   // A link whose last applied CRM change was forgotten (a retry or resync) waits for the workflow to read it.
-  if (waiting.some((e) => e.state === 'QUEUED') || link.lastZohoModifiedAt === null) return { linkId: link.id, state: 'syncing', lastSyncedAt, reason: null };
+  if (waiting.some((e) => e.state === 'QUEUED') || link.lastZohoModifiedAt === null)
+    return { linkId: link.id, state: 'syncing', lastSyncedAt, reason: null };
   const parked = waiting.find((e) => e.state === 'PARKED');
   if (parked) return { linkId: link.id, state: 'failed', lastSyncedAt, reason: parked.reason };
   if (latest?.outcome === 'FAILED') return { linkId: link.id, state: 'failed', lastSyncedAt, reason: latest.reason };
   return { linkId: link.id, state: 'in_sync', lastSyncedAt, reason: null };
 }
 
-async function mayRetry(permissions: JiraPermissions, tenantId: string, accountId: string | undefined, issueId: string): Promise<boolean> {
+async function mayRetry(
+  permissions: JiraPermissions,
+  tenantId: string,
+  accountId: string | undefined,
+  issueId: string,
+): Promise<boolean> {
   return accountId !== undefined && (await permissions.canEditIssue(tenantId, accountId, issueId));
 }
 
-export async function timelineFor(deps: Deps, permissions: JiraPermissions, tenantId: string, accountId: string | undefined, issueIdOrKey: string): Promise<TimelineDto> {
+export async function timelineFor(
+  deps: Deps,
+  permissions: JiraPermissions,
+  tenantId: string,
+  accountId: string | undefined,
+  issueIdOrKey: string,
+): Promise<TimelineDto> {
   const issue = await issueRef(deps, tenantId, issueIdOrKey);
   const [links, rows] = await Promise.all([
-    deps.prisma.recordLink.findMany({ where: { tenantId, jiraIssueId: issue.id }, include: { sci: true }, orderBy: { createdAt: 'asc' } }),
-    deps.prisma.syncTimelineEntry.findMany({ where: { tenantId, jiraIssueId: issue.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: TIMELINE_LIMIT }),
+    deps.prisma.recordLink.findMany({
+      where: { tenantId, jiraIssueId: issue.id },
+      include: { sci: true },
+      orderBy: { createdAt: 'asc' },
+    }),
+    deps.prisma.syncTimelineEntry.findMany({
+      where: { tenantId, jiraIssueId: issue.id },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: TIMELINE_LIMIT,
+    }),
   ]);
   const sciNames = new Map(links.map((l) => [l.id, l.sci.name]));
   const entries: TimelineEntry[] = rows
@@ -65,8 +103,17 @@ export async function timelineFor(deps: Deps, permissions: JiraPermissions, tena
       reason: r.reason,
       runId: r.syncRunId,
     }));
-  const health = await Promise.all(links.map((l) => healthOf(deps, l, rows.find((r) => r.linkId === l.id))));
-  const canRetry = links.some((l) => isAutomated(l.sci)) && (await mayRetry(permissions, tenantId, accountId, issue.id));
+  const health = await Promise.all(
+    links.map((l) =>
+      healthOf(
+        deps,
+        l,
+        rows.find((r) => r.linkId === l.id),
+      ),
+    ),
+  );
+  const canRetry =
+    links.some((l) => isAutomated(l.sci)) && (await mayRetry(permissions, tenantId, accountId, issue.id));
   return { entries, health, canRetry };
 }
 
@@ -83,7 +130,10 @@ export async function retryLink(
   linkId: string,
 ): Promise<RetryDto> {
   const issue = await issueRef(deps, tenantId, issueIdOrKey);
-  const link = await deps.prisma.recordLink.findFirst({ where: { id: linkId, tenantId, jiraIssueId: issue.id }, include: { sci: true } });
+  const link = await deps.prisma.recordLink.findFirst({
+    where: { id: linkId, tenantId, jiraIssueId: issue.id },
+    include: { sci: true },
+  });
   if (!link) throw new ApiError(404, 'This link no longer exists: reload the panel.', 'NOT_FOUND');
   if (!(await mayRetry(permissions, tenantId, accountId, issue.id))) {
     throw new ApiError(

@@ -31,14 +31,24 @@ async function press(button: Locator) {
 }
 
 async function timeline(): Promise<TimelineDto> {
-  const res = await s.t.app.inject({ method: 'GET', url: `/api/v1/panel/issues/DEMO-1/timeline`, headers: await s.t.headers({ accountId: 'user-1' }) });
+  const res = await s.t.app.inject({
+    method: 'GET',
+    url: `/api/v1/panel/issues/DEMO-1/timeline`,
+    headers: await s.t.headers({ accountId: 'user-1' }),
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<TimelineDto>();
 }
 
 async function jiraEdit(fields: Record<string, unknown>): Promise<void> {
   await jira.issues.edit(link.jiraIssueId, { fields });
-  const event: JiraEventSignal = { eventId: randomUUID(), kind: 'issue_updated', issueId: link.jiraIssueId, occurredAt: new Date().toISOString(), changedFields: Object.keys(fields) };
+  const event: JiraEventSignal = {
+    eventId: randomUUID(),
+    kind: 'issue_updated',
+    issueId: link.jiraIssueId,
+    occurredAt: new Date().toISOString(),
+    changedFields: Object.keys(fields),
+  };
   await s.t.deps.workflows.deliverJiraEvents(sci, [event]);
 }
 
@@ -67,7 +77,9 @@ beforeAll(async () => {
   });
   zoho = (await connectZohoClient(s.t.zoho!)).client;
   jira = createJiraClient({ baseUrl: s.t.jira.url, auth: { type: 'basic', ...s.t.jira.basicAuth } });
-  const [row] = await zoho.records.insert('Deals', [{ Deal_Name: `Timeline deal ${randomUUID().slice(0, 6)}`, Stage: 'Qualification', Amount: 1000 }]);
+  const [row] = await zoho.records.insert('Deals', [
+    { Deal_Name: `Timeline deal ${randomUUID().slice(0, 6)}`, Stage: 'Qualification', Amount: 1000 },
+  ]);
   if (!row?.ok) throw new Error('deal not created');
   dealId = row.id;
   const res = await s.t.app.inject({
@@ -79,7 +91,11 @@ beforeAll(async () => {
   if (res.statusCode !== 201) throw new Error(`link failed: ${res.body}`);
   link = (await s.t.db.prisma.recordLink.findFirst({ where: { sciId: sci.id, zohoRecordId: dealId } }))!;
   // The link's first sync (the panel asked the workflow to apply the record).
-  await eventually(() => s.t.db.prisma.recordLink.findUniqueOrThrow({ where: { id: link.id } }), (l) => l.lastZohoModifiedAt !== null, 45_000);
+  await eventually(
+    () => s.t.db.prisma.recordLink.findUniqueOrThrow({ where: { id: link.id } }),
+    (l) => l.lastZohoModifiedAt !== null,
+    45_000,
+  );
 }, 300_000);
 
 afterEach(async (ctx) => {
@@ -102,13 +118,28 @@ describe('CRM sync timeline (F46)', () => {
     const [row] = await zoho.records.update('Deals', [{ id: dealId, Amount: 2000 }]);
     expect(row?.ok).toBe(true);
     // The panel's Refresh hands the record to the workflow to apply now.
-    const refresh = await s.t.app.inject({ method: 'POST', url: `/api/v1/panel/issues/DEMO-1/links/${link.id}/refresh`, headers: await s.t.headers({ accountId: 'user-1' }) });
+    const refresh = await s.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/panel/issues/DEMO-1/links/${link.id}/refresh`,
+      headers: await s.t.headers({ accountId: 'user-1' }),
+    });
     expect(refresh.statusCode, refresh.body).toBe(200);
     expect(refresh.json()).toMatchObject({ syncQueued: true });
-    await eventually(timeline, (t) => t.entries.some((e) => e.direction === 'ZOHO_TO_JIRA' && e.changes.some((c) => c.to === '2000')), 45_000);
+    await eventually(
+      timeline,
+      (t) => t.entries.some((e) => e.direction === 'ZOHO_TO_JIRA' && e.changes.some((c) => c.to === '2000')),
+      45_000,
+    );
 
     await jiraEdit({ customfield_10034: 3000 });
-    await eventually(timeline, (t) => t.entries.some((e) => e.direction === 'JIRA_TO_ZOHO' && e.outcome === 'APPLIED' && e.changes.some((c) => c.to === '3000')), 45_000);
+    await eventually(
+      timeline,
+      (t) =>
+        t.entries.some(
+          (e) => e.direction === 'JIRA_TO_ZOHO' && e.outcome === 'APPLIED' && e.changes.some((c) => c.to === '3000'),
+        ),
+      45_000,
+    );
 
     const p = await openPanel();
     const entries = p.getByTestId('timeline-entry');
@@ -135,9 +166,15 @@ describe('CRM sync timeline (F46)', () => {
     const fixed = `Fixed deal ${randomUUID().slice(0, 6)}`;
     await jira.issues.edit(link.jiraIssueId, { fields: { summary: fixed } });
     await press(failure.getByRole('button', { name: 'Retry' }));
-    await eventually(() => zoho.records.get('Deals', dealId, { fields: ['Deal_Name'] }), (r) => r?.Deal_Name === fixed, 45_000);
+    await eventually(
+      () => zoho.records.get('Deals', dealId, { fields: ['Deal_Name'] }),
+      (r) => r?.Deal_Name === fixed,
+      45_000,
+    );
     await expect.poll(() => p.getByTestId('sync-health').textContent(), { timeout: 45_000 }).toContain('In sync');
-    await expect.poll(() => p.getByTestId('timeline-entry').first().textContent(), { timeout: 30_000 }).toContain(fixed);
+    await expect
+      .poll(() => p.getByTestId('timeline-entry').first().textContent(), { timeout: 30_000 })
+      .toContain(fixed);
     expect(await p.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     await s.screenshot(s.page, 'f46-03-timeline-retried');
   }, 180_000);

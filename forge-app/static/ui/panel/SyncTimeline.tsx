@@ -8,9 +8,17 @@ import { Box, Inline, Stack, xcss } from '@atlaskit/primitives';
 import type { Timeline, TimelineItem } from '../../../src/types';
 import { formatTime, Subtle } from '../shared/layout';
 
-const entryStyle = xcss({ borderBlockStartColor: 'color.border', borderBlockStartStyle: 'solid', borderBlockStartWidth: 'border.width', paddingBlockStart: 'space.100' });
+const entryStyle = xcss({
+  borderBlockStartColor: 'color.border',
+  borderBlockStartStyle: 'solid',
+  borderBlockStartWidth: 'border.width',
+  paddingBlockStart: 'space.100',
+});
 
-const DIRECTION: Record<TimelineItem['direction'], string> = { ZOHO_TO_JIRA: 'Zoho CRM → Jira', JIRA_TO_ZOHO: 'Jira → Zoho CRM' };
+const DIRECTION: Record<TimelineItem['direction'], string> = {
+  ZOHO_TO_JIRA: 'Zoho CRM → Jira',
+  JIRA_TO_ZOHO: 'Jira → Zoho CRM',
+};
 
 interface Props {
   timeline: Timeline;
@@ -18,7 +26,17 @@ interface Props {
   onRetry: (linkId: string) => void;
 }
 
-function Entry({ entry, canRetry, pending, onRetry }: { entry: TimelineItem; canRetry: boolean; pending: string | null; onRetry: (linkId: string) => void }) {
+function Entry({
+  entry,
+  canRetry,
+  pending,
+  onRetry,
+}: {
+  entry: TimelineItem;
+  canRetry: boolean;
+  pending: string | null;
+  onRetry: (linkId: string) => void;
+}) {
   const failed = entry.outcome === 'FAILED';
   return (
     <Box xcss={entryStyle} testId="timeline-entry">
@@ -56,7 +74,8 @@ export function SyncTimeline({ timeline, pending, onRetry }: Props) {
   // Retry is offered on the newest failure of a link, and only while that link is still failing.
   const failing = new Set(timeline.health.filter((h) => h.state === 'failed').map((h) => h.linkId));
   const newestFailure = new Map<string, string>();
-  for (const e of timeline.entries) if (e.outcome === 'FAILED' && !newestFailure.has(e.linkId)) newestFailure.set(e.linkId, e.id);
+  for (const e of timeline.entries)
+    if (e.outcome === 'FAILED' && !newestFailure.has(e.linkId)) newestFailure.set(e.linkId, e.id);
   return (
     <Stack space="space.100" testId="sync-timeline">
       <Heading size="xsmall" as="h3">
@@ -64,7 +83,13 @@ export function SyncTimeline({ timeline, pending, onRetry }: Props) {
       </Heading>
       {timeline.entries.length === 0 && <Subtle>Nothing synced yet for this issue.</Subtle>}
       {timeline.entries.map((e) => (
-        <Entry key={e.id} entry={e} canRetry={timeline.canRetry && failing.has(e.linkId) && newestFailure.get(e.linkId) === e.id} pending={pending} onRetry={onRetry} />
+        <Entry
+          key={e.id}
+          entry={e}
+          canRetry={timeline.canRetry && failing.has(e.linkId) && newestFailure.get(e.linkId) === e.id}
+          pending={pending}
+          onRetry={onRetry}
+        />
       ))}
     </Stack>
   );
