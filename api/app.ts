@@ -33,6 +33,7 @@ import { panelRoutes } from './routes/panel';
 import { panelCreateRecordRoutes } from './routes/panel-create-record';
 import { panelConflictRoutes } from './routes/panel-conflicts';
 import { conflictRoutes } from './routes/conflicts';
+import { panelTimelineRoutes } from './routes/panel-timeline';
 import { backfillRoutes } from './routes/backfill';
 import { channelRoutes } from './routes/channels';
 import { sciRoutes } from './routes/scis';
@@ -109,7 +110,7 @@ export async function app(fastify: FastifyInstance, deps: AppDeps): Promise<void
         });
       // Connection routes are the admin's; the Providers-mode sign-in of one's own account says `user` itself.
       await group('admin', [connectionRoutes, sciRoutes, backfillRoutes, channelRoutes, metadataRoutes, metadataValueRoutes, conflictRoutes]);
-      await group('issue', [panelRoutes, panelCreateRecordRoutes, panelConflictRoutes]);
+      await group('issue', [panelRoutes, panelCreateRecordRoutes, panelConflictRoutes, panelTimelineRoutes]);
       await group('app', [eventRoutes, lifecycleRoutes]);
     },
     { prefix: API_PREFIX },

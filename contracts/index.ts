@@ -15,6 +15,7 @@ export * from './related-records';
 export * from './sci-definition';
 export * from './scis';
 export * from './sync-rules';
+export * from './timeline';
 export * from './value-mapping';
 export * from './zoho';
 export * from './routes';

@@ -9,6 +9,7 @@ import { acceptedDto } from './ids';
 import { jiraFieldsDto, jiraIssueTypesDto, jiraProjectsDto, jiraStatusesDto, statusesQuery, zohoFieldsDto, zohoModulesDto } from './metadata';
 import { cardWithSyncDto, linkBody, panelDto, searchDto, searchQuery } from './panel';
 import { relatedCardDto } from './related-records';
+import { retryDto, timelineDto } from './timeline';
 import { createRecordBody, createRecordFormDto } from './create-record';
 import { conflictListDto, resolveConflictBody, resolvedConflictDto } from './conflicts';
 import { jiraFieldValuesDto, mappingUsersDto } from './value-mapping';
@@ -119,6 +120,14 @@ export const API_ROUTES = {
     body: createRecordBody,
     response: cardWithSyncDto,
   },
+  'GET /panel/issues/:issueIdOrKey/timeline': { method: 'GET', path: '/panel/issues/:issueIdOrKey/timeline', status: 200, response: timelineDto },
+  'POST /panel/issues/:issueIdOrKey/links/:linkId/retry': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/links/:linkId/retry',
+    status: 200,
+    response: retryDto,
+  },
+
   'GET /panel/issues/:issueIdOrKey/conflicts': { method: 'GET', path: '/panel/issues/:issueIdOrKey/conflicts', status: 200, response: conflictListDto },
   'POST /panel/issues/:issueIdOrKey/conflicts/:conflictId/resolve': {
     method: 'POST',

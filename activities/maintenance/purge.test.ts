@@ -22,13 +22,27 @@ afterAll(async () => {
 async function tenant(status: 'ACTIVE' | 'UNINSTALLED', uninstalledAt: Date | null) {
   const id = randomUUID();
   return db.prisma.tenant.create({
-    data: { installationId: `ari:cloud:ecosystem::installation/${id}`, cloudId: randomUUID(), apiBaseUrl: 'https://api.atlassian.com/ex/jira/x', status, uninstalledAt },
+    data: {
+      installationId: `ari:cloud:ecosystem::installation/${id}`,
+      cloudId: randomUUID(),
+      apiBaseUrl: 'https://api.atlassian.com/ex/jira/x',
+      status,
+      uninstalledAt,
+    },
   });
 }
 
 async function sci(tenantId: string) {
   return db.prisma.smartConnectedItem.create({
-    data: { tenantId, name: 'Deals', syncMode: 'ONE_WAY', jiraProjectId: '10000', jiraProjectKey: 'DEMO', jiraIssueTypeId: '10001', zohoModule: 'Deals' },
+    data: {
+      tenantId,
+      name: 'Deals',
+      syncMode: 'ONE_WAY',
+      jiraProjectId: '10000',
+      jiraProjectKey: 'DEMO',
+      jiraIssueTypeId: '10001',
+      zohoModule: 'Deals',
+    },
   });
 }
 
@@ -38,9 +52,19 @@ describe('purgeExpiredData', () => {
     const recent = await tenant('UNINSTALLED', daysAgo(29));
     const active = await tenant('ACTIVE', null);
     const oldSci = await sci(old.id);
-    await db.prisma.syncRun.create({ data: { tenantId: old.id, sciId: oldSci.id, kind: 'POLL', startedAt: daysAgo(1) } });
+    await db.prisma.syncRun.create({
+      data: { tenantId: old.id, sciId: oldSci.id, kind: 'POLL', startedAt: daysAgo(1) },
+    });
     await db.prisma.recordLink.create({
-      data: { tenantId: old.id, sciId: oldSci.id, jiraIssueId: '1', jiraIssueKey: 'DEMO-1', zohoModule: 'Deals', zohoRecordId: '1', managed: 'MANUAL' },
+      data: {
+        tenantId: old.id,
+        sciId: oldSci.id,
+        jiraIssueId: '1',
+        jiraIssueKey: 'DEMO-1',
+        zohoModule: 'Deals',
+        zohoRecordId: '1',
+        managed: 'MANUAL',
+      },
     });
 
     const result = await purgeExpiredData(db.prisma, settings, { now: () => NOW });
@@ -64,8 +88,18 @@ describe('purgeExpiredData', () => {
     const s = await sci(t.id);
     await db.prisma.syncRun.createMany({
       data: [
-        ...Array.from({ length: 5 }, () => ({ tenantId: t.id, sciId: s.id, kind: 'POLL' as const, startedAt: daysAgo(91) })),
-        ...Array.from({ length: 3 }, () => ({ tenantId: t.id, sciId: s.id, kind: 'POLL' as const, startedAt: daysAgo(89) })),
+        ...Array.from({ length: 5 }, () => ({
+          tenantId: t.id,
+          sciId: s.id,
+          kind: 'POLL' as const,
+          startedAt: daysAgo(91),
+        })),
+        ...Array.from({ length: 3 }, () => ({
+          tenantId: t.id,
+          sciId: s.id,
+          kind: 'POLL' as const,
+          startedAt: daysAgo(89),
+        })),
       ],
     });
     await db.prisma.processedEvent.createMany({
@@ -96,7 +130,12 @@ describe('purgeExpiredData', () => {
     await db.prisma.zohoSignIn.createMany({
       data: [
         { id: `expired-${randomUUID()}`, tenantId: t.id, jiraAccountId: 'a', expiresAt: daysAgo(1) },
-        { id: `live-${randomUUID()}`, tenantId: t.id, jiraAccountId: 'a', expiresAt: new Date(NOW.getTime() + 600_000) },
+        {
+          id: `live-${randomUUID()}`,
+          tenantId: t.id,
+          jiraAccountId: 'a',
+          expiresAt: new Date(NOW.getTime() + 600_000),
+        },
       ],
     });
     const intent = (sourceId: string, createdId: string | null, updatedAt: Date) => ({
@@ -110,14 +149,56 @@ describe('purgeExpiredData', () => {
       updatedAt,
     });
     await db.prisma.writeIntent.createMany({
-      data: [intent('old-done', '900', daysAgo(31)), intent('recent-done', '901', daysAgo(29)), intent('old-unresolved', null, daysAgo(40))],
+      data: [
+        intent('old-done', '900', daysAgo(31)),
+        intent('recent-done', '901', daysAgo(29)),
+        intent('old-unresolved', null, daysAgo(40)),
+      ],
     });
 
     const result = await purgeExpiredData(db.prisma, settings, { now: () => NOW });
 
     expect(result).toMatchObject({ signInsDeleted: 1, writeIntentsDeleted: 1 });
-    expect((await db.prisma.zohoSignIn.findMany({ where: { tenantId: t.id } })).map((r) => r.id.split('-')[0])).toEqual(['live']);
+    expect((await db.prisma.zohoSignIn.findMany({ where: { tenantId: t.id } })).map((r) => r.id.split('-')[0])).toEqual(
+      ['live'],
+    );
     // An intent without a created id may still be resolved by a later attempt: it stays.
-    expect((await db.prisma.writeIntent.findMany({ where: { sciId: s.id }, orderBy: { sourceId: 'asc' } })).map((r) => r.sourceId)).toEqual(['old-unresolved', 'recent-done']);
+    expect(
+      (await db.prisma.writeIntent.findMany({ where: { sciId: s.id }, orderBy: { sourceId: 'asc' } })).map(
+        (r) => r.sourceId,
+      ),
+    ).toEqual(['old-unresolved', 'recent-done']);
+  });
+  it('purges issue timeline entries (F46) older than the run history window and keeps recent ones', async () => {
+    const t = await tenant('ACTIVE', null);
+    const s = await sci(t.id);
+    const link = await db.prisma.recordLink.create({
+      data: {
+        tenantId: t.id,
+        sciId: s.id,
+        jiraIssueId: '10001',
+        jiraIssueKey: 'DEMO-1',
+        zohoModule: 'Deals',
+        zohoRecordId: '9001',
+      },
+    });
+    const entry = (reason: string, createdAt: Date) => ({
+      tenantId: t.id,
+      sciId: s.id,
+      linkId: link.id,
+      jiraIssueId: '10001',
+      direction: 'ZOHO_TO_JIRA',
+      outcome: 'FAILED',
+      reason,
+      createdAt,
+    });
+    await db.prisma.syncTimelineEntry.createMany({ data: [entry('old', daysAgo(91)), entry('recent', daysAgo(89))] });
+
+    const result = await purgeExpiredData(db.prisma, settings, { now: () => NOW });
+
+    expect(result.timelineEntriesDeleted).toBe(1);
+    expect((await db.prisma.syncTimelineEntry.findMany({ where: { linkId: link.id } })).map((e) => e.reason)).toEqual([
+      'recent',
+    ]);
   });
 });

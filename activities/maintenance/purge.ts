@@ -5,7 +5,8 @@
 //   - ProcessedEvent rows past their expiresAt (the deduplication window is over);
 //   - ZohoSignIn rows past their expiresAt (a sign-in nobody finished);
 //   - WriteIntent rows resolved (created id known) more than 30 days ago: by then the link or mirrored-item
-//     row is what tells a later attempt the item exists, and no attempt of that write is still running.
+//     row is what tells a later attempt the item exists, and no attempt of that write is still running;
+//   - issue timeline entries (F46) older than RUN_HISTORY_RETENTION_DAYS (removed with their link anyway).
 // Work goes in bounded batches (ids read with LIMIT, then deleted by id), so one call never holds a long
 // transaction or deletes an unbounded number of rows; `more` says a further call has work left.
 import type { PrismaClient } from '../../prisma/generated/client';
@@ -41,6 +42,8 @@ export interface PurgeResult {
   processedEventsDeleted: number;
   signInsDeleted: number;
   writeIntentsDeleted: number;
+  /** F46 timeline entries older than the run history window. */
+  timelineEntriesDeleted?: number;
   /** True when a batch limit was reached: call again. */
   more: boolean;
 }
@@ -50,7 +53,7 @@ export async function purgeExpiredData(prisma: PrismaClient, settings: Retention
   const batchSize = opts.batchSize ?? 1000;
   const tenantBatchSize = opts.tenantBatchSize ?? 10;
   const maxBatches = opts.maxBatches ?? 20;
-  const result: PurgeResult = { tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, signInsDeleted: 0, writeIntentsDeleted: 0, more: false };
+  const result: PurgeResult = { tenantsDeleted: 0, syncRunsDeleted: 0, processedEventsDeleted: 0, signInsDeleted: 0, writeIntentsDeleted: 0, timelineEntriesDeleted: 0, more: false };
   const tenantCutoff = new Date(now.getTime() - settings.tenantRetentionDays * DAY_MS);
   const runCutoff = new Date(now.getTime() - settings.runHistoryRetentionDays * DAY_MS);
 
@@ -70,11 +73,13 @@ export async function purgeExpiredData(prisma: PrismaClient, settings: Retention
   if (tenants.length === tenantBatchSize) result.more = true;
 
   /** Deletes what `find` names, a batch at a time, up to maxBatches; counts into `key`. */
-  const inBatches = async (key: 'syncRunsDeleted' | 'processedEventsDeleted' | 'signInsDeleted' | 'writeIntentsDeleted', find: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>) => {
+  const inBatches = async (
+    key: 'syncRunsDeleted' | 'processedEventsDeleted' | 'signInsDeleted' | 'writeIntentsDeleted' | 'timelineEntriesDeleted',
+    find: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>) => {
     for (let i = 0; i < maxBatches; i++) {
       const ids = await find();
       if (ids.length === 0) break;
-      result[key] += await remove(ids);
+      result[key] = (result[key] ?? 0) + (await remove(ids));
       opts.onProgress?.(result);
       if (ids.length < batchSize) break;
       if (i === maxBatches - 1) result.more = true;
@@ -106,6 +111,12 @@ export async function purgeExpiredData(prisma: PrismaClient, settings: Retention
     'writeIntentsDeleted',
     async () => ids(await prisma.writeIntent.findMany({ where: { updatedAt: { lt: intentCutoff }, createdId: { not: null } }, select: { id: true }, take: batchSize })),
     async (batch) => (await prisma.writeIntent.deleteMany({ where: { id: { in: batch }, createdId: { not: null } } })).count,
+  );
+  // 6. Issue timeline entries (F46) kept as long as the run history they point at (the createdAt index).
+  await inBatches(
+    'timelineEntriesDeleted',
+    async () => ids(await prisma.syncTimelineEntry.findMany({ where: { createdAt: { lt: runCutoff } }, select: { id: true }, take: batchSize })),
+    async (batch) => (await prisma.syncTimelineEntry.deleteMany({ where: { id: { in: batch } } })).count,
   );
   return result;
 }

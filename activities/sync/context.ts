@@ -11,6 +11,12 @@ import type { TenantClients } from '../../lib/tenant-clients';
 import type { PrismaClient, SmartConnectedItem } from '../../prisma/generated/client';
 import { PromiseCache } from '../../lib/cache';
 import { conflictPolicyOf } from '../../contracts/sci-definition';
+import { TimelineBatch } from './timeline';
+
+interface FieldsMeta<T> {
+  types: Map<string, T>;
+  labels: Map<string, string>;
+}
 
 export interface SyncDeps {
   prisma: PrismaClient;
@@ -34,6 +40,8 @@ export class MetadataCache extends PromiseCache {
 export class SciContext {
   private zohoClient: Promise<ZohoClient> | undefined;
   private jiraClient: Promise<JiraClient> | undefined;
+  /** What this activity call applied per link (F46), written with its run-history row. */
+  readonly timeline = new TimelineBatch();
 
   constructor(
     readonly deps: SyncDeps,
@@ -61,18 +69,35 @@ export class SciContext {
     return this.jiraClient;
   }
 
-  zohoFields(): Promise<Map<string, ZohoFieldType>> {
+  private zohoMeta(): Promise<FieldsMeta<ZohoFieldType>> {
     return this.metadata.get(`zoho:${this.tenantId}:${this.module}`, async () => {
       const fields = await (await this.zoho()).metadata.fields(this.module);
-      return new Map(fields.map((f) => [f.api_name, zohoFieldType(f)]));
+      return { types: new Map(fields.map((f) => [f.api_name, zohoFieldType(f)])), labels: new Map(fields.map((f) => [f.api_name, f.field_label ?? f.api_name])) };
     });
   }
 
-  jiraFields(): Promise<Map<string, JiraFieldType>> {
+  private jiraMeta(): Promise<FieldsMeta<JiraFieldType>> {
     return this.metadata.get(`jira:${this.tenantId}`, async () => {
       const fields = await (await this.jira()).metadata.listFields();
-      return new Map(fields.map((f) => [f.id, jiraFieldType(f)]));
+      return { types: new Map(fields.map((f) => [f.id, jiraFieldType(f)])), labels: new Map(fields.map((f) => [f.id, f.name ?? f.id])) };
     });
+  }
+
+  async zohoFields(): Promise<Map<string, ZohoFieldType>> {
+    return (await this.zohoMeta()).types;
+  }
+
+  async jiraFields(): Promise<Map<string, JiraFieldType>> {
+    return (await this.jiraMeta()).types;
+  }
+
+  /** Field labels for the timeline (F46): Zoho's field_label, Jira's field name; the id when unknown. */
+  async zohoLabel(apiName: string): Promise<string> {
+    return (await this.zohoMeta()).labels.get(apiName) ?? apiName;
+  }
+
+  async jiraLabel(fieldId: string): Promise<string> {
+    return (await this.jiraMeta()).labels.get(fieldId) ?? fieldId;
   }
 
   /** Mappings that flow Zoho → Jira: all of them in 1 Way, the non-Jira-owned ones in 2 Way. */

@@ -327,7 +327,8 @@ export class SciSyncEngine implements SciSync {
     const errors = failure ? [...tally.errors, describeError(failure)] : tally.errors;
     const info = activityInfo();
     const outcome: SyncRunOutcome = failure ? 'FAILED' : tally.errors.length > 0 ? 'PARTIAL' : 'SUCCEEDED';
-    await this.deps.prisma.syncRun.create({
+    const run = await this.deps.prisma.syncRun.create({
+      select: { id: true },
       data: {
         tenantId: ctx.tenantId,
         sciId: ctx.sci.id,
@@ -343,6 +344,8 @@ export class SciSyncEngine implements SciSync {
         ...(info?.workflowExecution ? { workflowRunId: info.workflowExecution.runId } : {}),
       },
     });
+    // F46: the call's change sets, tied to its run-history row: one insert however many were applied.
+    await ctx.timeline.flush(this.deps.prisma, { tenantId: ctx.tenantId, sciId: ctx.sci.id, syncRunId: run.id });
     this.onRunRecorded?.({ kind, outcome });
   }
 }

@@ -15,6 +15,8 @@ import { jiraFieldTimes, winner } from './ownership';
 import { zohoValueFor } from './status';
 import { recordInScope } from './sync-scope';
 import { jiraTime, recordFingerprint, zohoTime } from './zoho-to-jira';
+import type { FieldChange } from '../../contracts/timeline';
+import { timelineText } from './timeline';
 
 /**
  * Applies one Jira event to its linked records. Returns why it cannot be applied when that is something no
@@ -32,12 +34,16 @@ export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, ta
   }
   const problems: string[] = [];
   for (const link of links) {
+    const before = problems.length;
     try {
       let changed = false;
       if (event.kind === 'issue_created' || event.kind === 'issue_updated') changed = await pushIssueFields(ctx, link, tally, problems);
-      else if (event.kind === 'comment_created' && event.commentId && ctx.def.options.notesSync) changed = await mirrorJiraComment(ctx, link, event.commentId, tally);
-      else if (event.kind === 'attachment_created' && event.attachmentId && ctx.def.options.attachmentSync) {
+      else if (event.kind === 'comment_created' && event.commentId && ctx.def.options.notesSync) {
+        changed = await mirrorJiraComment(ctx, link, event.commentId, tally);
+        if (changed) ctx.timeline.applied(link, 'JIRA_TO_ZOHO', [], ['Comment copied to notes'], ctx.now());
+      } else if (event.kind === 'attachment_created' && event.attachmentId && ctx.def.options.attachmentSync) {
         changed = await mirrorJiraAttachment(ctx, link, event.attachmentId, tally);
+        if (changed) ctx.timeline.applied(link, 'JIRA_TO_ZOHO', [], ['Attachment copied'], ctx.now());
       }
       if (changed) tally.changed += 1;
       else tally.skipped += 1;
@@ -45,6 +51,8 @@ export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, ta
       if (!isRecordLevel(err)) throw err;
       problems.push(`${link.jiraIssueKey} → record ${link.zohoRecordId}: ${describeError(err)}`);
     }
+    // F46: the reasons this event is parked for, on the link's timeline.
+    if (problems.length > before) ctx.timeline.failed(link, 'JIRA_TO_ZOHO', problems.slice(before).join('; '), ctx.now());
   }
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
@@ -82,6 +90,9 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   const memory = fieldMemory(ctx);
   const agreeInJira: [FieldMapping, unknown, unknown][] = [];
   const agreeInZoho: [FieldMapping, unknown, unknown][] = [];
+  // F46: what this event changed in Zoho (and put back in Jira), for the issue's timeline.
+  const toZoho: FieldChange[] = [];
+  const toJira: FieldChange[] = [];
   if (mappings.length > 0) {
     const [zFields, jFields] = await Promise.all([ctx.zohoFields(), ctx.jiraFields()]);
     for (const m of mappings) {
@@ -109,6 +120,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
           const back = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
           if (back.kind === 'write' && !sameTargetValue(jiraValue, back.value)) {
             jiraRestore[m.jiraField] = back.value;
+            toJira.push({ field: await ctx.jiraLabel(m.jiraField), from: timelineText(jiraValue), to: timelineText(back.value) });
             tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
           }
         }
@@ -129,6 +141,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
         if (converted.note) tally.error(`record ${link.zohoRecordId}: ${converted.note}`);
         update[m.zohoField] = converted.value;
         agreeInZoho.push([m, converted.value, jiraValue]);
+        toZoho.push({ field: await ctx.zohoLabel(m.zohoField), from: timelineText(record[m.zohoField]), to: timelineText(converted.value) });
         if (m.owner === 'JIRA' && zohoEdited) {
           tally.error(`record ${link.zohoRecordId}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
         }
@@ -139,6 +152,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
         if (back.kind === 'write') {
           jiraRestore[m.jiraField] = back.value;
           agreeInJira.push([m, record[m.zohoField], back.value]);
+          toJira.push({ field: await ctx.jiraLabel(m.jiraField), from: timelineText(jiraValue), to: timelineText(back.value) });
           if (m.owner === 'ZOHO') tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
         }
       }
@@ -147,13 +161,17 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   if (Object.keys(jiraRestore).length > 0) {
     await jira.issues.edit(link.jiraIssueId, { fields: jiraRestore }, { notifyUsers: false });
     for (const [m, z, j] of agreeInJira) await memory.agreed(link, m, z, j);
+    ctx.timeline.applied(link, 'ZOHO_TO_JIRA', toJira, [], ctx.now());
   }
   if (statusSync && !zohoNewer) {
     const statusId = (issue.fields as { status?: { id?: string } } | undefined)?.status?.id;
     if (statusId) {
       const value = zohoValueFor(statusId, record[statusSync.zohoField], statusSync);
       if (value === undefined) tally.error(`${link.jiraIssueKey}: Jira status ${statusId} has no Zoho ${statusSync.zohoField} mapping`);
-      else if (value !== record[statusSync.zohoField]) update[statusSync.zohoField] = value;
+      else if (value !== record[statusSync.zohoField]) {
+        update[statusSync.zohoField] = value;
+        toZoho.push({ field: await ctx.zohoLabel(statusSync.zohoField), from: timelineText(record[statusSync.zohoField]), to: timelineText(value) });
+      }
     }
   }
   if (Object.keys(update).length === 0) {
@@ -169,6 +187,7 @@ async function pushIssueFields(ctx: SciContext, link: RecordLink, tally: RunTall
   for (const [m, z, j] of agreeInZoho) await memory.agreed(link, m, z, j);
   // F45: the poll skips this write as an echo, so the searchable CRM values follow it here.
   await keepJqlProperty(ctx, jira, issue, { ...record, ...update });
+  ctx.timeline.applied(link, 'JIRA_TO_ZOHO', toZoho, [], ctx.now());
   const written = typeof outcome.details.Modified_Time === 'string' ? new Date(Date.parse(outcome.details.Modified_Time)) : ctx.now();
   // Remember our own write (its Modified_Time and the values it left): the next poll sees it and knows it
   // is an echo (F21), and a later Zoho edit within the same second still shows as one.

@@ -15,6 +15,8 @@ import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { changesOf, fieldMemory } from './field-memory';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
+import type { FieldChange } from '../../contracts/timeline';
+import { timelineText } from './timeline';
 
 /** Hash of the record's values this SCI reads (times excluded). */
 export function recordFingerprint(ctx: SciContext, record: ZohoRecord): string {
@@ -65,6 +67,11 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   const statusSync = ctx.def.options.statusSync;
   let changedSomething = false;
   let propertyWritten = false;
+  // F46: what this record changed on the issue (and put back in Zoho), for the issue's timeline.
+  const toJira: FieldChange[] = [];
+  const toZoho: FieldChange[] = [];
+  const items: string[] = [];
+  const failures: string[] = [];
   try {
     const issue = await jira.issues.get(link.jiraIssueId, {
       fields: [...new Set([...mappings.map((m) => m.jiraField), 'status', 'updated'])],
@@ -95,6 +102,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
         const converted = await valueForJira(ctx, m, record[m.zohoField], zf, jf);
         if (converted.kind === 'fail') {
           tally.error(`record ${record.id}: ${converted.reason}`);
+          failures.push(converted.reason);
           continue;
         }
         const current = (issue.fields as Record<string, unknown> | undefined)?.[m.jiraField];
@@ -109,6 +117,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
             const back = await valueForZoho(ctx, m, current, jf, zf);
             if (back.kind === 'write' && !sameTargetValue(record[m.zohoField], back.value)) {
               zohoUpdate[m.zohoField] = back.value;
+              toZoho.push({ field: await ctx.zohoLabel(m.zohoField), from: timelineText(record[m.zohoField]), to: timelineText(back.value) });
               tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
             }
           }
@@ -129,6 +138,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           if (converted.note) tally.error(`${link.jiraIssueKey}: ${converted.note}`);
           edits[m.jiraField] = converted.value;
           agreeInJira.push([m, record[m.zohoField], converted.value]);
+          toJira.push({ field: await ctx.jiraLabel(m.jiraField), from: timelineText(current), to: timelineText(converted.value) });
           const jiraEdited = fieldTimes.get(m.jiraField);
           if (m.owner === 'ZOHO' && jiraEdited && (!link.lastSyncedAt || jiraEdited > link.lastSyncedAt)) {
             tally.error(`${link.jiraIssueKey}: conflict on ${m.jiraField}: the Jira edit was overwritten, the field is owned by Zoho CRM`);
@@ -140,6 +150,7 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
           if (back.kind === 'write') {
             zohoUpdate[m.zohoField] = back.value;
             agreeInZoho.push([m, back.value, current]);
+            toZoho.push({ field: await ctx.zohoLabel(m.zohoField), from: timelineText(record[m.zohoField]), to: timelineText(back.value) });
             if (m.owner === 'JIRA') tally.error(`record ${record.id}: conflict on ${m.zohoField}: the Zoho edit was overwritten, the field is owned by Jira`);
           }
         }
@@ -151,10 +162,14 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
       }
       if (Object.keys(zohoUpdate).length > 0) {
         const [outcome] = await (await ctx.zoho()).records.update(ctx.module, [{ id: record.id, ...zohoUpdate }]);
-        if (!outcome?.ok) tally.error(`record ${record.id}: Jira-owned values not restored: ${outcome ? describeError(outcome.error) : 'no result'}`);
-        else {
+        if (!outcome?.ok) {
+          const reason = `Jira-owned values not restored: ${outcome ? describeError(outcome.error) : 'no result'}`;
+          tally.error(`record ${record.id}: ${reason}`);
+          ctx.timeline.failed(link, 'JIRA_TO_ZOHO', reason, ctx.now(), toZoho);
+        } else {
           changedSomething = true;
           for (const [m, z, j] of agreeInZoho) await memory.agreed(link, m, z, j);
+          ctx.timeline.applied(link, 'JIRA_TO_ZOHO', toZoho, [], ctx.now());
         }
       }
     }
@@ -164,10 +179,19 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
 
     if (statusSync && !jiraWins) {
       const moved = await moveJiraStatus(ctx, jira, link.jiraIssueId, issue, record[statusSync.zohoField], statusSync, tally);
+      if (moved) items.push(`Status moved for ${timelineText(record[statusSync.zohoField]) ?? 'an empty value'}`);
       changedSomething ||= moved;
     }
-    if (ctx.def.options.notesSync) changedSomething = (await mirrorZohoNotes(ctx, record.id, link)) || changedSomething;
-    if (ctx.def.options.attachmentSync) changedSomething = (await mirrorZohoAttachments(ctx, record.id, link, tally)) || changedSomething;
+    if (ctx.def.options.notesSync && (await mirrorZohoNotes(ctx, record.id, link))) {
+      items.push('Notes copied to comments');
+      changedSomething = true;
+    }
+    if (ctx.def.options.attachmentSync && (await mirrorZohoAttachments(ctx, record.id, link, tally))) {
+      items.push('Attachments copied');
+      changedSomething = true;
+    }
+    ctx.timeline.applied(link, 'ZOHO_TO_JIRA', toJira, items, ctx.now());
+    if (failures.length > 0) ctx.timeline.failed(link, 'ZOHO_TO_JIRA', failures.join('; '), ctx.now());
 
     await ctx.deps.prisma.recordLink.update({
       where: { id: link.id },
@@ -185,5 +209,6 @@ export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, lin
   } catch (err) {
     if (!isRecordLevel(err)) throw err;
     tally.error(`record ${record.id} → ${link.jiraIssueKey}: ${describeError(err)}`);
+    ctx.timeline.failed(link, 'ZOHO_TO_JIRA', describeError(err), ctx.now(), toJira);
   }
 }

@@ -228,6 +228,16 @@ export const routes = {
     api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/related/:lookupField/refresh'],
     call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/related/${seg(p.lookupField)}/refresh` }),
   }),
+  'panel/timeline': route({
+    payload: empty,
+    api: API_ROUTES['GET /panel/issues/:issueIdOrKey/timeline'],
+    call: (_p, ctx) => ({ method: 'GET', path: `${issuePath(ctx)}/timeline` }),
+  }),
+  'panel/retry': route({
+    payload: z.object({ linkId: rowId }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/retry'],
+    call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/retry` }),
+  }),
   'panel/create-record-form': route({
     payload: z.object({ sciId: rowId }),
     api: API_ROUTES['GET /panel/issues/:issueIdOrKey/scis/:sciId/create-record'],

@@ -33,3 +33,6 @@ export type RecordHit = DataOf<'panel/search'>[number];
 export type CreateRecordForm = DataOf<'panel/create-record-form'>;
 export type CreateField = CreateRecordForm['fields'][number];
 export type Conflict = DataOf<'conflicts/list'>[number];
+export type Timeline = DataOf<'panel/timeline'>;
+export type TimelineItem = Timeline['entries'][number];
+export type LinkHealthState = Timeline['health'][number];

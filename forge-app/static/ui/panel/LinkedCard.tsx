@@ -4,10 +4,11 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Stack, xcss } from '@atlaskit/primitives';
 import Heading from '@atlaskit/heading';
-import type { LinkCard } from '../../../src/types';
+import type { LinkCard, LinkHealthState } from '../../../src/types';
 import { openExternal } from '../shared/api';
 import { formatTime, Subtle } from '../shared/layout';
 import { RelatedRecords } from './RelatedRecords';
+import { SyncHealth } from './SyncHealth';
 
 const card = xcss({
   borderColor: 'color.border',
@@ -19,12 +20,14 @@ const card = xcss({
 
 interface Props {
   link: LinkCard;
+  /** F46: the link's sync state from the timeline read (absent while it loads). */
+  health?: LinkHealthState | undefined;
   pending: string | null;
   onRefresh: () => void;
   onUnlink: () => void;
 }
 
-export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
+export function LinkedCard({ link, health, pending, onRefresh, onUnlink }: Props) {
   const auto = link.managed === 'AUTO';
   return (
     <Box xcss={card} testId="linked-card">
@@ -33,7 +36,10 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
           <Heading size="small" as="h2">
             {link.recordName ?? (link.recordFound === false ? 'Record not found in Zoho CRM' : `${link.zohoModule} record`)}
           </Heading>
-          <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
+          <Inline space="space.100" alignBlock="center">
+            <SyncHealth health={health} outsideRules={link.outsideRules !== null} />
+            <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
+          </Inline>
         </Inline>
         <Subtle>
           {link.zohoModule} · Record ID <span data-testid="record-id">{link.zohoRecordId}</span> · {link.sciName}

@@ -4,7 +4,7 @@ import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message'
 import Spinner from '@atlaskit/spinner';
 import { Box, Inline, Stack } from '@atlaskit/primitives';
 import { ModalTransition } from '@atlaskit/modal-dialog';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Panel } from '../../../src/types';
 import { call, openExternal } from '../shared/api';
 import { ErrorMessage } from '../shared/ErrorMessage';
@@ -14,6 +14,7 @@ import { ConflictList } from '../shared/ConflictList';
 import { CreateRecordDialog } from './CreateRecordDialog';
 import { LinkDialog } from './LinkDialog';
 import { LinkedCard } from './LinkedCard';
+import { SyncTimeline } from './SyncTimeline';
 
 function SignInNeeded({ panel, onReload }: { panel: Panel; onReload: () => void }) {
   const action = useAction();
@@ -54,7 +55,15 @@ function SignInNeeded({ panel, onReload }: { panel: Panel; onReload: () => void 
 export function PanelApp() {
   const panel = useCall('panel/get', {});
   const conflicts = useCall('panel/conflicts', {});
+  const timeline = useCall('panel/timeline', {});
   const action = useAction();
+  // While a link is syncing (after a retry or refresh), look again until the sync has happened.
+  const syncing = timeline.state.data?.health.some((h) => h.state === 'syncing') ?? false;
+  useEffect(() => {
+    if (!syncing) return;
+    const timer = setTimeout(() => void timeline.reload(), 3000);
+    return () => clearTimeout(timer);
+  }, [syncing, timeline.state.data]);
   const [linking, setLinking] = useState(false);
   const [creating, setCreating] = useState(false);
   const p = panel.state.data;
@@ -94,11 +103,13 @@ export function PanelApp() {
           <LinkedCard
             key={link.id}
             link={link}
+            health={timeline.state.data?.health.find((h) => h.linkId === link.id)}
             pending={action.pending}
             onRefresh={() =>
               void action.run(`refresh:${link.id}`, async () => {
                 const fresh = await call('panel/refresh', { linkId: link.id });
                 panel.setData({ ...p, links: p.links.map((l) => (l.id === fresh.id ? fresh : l)) });
+                void timeline.reload();
               })
             }
             onUnlink={() =>
@@ -109,6 +120,19 @@ export function PanelApp() {
             }
           />
         ))}
+        {p.links.length > 0 && timeline.state.data && (
+          <SyncTimeline
+            timeline={timeline.state.data}
+            pending={action.pending}
+            onRetry={(linkId) =>
+              void action.run(`retry:${linkId}`, async () => {
+                await call('panel/retry', { linkId });
+                await timeline.reload();
+              })
+            }
+          />
+        )}
+        {p.links.length > 0 && timeline.state.status === 'error' && <ErrorMessage error={timeline.state.error} title="Could not load the CRM sync timeline" onRetry={() => void timeline.reload()} />}
         {p.links.length === 0 &&
           (p.scis.length === 0 ? (
             <SectionMessage appearance="information" title="No Smart Connected Item covers this issue">
