@@ -12,6 +12,7 @@ import { sameTargetValue, valueForJira, valueForZoho } from './mapped-values';
 import { mirrorZohoAttachments, mirrorZohoNotes } from './mirror';
 import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
+import { applyRecordToSecondaryLink, drivesFields } from './secondary-links';
 
 /** Hash of the record's values this SCI reads (times excluded). */
 export function recordFingerprint(ctx: SciContext, record: ZohoRecord): string {
@@ -41,6 +42,7 @@ function jiraChangedLater(link: RecordLink, issueUpdated: Date | null, recordMod
 }
 
 export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, link: RecordLink, tally: RunTally): Promise<void> {
+  if (!drivesFields(link)) return applyRecordToSecondaryLink(ctx, record, link, tally);
   const modified = zohoTime(record);
   // Already reflected by this link: older, or the same time with the same values. Zoho's times have
   // one-second resolution, so the same time with other values is a second edit and is applied. Re-applying

@@ -22,9 +22,11 @@ interface Props {
   pending: string | null;
   onRefresh: () => void;
   onUnlink: () => void;
+  /** F43: offered on a secondary link; the primary link is the one that drives field sync. */
+  onMakePrimary: () => void;
 }
 
-export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
+export function LinkedCard({ link, pending, onRefresh, onUnlink, onMakePrimary }: Props) {
   const auto = link.managed === 'AUTO';
   return (
     <Box xcss={card} testId="linked-card">
@@ -33,7 +35,14 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
           <Heading size="small" as="h2">
             {link.recordName ?? (link.recordFound === false ? 'Record not found in Zoho CRM' : `${link.zohoModule} record`)}
           </Heading>
-          <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
+          <Inline space="space.050">
+            {link.primary && (
+              <Lozenge appearance="success" testId="primary-lozenge">
+                Primary
+              </Lozenge>
+            )}
+            <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
+          </Inline>
         </Inline>
         <Subtle>
           {link.zohoModule} · Record ID <span data-testid="record-id">{link.zohoRecordId}</span> · {link.sciName}
@@ -58,6 +67,11 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
           <Button onClick={onRefresh} isLoading={pending === `refresh:${link.id}`}>
             Refresh
           </Button>
+          {!link.primary && (
+            <Button onClick={onMakePrimary} isLoading={pending === `primary:${link.id}`}>
+              Make primary
+            </Button>
+          )}
           {link.canUnlink && (
             <Button appearance="subtle" onClick={onUnlink} isLoading={pending === `unlink:${link.id}`}>
               Unlink
@@ -66,6 +80,7 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink }: Props) {
         </Inline>
         <Subtle>
           {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
+          {link.primary ? '' : 'Fields sync through the primary link; this link carries notes and comments only. '}
           {link.lastSyncedAt ? `Last synced ${formatTime(link.lastSyncedAt)}.` : ''}
         </Subtle>
         <RelatedRecords linkId={link.id} related={link.related} />
