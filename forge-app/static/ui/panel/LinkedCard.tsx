@@ -80,7 +80,7 @@ export function LinkedCard({ link, pending, onRefresh, onUnlink, onMakePrimary }
         </Inline>
         <Subtle>
           {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
-          {link.primary ? '' : 'Fields sync through the primary link; this link carries notes and comments only. '}
+          {link.primary || link.syncMode === 'DISPLAY' ? '' : 'Fields sync through the primary link only. '}
           {link.lastSyncedAt ? `Last synced ${formatTime(link.lastSyncedAt)}.` : ''}
         </Subtle>
         <RelatedRecords linkId={link.id} related={link.related} />
