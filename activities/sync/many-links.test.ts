@@ -42,7 +42,16 @@ async function newIssue(summary: string): Promise<{ id: string; key: string }> {
 
 function link(issue: { id: string; key: string }, recordId: string, primary: boolean): Promise<RecordLink> {
   return s.t.db.prisma.recordLink.create({
-    data: { tenantId: sci.tenantId, sciId: sci.id, jiraIssueId: issue.id, jiraIssueKey: issue.key, zohoModule: 'Deals', zohoRecordId: recordId, managed: 'MANUAL', primary },
+    data: {
+      tenantId: sci.tenantId,
+      sciId: sci.id,
+      jiraIssueId: issue.id,
+      jiraIssueKey: issue.key,
+      zohoModule: 'Deals',
+      zohoRecordId: recordId,
+      managed: 'MANUAL',
+      primary,
+    },
   });
 }
 
@@ -71,7 +80,9 @@ describe('many links (F43)', () => {
     expect(await issueFields(second.id)).toEqual({ summary: `Shared ${tag}`, amount: 1000 });
 
     // The secondary record changes: the issue keeps its primary record's values.
-    const [row] = await s.zoho.records.update('Deals', [{ id: other, Deal_Name: `Other renamed ${tag}`, Amount: 2500 }]);
+    const [row] = await s.zoho.records.update('Deals', [
+      { id: other, Deal_Name: `Other renamed ${tag}`, Amount: 2500 },
+    ]);
     expect(row?.ok).toBe(true);
     await s.syncNow(sci);
     expect(await issueFields(first.id)).toEqual({ summary: `Shared ${tag}`, amount: 1000 });
@@ -97,18 +108,27 @@ describe('many links (F43)', () => {
 
     await s.jira.issues.edit(issue.id, { fields: { customfield_10034: 333 } });
     await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(issue.id, ['customfield_10034'])]);
-    await s.eventually(() => s.zoho.records.get('Deals', primaryDeal, { fields: ['Amount'] }), (r) => r?.Amount === 333);
+    await s.eventually(
+      () => s.zoho.records.get('Deals', primaryDeal, { fields: ['Amount'] }),
+      (r) => r?.Amount === 333,
+    );
     await s.syncNow(sci);
     expect((await s.zoho.records.get('Deals', secondaryDeal, { fields: ['Amount'] }))?.Amount).toBe(20);
 
     // Made primary (as the panel's "Make primary" does): now the other record drives and receives.
     await s.t.db.prisma.$transaction([
       s.t.db.prisma.recordLink.update({ where: { id: primary.id }, data: { primary: false } }),
-      s.t.db.prisma.recordLink.update({ where: { id: secondary.id }, data: { primary: true, lastZohoModifiedAt: null } }),
+      s.t.db.prisma.recordLink.update({
+        where: { id: secondary.id },
+        data: { primary: true, lastZohoModifiedAt: null },
+      }),
     ]);
     await s.jira.issues.edit(issue.id, { fields: { customfield_10034: 444 } });
     await s.t.deps.workflows.deliverJiraEvents(sci, [jiraEvent(issue.id, ['customfield_10034'])]);
-    await s.eventually(() => s.zoho.records.get('Deals', secondaryDeal, { fields: ['Amount'] }), (r) => r?.Amount === 444);
+    await s.eventually(
+      () => s.zoho.records.get('Deals', secondaryDeal, { fields: ['Amount'] }),
+      (r) => r?.Amount === 444,
+    );
     await s.syncNow(sci);
     expect((await s.zoho.records.get('Deals', primaryDeal, { fields: ['Amount'] }))?.Amount).toBe(333);
   });

@@ -16,7 +16,12 @@ export function drivesFields(link: Pick<RecordLink, 'primary'>): boolean {
 }
 
 /** A changed record applied through a secondary link: its notes only, when the SCI copies notes. */
-export async function applyRecordToSecondaryLink(ctx: SciContext, record: ZohoRecord, link: RecordLink, tally: RunTally): Promise<void> {
+export async function applyRecordToSecondaryLink(
+  ctx: SciContext,
+  record: ZohoRecord,
+  link: RecordLink,
+  tally: RunTally,
+): Promise<void> {
   if (!ctx.def.options.notesSync) {
     tally.skipped += 1;
     return;

@@ -19,7 +19,12 @@ beforeAll(async () => {
   ({ t, app } = suite);
   main = await t.tenant('main');
   await suite.connectZoho(main);
-  display = await seedSci(t, main, { name: 'Many links display', syncMode: 'DISPLAY', fieldMappings: [], displayFields: ['Deal_Name'] });
+  display = await seedSci(t, main, {
+    name: 'Many links display',
+    syncMode: 'DISPLAY',
+    fieldMappings: [],
+    displayFields: ['Deal_Name'],
+  });
   const zoho = await t.deps.clients.zoho(main.id);
   const page = await zoho.records.list('Deals', { fields: ['Deal_Name'], perPage: 5 });
   deals = page.records.slice(0, 3).map((r) => ({ id: r.id, name: String(r.Deal_Name) }));
@@ -63,7 +68,9 @@ describe('many links per issue and per record (F43)', () => {
 
     const again = await call('POST', '/panel/issues/DEMO-1/links', { sciId: display.id, recordId: deals[1]!.id });
     expect(again.statusCode).toBe(409);
-    expect(again.json<{ message: string }>().message).toBe(`This record is already linked to DEMO-1 through "${display.name}".`);
+    expect(again.json<{ message: string }>().message).toBe(
+      `This record is already linked to DEMO-1 through "${display.name}".`,
+    );
     expect(await t.db.prisma.recordLink.count({ where: { sciId: display.id, jiraIssueKey: 'DEMO-1' } })).toBe(2);
   });
 
@@ -90,7 +97,9 @@ describe('many links per issue and per record (F43)', () => {
     // Again on the primary: nothing changes.
     const same = await call('POST', `/panel/issues/DEMO-1/links/${secondary.id}/primary`);
     expect(same.statusCode).toBe(200);
-    expect(await t.db.prisma.recordLink.count({ where: { sciId: display.id, jiraIssueKey: 'DEMO-1', primary: true } })).toBe(1);
+    expect(
+      await t.db.prisma.recordLink.count({ where: { sciId: display.id, jiraIssueKey: 'DEMO-1', primary: true } }),
+    ).toBe(1);
     // Another issue's link is not this issue's to change.
     const demo4 = (await panelLinks('DEMO-4'))[0]!;
     expect((await call('POST', `/panel/issues/DEMO-1/links/${demo4.id}/primary`)).statusCode).toBe(404);

@@ -13,12 +13,15 @@ type NewLink = Omit<Prisma.RecordLinkUncheckedCreateInput, 'primary'>;
  * already (same SCI, issue and record) is a unique violation the caller reports.
  */
 export async function createLink(db: Db, data: NewLink): Promise<RecordLink> {
-  const primary = (await db.recordLink.count({ where: { sciId: data.sciId, jiraIssueId: data.jiraIssueId, primary: true } })) === 0;
+  const primary =
+    (await db.recordLink.count({ where: { sciId: data.sciId, jiraIssueId: data.jiraIssueId, primary: true } })) === 0;
   try {
     return await db.recordLink.create({ data: { ...data, primary } });
   } catch (err) {
     if (!primary || !isUniqueViolation(err)) throw err;
-    const same = await db.recordLink.count({ where: { sciId: data.sciId, jiraIssueId: data.jiraIssueId, zohoRecordId: data.zohoRecordId } });
+    const same = await db.recordLink.count({
+      where: { sciId: data.sciId, jiraIssueId: data.jiraIssueId, zohoRecordId: data.zohoRecordId },
+    });
     if (same > 0) throw err;
     return db.recordLink.create({ data: { ...data, primary: false } });
   }
@@ -28,13 +31,19 @@ export async function createLink(db: Db, data: NewLink): Promise<RecordLink> {
 export async function makePrimary(db: Db, link: Pick<RecordLink, 'id' | 'sciId' | 'jiraIssueId'>): Promise<void> {
   // The old primary is cleared first: the partial index allows no moment with two.
   await db.$transaction([
-    db.recordLink.updateMany({ where: { sciId: link.sciId, jiraIssueId: link.jiraIssueId, primary: true, NOT: { id: link.id } }, data: { primary: false } }),
+    db.recordLink.updateMany({
+      where: { sciId: link.sciId, jiraIssueId: link.jiraIssueId, primary: true, NOT: { id: link.id } },
+      data: { primary: false },
+    }),
     db.recordLink.update({ where: { id: link.id }, data: { primary: true } }),
   ]);
 }
 
 /** Deletes the link; when it was primary, the oldest other link of the issue through that SCI becomes primary. */
-export async function deleteLink(db: Db, link: Pick<RecordLink, 'id' | 'sciId' | 'jiraIssueId' | 'tenantId'>): Promise<void> {
+export async function deleteLink(
+  db: Db,
+  link: Pick<RecordLink, 'id' | 'sciId' | 'jiraIssueId' | 'tenantId'>,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const gone = await tx.recordLink.deleteMany({ where: { id: link.id, tenantId: link.tenantId, primary: true } });
     if (gone.count === 0) {

@@ -34,7 +34,10 @@ async function cardIds(p: FrameLocator): Promise<{ id: string; primary: boolean 
   const out: { id: string; primary: boolean }[] = [];
   for (let i = 0; i < (await cards.count()); i += 1) {
     const c = cards.nth(i);
-    out.push({ id: (await c.getByTestId('record-id').textContent()) ?? '', primary: (await c.getByTestId('primary-lozenge').count()) > 0 });
+    out.push({
+      id: (await c.getByTestId('record-id').textContent()) ?? '',
+      primary: (await c.getByTestId('primary-lozenge').count()) > 0,
+    });
   }
   return out;
 }
@@ -45,12 +48,24 @@ beforeAll(async () => {
   s = await startStack();
   const tenant = await s.t.tenant('main');
   const zoho = s.t.zoho!;
-  const tokens = await createZohoOAuth({ credentials: zoho.demoClient, endpoints: s.t.zohoEndpoints }).exchangeGrantCode({
+  const tokens = await createZohoOAuth({
+    credentials: zoho.demoClient,
+    endpoints: s.t.zohoEndpoints,
+  }).exchangeGrantCode({
     dc: 'us',
     code: zoho.mintGrantCode({ scopes: ZOHO_APP_SCOPES, dc: 'us' }),
   });
-  await seedAppConnection(s.t, tenant, { ...zoho.demoClient, refreshToken: tokens.refreshToken, apiDomain: tokens.apiDomain });
-  await seedSci(s.t, tenant, { name: 'Deals shown on tasks', syncMode: 'DISPLAY', fieldMappings: [], displayFields: ['Deal_Name', 'Stage'] });
+  await seedAppConnection(s.t, tenant, {
+    ...zoho.demoClient,
+    refreshToken: tokens.refreshToken,
+    apiDomain: tokens.apiDomain,
+  });
+  await seedSci(s.t, tenant, {
+    name: 'Deals shown on tasks',
+    syncMode: 'DISPLAY',
+    fieldMappings: [],
+    displayFields: ['Deal_Name', 'Stage'],
+  });
   const { client } = await connectZohoClient(zoho);
   const page = await client.records.list('Deals', { fields: ['Deal_Name'], perPage: 2 });
   deals = page.records.map((r) => ({ id: r.id, name: String(r.Deal_Name) }));
@@ -73,7 +88,9 @@ describe('many links on one issue (F43)', () => {
     const [a, b] = deals;
     await s.page.goto(`${s.host.url}/browse/DEMO-1`);
     const p = panel();
-    await expect.poll(() => p.getByRole('button', { name: 'Link a Zoho CRM record' }).isVisible(), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => p.getByRole('button', { name: 'Link a Zoho CRM record' }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
     await linkById(p, 'Link a Zoho CRM record', a!.id);
     await expect.poll(() => p.getByTestId('linked-card').count(), { timeout: 30_000 }).toBe(1);
     await linkById(p, 'Link another record', b!.id);
@@ -89,18 +106,22 @@ describe('many links on one issue (F43)', () => {
     await s.screenshot(s.page, 'f43-01-two-links-primary-first');
 
     await press(second.getByRole('button', { name: 'Make primary' }));
-    await expect.poll(() => cardIds(p), { timeout: 30_000 }).toEqual([
-      { id: b!.id, primary: true },
-      { id: a!.id, primary: false },
-    ]);
+    await expect
+      .poll(() => cardIds(p), { timeout: 30_000 })
+      .toEqual([
+        { id: b!.id, primary: true },
+        { id: a!.id, primary: false },
+      ]);
     await s.screenshot(s.page, 'f43-02-made-primary');
 
     // After a reload the order and mark come from the server.
     await s.page.reload();
-    await expect.poll(() => cardIds(panel()), { timeout: 60_000 }).toEqual([
-      { id: b!.id, primary: true },
-      { id: a!.id, primary: false },
-    ]);
+    await expect
+      .poll(() => cardIds(panel()), { timeout: 60_000 })
+      .toEqual([
+        { id: b!.id, primary: true },
+        { id: a!.id, primary: false },
+      ]);
 
     await press(panel().getByTestId('linked-card').nth(0).getByRole('button', { name: 'Unlink' }));
     await expect.poll(() => cardIds(panel()), { timeout: 30_000 }).toEqual([{ id: a!.id, primary: true }]);
