@@ -95,6 +95,12 @@ export const API_ROUTES = {
     response: cardWithSyncDto,
   },
   'DELETE /panel/issues/:issueIdOrKey/links/:linkId': { method: 'DELETE', path: '/panel/issues/:issueIdOrKey/links/:linkId', status: 204, response: noContent },
+  'POST /panel/issues/:issueIdOrKey/links/:linkId/primary': {
+    method: 'POST',
+    path: '/panel/issues/:issueIdOrKey/links/:linkId/primary',
+    status: 200,
+    response: panelDto,
+  },
   'POST /panel/issues/:issueIdOrKey/links/:linkId/refresh': {
     method: 'POST',
     path: '/panel/issues/:issueIdOrKey/links/:linkId/refresh',

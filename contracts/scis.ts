@@ -100,6 +100,8 @@ export const linkDto = z.object({
   zohoRecordId: z.string(),
   /** AUTO links were made by the sync engine and are read-only in the panel (F25). */
   managed: z.enum(['AUTO', 'MANUAL']),
+  /** F43: the primary link for its SCI drives field sync; the others carry notes/comments only. */
+  primary: z.boolean(),
   lastSyncedAt: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -1,7 +1,7 @@
 // The migration tooling against both databases it must serve: the embedded PGlite and a real
 // PostgreSQL (the suite's server from test/global-setup.ts, or a private one).
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -264,6 +264,51 @@ describe('check and create', () => {
     },
     SLOW,
   );
+
+  it('F43: many links keeps every existing link as the primary one, and allows one primary per issue and SCI', async () => {
+    const copy = await copyOfProject();
+    try {
+      // The database as it was before F43: that migration and any later one held back.
+      const names = (await readdir(copy.migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      const f43 = names.find((m) => m.endsWith('_f43_many_links'));
+      expect(f43).toBeDefined();
+      const later = names.filter((m) => m >= f43!);
+      const held = join(copy.dir, 'held');
+      await mkdir(held);
+      for (const m of later) {
+        await cp(join(copy.migrationsDir, m), join(held, m), { recursive: true });
+        await rm(join(copy.migrationsDir, m), { recursive: true });
+      }
+      const url = await freshPostgresDatabase();
+      await deployMigrations(url, copy);
+      await query(
+        url,
+        `INSERT INTO "Tenant" (id, "installationId", "cloudId", "apiBaseUrl", "updatedAt") VALUES ('t1', 'inst-1', 'cloud-1', 'https://example.test', now());
+         INSERT INTO "SmartConnectedItem" (id, "tenantId", name, "syncMode", "jiraProjectId", "jiraProjectKey", "zohoModule", "updatedAt")
+           VALUES ('s1', 't1', 'Deals', 'ONE_WAY', '10000', 'DEMO', 'Deals', now());
+         INSERT INTO "RecordLink" (id, "tenantId", "sciId", "jiraIssueId", "jiraIssueKey", "zohoModule", "zohoRecordId", "updatedAt")
+           VALUES ('l1', 't1', 's1', '10001', 'DEMO-1', 'Deals', '500', now()), ('l2', 't1', 's1', '10002', 'DEMO-2', 'Deals', '501', now());`,
+      );
+      for (const m of later) await cp(join(held, m), join(copy.migrationsDir, m), { recursive: true });
+      await deployMigrations(url, copy);
+      expect(await query(url, `SELECT id, "primary" FROM "RecordLink" ORDER BY id`)).toEqual([
+        { id: 'l1', primary: true },
+        { id: 'l2', primary: true },
+      ]);
+      // A second record on DEMO-1 is fine as secondary, not as a second primary; the same link twice never.
+      await query(url, `INSERT INTO "RecordLink" (id, "tenantId", "sciId", "jiraIssueId", "jiraIssueKey", "zohoModule", "zohoRecordId", "primary", "updatedAt") VALUES ('l3', 't1', 's1', '10001', 'DEMO-1', 'Deals', '502', false, now())`);
+      // The same record on a second issue, primary there.
+      await query(url, `INSERT INTO "RecordLink" (id, "tenantId", "sciId", "jiraIssueId", "jiraIssueKey", "zohoModule", "zohoRecordId", "updatedAt") VALUES ('l4', 't1', 's1', '10003', 'DEMO-3', 'Deals', '500', now())`);
+      await expect(
+        query(url, `INSERT INTO "RecordLink" (id, "tenantId", "sciId", "jiraIssueId", "jiraIssueKey", "zohoModule", "zohoRecordId", "updatedAt") VALUES ('l5', 't1', 's1', '10001', 'DEMO-1', 'Deals', '503', now())`),
+      ).rejects.toThrow(/RecordLink_primary_per_issue/);
+      await expect(
+        query(url, `INSERT INTO "RecordLink" (id, "tenantId", "sciId", "jiraIssueId", "jiraIssueKey", "zohoModule", "zohoRecordId", "primary", "updatedAt") VALUES ('l6', 't1', 's1', '10001', 'DEMO-1', 'Deals', '502', false, now())`),
+      ).rejects.toThrow(/RecordLink_sciId_jiraIssueId_zohoRecordId_key/);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
 
   it('hand-written migrations with $$ bodies and semicolons in strings deploy as written', async () => {
     const copy = await copyOfProject();

@@ -42,8 +42,9 @@ async function findIssueByLinkKey(ctx: SciContext, key: string, signal: AbortSig
 
 export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally: RunTally): Promise<RecordLink | null> {
   const { prisma } = ctx.deps;
-  const where = { sciId_zohoRecordId: { sciId: ctx.sci.id, zohoRecordId: record.id } };
-  const existing = await prisma.recordLink.findUnique({ where });
+  // F43: a record may be linked to several issues; any link at all means it needs no issue of its own.
+  const byRecord = { sciId: ctx.sci.id, zohoRecordId: record.id };
+  const existing = await prisma.recordLink.findFirst({ where: byRecord, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   if (existing) return existing;
 
   const key = linkKey(ctx.sci.id, record.id);
@@ -90,7 +91,9 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
   if (outcome.created) tally.created += 1;
   // Reading the issue is a direct read (not the lagging search): the key for a link made from a stored intent.
   issueKey ??= (await jira.issues.get(outcome.id, { fields: ['summary'] })).key;
-  // Two unique keys (sci+record, sci+issue) make a concurrent second insert fail rather than duplicate.
+  // At most one issue per record comes from the write intent (keyed by SCI + record); the unique key
+  // (sci, issue, record) makes a concurrent second insert of the same link a no-op.
+  const where = { sciId_jiraIssueId_zohoRecordId: { sciId: ctx.sci.id, jiraIssueId: outcome.id, zohoRecordId: record.id } };
   try {
     return await prisma.recordLink.upsert({
       where,
@@ -102,6 +105,7 @@ export async function createIssueOnce(ctx: SciContext, record: ZohoRecord, tally
         zohoModule: ctx.module,
         zohoRecordId: record.id,
         managed: 'AUTO',
+        primary: true,
       },
       update: {},
     });

@@ -214,8 +214,9 @@ export class SciSyncEngine implements SciSync {
   /** Attachments added to quiet records (F19): a few links per poll, least recently checked first. */
   private async sweepAttachments(ctx: SciContext, lease: SciLease, tally: RunTally): Promise<void> {
     if (!ctx.def.options.attachmentSync || this.attachmentSweep <= 0) return;
+    // F43: attachments travel through primary links only (activities/sync/secondary-links.ts).
     const links = await this.deps.prisma.recordLink.findMany({
-      where: { tenantId: ctx.tenantId, sciId: ctx.sci.id },
+      where: { tenantId: ctx.tenantId, sciId: ctx.sci.id, primary: true },
       orderBy: [{ attachmentsCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
       take: this.attachmentSweep,
     });

@@ -17,6 +17,7 @@ import { recordInScope } from './sync-scope';
 import { jiraTime, recordFingerprint, zohoTime } from './zoho-to-jira';
 import type { FieldChange } from '../../contracts/timeline';
 import { timelineText } from './timeline';
+import { drivesFields } from './secondary-links';
 
 /**
  * Applies one Jira event to its linked records. Returns why it cannot be applied when that is something no
@@ -37,11 +38,13 @@ export async function applyJiraEvent(ctx: SciContext, event: JiraEventSignal, ta
     const before = problems.length;
     try {
       let changed = false;
-      if (event.kind === 'issue_created' || event.kind === 'issue_updated') changed = await pushIssueFields(ctx, link, tally, problems);
+      // F43: fields and attachments go only through the issue's primary link; comments through every link.
+      const primary = drivesFields(link);
+      if (event.kind === 'issue_created' || event.kind === 'issue_updated') changed = primary && (await pushIssueFields(ctx, link, tally, problems));
       else if (event.kind === 'comment_created' && event.commentId && ctx.def.options.notesSync) {
         changed = await mirrorJiraComment(ctx, link, event.commentId, tally);
         if (changed) ctx.timeline.applied(link, 'JIRA_TO_ZOHO', [], ['Comment copied to notes'], ctx.now());
-      } else if (event.kind === 'attachment_created' && event.attachmentId && ctx.def.options.attachmentSync) {
+      } else if (primary && event.kind === 'attachment_created' && event.attachmentId && ctx.def.options.attachmentSync) {
         changed = await mirrorJiraAttachment(ctx, link, event.attachmentId, tally);
         if (changed) ctx.timeline.applied(link, 'JIRA_TO_ZOHO', [], ['Attachment copied'], ctx.now());
       }

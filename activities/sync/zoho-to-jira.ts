@@ -17,6 +17,7 @@ import { jiraFieldTimes, winner } from './ownership';
 import { moveJiraStatus } from './status';
 import type { FieldChange } from '../../contracts/timeline';
 import { timelineText } from './timeline';
+import { applyRecordToSecondaryLink, drivesFields } from './secondary-links';
 
 /** Hash of the record's values this SCI reads (times excluded). */
 export function recordFingerprint(ctx: SciContext, record: ZohoRecord): string {
@@ -47,6 +48,7 @@ function jiraChangedLater(link: RecordLink, issueUpdated: Date | null, recordMod
 }
 
 export async function applyRecordToLink(ctx: SciContext, record: ZohoRecord, link: RecordLink, tally: RunTally): Promise<void> {
+  if (!drivesFields(link)) return applyRecordToSecondaryLink(ctx, record, link, tally);
   const modified = zohoTime(record);
   // Already reflected by this link: older, or the same time with the same values. Zoho's times have
   // one-second resolution, so the same time with other values is a second edit and is applied. Re-applying

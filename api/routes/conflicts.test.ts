@@ -51,10 +51,10 @@ async function held(issueKey: string, zohoAmount: number, jiraAmount: number) {
   const jira = await t.deps.clients.jira(main.id);
   const issue = await jira.issues.get(issueKey, { fields: ['summary'] });
   await jira.issues.edit(issue.id, { fields: { customfield_10034: jiraAmount } });
-  const link = await t.db.prisma.recordLink.upsert({
-    where: { sciId_jiraIssueId: { sciId: sci.id, jiraIssueId: issue.id } },
-    create: { tenantId: main.id, sciId: sci.id, jiraIssueId: issue.id, jiraIssueKey: issue.key, zohoModule: 'Deals', zohoRecordId: row.id, managed: 'MANUAL' },
-    update: { zohoRecordId: row.id },
+  // One link per issue here: an earlier test's link of this issue makes way for this deal's.
+  await t.db.prisma.recordLink.deleteMany({ where: { sciId: sci.id, jiraIssueId: issue.id } });
+  const link = await t.db.prisma.recordLink.create({
+    data: { tenantId: main.id, sciId: sci.id, jiraIssueId: issue.id, jiraIssueKey: issue.key, zohoModule: 'Deals', zohoRecordId: row.id, managed: 'MANUAL' },
   });
   const conflict = await t.db.prisma.syncConflict.upsert({
     where: { linkId_zohoField_jiraField: { linkId: link.id, zohoField: 'Amount', jiraField: 'customfield_10034' } },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errorResponses } from '../services/api-errors';
 import { cardWithSyncDto as cardWithSync, linkBody, panelDto, searchDto, searchQuery } from '../../contracts/panel';
-import { linkRecord, panelFor, refreshLink, refreshRelated, searchRecords, unlinkRecord } from '../services/panel';
+import { linkRecord, makeLinkPrimary, panelFor, refreshLink, refreshRelated, searchRecords, unlinkRecord } from '../services/panel';
 import { relatedCardDto, relatedParams } from '../../contracts/related-records';
 import { issueIdOrKey, routeErrorHandler, rowId, tenantOf } from '../services/route-support';
 
@@ -77,6 +77,19 @@ export const panelRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (fast
       await unlinkRecord(deps, tenantOf(request), request.params.issueIdOrKey, request.params.linkId);
       return reply.status(204).send(null);
     },
+  );
+
+  fastify.post(
+    '/panel/issues/:issueIdOrKey/links/:linkId/primary',
+    {
+      schema: {
+        summary: "Makes the link its issue's primary link for its SCI, the one that drives field sync (F43)",
+        tags,
+        params: linkParams,
+        response: { 200: panelDto, ...errorResponses(400, 404, 409, 503) },
+      },
+    },
+    async (request) => makeLinkPrimary(deps, tenantOf(request), request.forge.accountId, request.params.issueIdOrKey, request.params.linkId),
   );
 
   fastify.post(

@@ -12,6 +12,7 @@ export function linkToDto(link: RecordLink): LinkDto {
     zohoModule: link.zohoModule,
     zohoRecordId: link.zohoRecordId,
     managed: link.managed,
+    primary: link.primary,
     lastSyncedAt: link.lastSyncedAt?.toISOString() ?? null,
     createdAt: link.createdAt.toISOString(),
   };

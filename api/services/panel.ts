@@ -19,6 +19,7 @@ import { displayValue } from './display-value';
 import { lookupFieldNames, relatedCardOf, relatedCards, type RelatedContext } from './panel-related';
 import type { RelatedCard } from '../../contracts/related-records';
 import { outsideRules, ruleFieldNames } from './panel-scope';
+import { createLink, deleteLink, makePrimary } from './link-primary';
 
 type Deps = Pick<AppDeps, 'prisma' | 'cipher' | 'clients' | 'zohoEndpoints' | 'workflows'>;
 
@@ -161,7 +162,8 @@ async function linksOfIssue(deps: Pick<Deps, 'prisma'>, tenantId: string, issue:
   return deps.prisma.recordLink.findMany({
     where: { tenantId, jiraIssueId: issue.id },
     include: { sci: true },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    // F43: primary links first, then the others oldest first.
+    orderBy: [{ primary: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
   });
 }
 
@@ -245,8 +247,10 @@ export async function searchRecords(
   const ids = [...found.values()].flat().map((r) => r.id);
   const linked = await deps.prisma.recordLink.findMany({
     where: { tenantId, sciId: { in: scis.map((s) => s.id) }, zohoRecordId: { in: ids } },
-    select: { sciId: true, zohoRecordId: true, jiraIssueKey: true },
+    select: { sciId: true, zohoRecordId: true, jiraIssueId: true, jiraIssueKey: true },
   });
+  // F43: a record may be linked to several issues; this issue's own link is the one worth naming.
+  linked.sort((a, b) => Number(b.jiraIssueId === issue.id) - Number(a.jiraIssueId === issue.id));
   for (const sci of scis) {
     const names = previewFieldNames(sci);
     const labels = await labelsFor(tenantId, access, sci.zohoModule);
@@ -309,23 +313,18 @@ export async function storeManualLink(
 ): Promise<LinkCard & { syncQueued: boolean }> {
   let link: RecordLink;
   try {
-    link = await deps.prisma.recordLink.create({
-      data: {
-        tenantId,
-        sciId: sci.id,
-        jiraIssueId: issue.id,
-        jiraIssueKey: issue.key,
-        zohoModule: sci.zohoModule,
-        zohoRecordId: recordId,
-        managed: 'MANUAL',
-      },
+    // F43: the issue's first link through this SCI is primary, any further one secondary.
+    link = await createLink(deps.prisma, {
+      tenantId,
+      sciId: sci.id,
+      jiraIssueId: issue.id,
+      jiraIssueKey: issue.key,
+      zohoModule: sci.zohoModule,
+      zohoRecordId: recordId,
+      managed: 'MANUAL',
     });
   } catch (err) {
-    if (isUniqueViolation(err)) {
-      const other = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, zohoRecordId: recordId } });
-      if (other && other.jiraIssueId !== issue.id) throw conflict(`This record is already linked to ${other.jiraIssueKey} through "${sci.name}".`);
-      throw conflict(`${issue.key} is already linked through "${sci.name}".`);
-    }
+    if (isUniqueViolation(err)) throw conflict(`This record is already linked to ${issue.key} through "${sci.name}".`);
     throw err;
   }
   const syncQueued = await nudgeWorkflow(deps, sci, access, recordId);
@@ -345,7 +344,16 @@ export async function unlinkRecord(deps: Deps, tenantId: string, issueIdOrKey: s
   if (link.managed === 'AUTO') {
     throw conflict('This link was created automatically by the sync and is read-only: it cannot be unlinked from the issue panel.');
   }
-  await deps.prisma.recordLink.deleteMany({ where: { id: link.id, tenantId } });
+  // F43: unlinking the primary promotes the issue's oldest other link of that SCI.
+  await deleteLink(deps.prisma, link);
+}
+
+/** F43: the link becomes the one that drives field sync for its issue and SCI; the panel is answered anew. */
+export async function makeLinkPrimary(deps: Deps, tenantId: string, accountId: string | undefined, issueIdOrKey: string, linkId: string): Promise<PanelDto> {
+  const issue = await issueRef(deps, tenantId, issueIdOrKey);
+  const link = await linkOfIssue(deps, tenantId, issue, linkId);
+  if (!link.primary) await makePrimary(deps.prisma, link);
+  return panelFor(deps, tenantId, accountId, issue.id);
 }
 
 /** Re-reads the record now (no cache) and, for synchronized items, asks the workflow to apply it. */

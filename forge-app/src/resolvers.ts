@@ -53,7 +53,7 @@ export async function runResolver<K extends ResolverKey>(key: K, request: Resolv
  * The keys the issue panel's function defines: the panel's own and the user's own Zoho sign-in. Nothing that
  * administers the connector is reachable from an issue (the API checks the caller's role as well: F38).
  */
-export const PANEL_KEYS = ['panel/get', 'panel/search', 'panel/link', 'panel/unlink', 'panel/refresh', 'panel/refresh-related', 'panel/timeline', 'panel/retry', 'panel/create-record-form', 'panel/create-record', 'panel/resolve-conflict', 'panel/conflicts', 'connection/start-sign-in'] as const satisfies readonly ResolverKey[];
+export const PANEL_KEYS = ['panel/get', 'panel/search', 'panel/link', 'panel/unlink', 'panel/make-primary', 'panel/refresh', 'panel/refresh-related', 'panel/timeline', 'panel/retry', 'panel/create-record-form', 'panel/create-record', 'panel/resolve-conflict', 'panel/conflicts', 'connection/start-sign-in'] as const satisfies readonly ResolverKey[];
 
 /** The keys the admin page's function defines: everything but the panel's issue actions. */
 export const ADMIN_KEYS: readonly ResolverKey[] = RESOLVER_KEYS.filter((k) => !k.startsWith('panel/'));

@@ -218,6 +218,11 @@ export const routes = {
     call: (p, ctx) => ({ method: 'DELETE', path: `${issuePath(ctx)}/links/${seg(p.linkId)}` }),
     data: () => ({ unlinked: true as const }),
   }),
+  'panel/make-primary': route({
+    payload: z.object({ linkId: rowId }),
+    api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/primary'],
+    call: (p, ctx) => ({ method: 'POST', path: `${issuePath(ctx)}/links/${seg(p.linkId)}/primary` }),
+  }),
   'panel/refresh': route({
     payload: z.object({ linkId: rowId }),
     api: API_ROUTES['POST /panel/issues/:issueIdOrKey/links/:linkId/refresh'],

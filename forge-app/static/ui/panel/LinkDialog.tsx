@@ -22,7 +22,18 @@ const hitStyle = xcss({
   padding: 'space.100',
 });
 
-export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onClose: () => void; onLinked: (card: LinkCard) => void }) {
+/** A record linked to another issue can be linked here too (F43); only a link to this issue is offered no more. */
+export function LinkDialog({
+  scis,
+  issueKey,
+  onClose,
+  onLinked,
+}: {
+  scis: PanelSci[];
+  issueKey: string;
+  onClose: () => void;
+  onLinked: (card: LinkCard) => void;
+}) {
   const [sciId, setSciId] = useState(scis[0]?.id ?? '');
   const [by, setBy] = useState<'name' | 'id'>('name');
   const [query, setQuery] = useState('');
@@ -101,7 +112,7 @@ export function LinkDialog({ scis, onClose, onLinked }: { scis: PanelSci[]; onCl
                       ))}
                       {h.linkedIssueKey && <Subtle>Already linked to {h.linkedIssueKey}</Subtle>}
                     </Stack>
-                    <Button onClick={() => void link(h.recordId)} isDisabled={h.linkedIssueKey !== null} isLoading={action.pending === `link:${h.recordId}`}>
+                    <Button onClick={() => void link(h.recordId)} isDisabled={h.linkedIssueKey === issueKey} isLoading={action.pending === `link:${h.recordId}`}>
                       Link
                     </Button>
                   </Inline>

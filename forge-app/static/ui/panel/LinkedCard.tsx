@@ -25,9 +25,11 @@ interface Props {
   pending: string | null;
   onRefresh: () => void;
   onUnlink: () => void;
+  /** F43: offered on a secondary link; the primary link is the one that drives field sync. */
+  onMakePrimary: () => void;
 }
 
-export function LinkedCard({ link, health, pending, onRefresh, onUnlink }: Props) {
+export function LinkedCard({ link, health, pending, onRefresh, onUnlink, onMakePrimary }: Props) {
   const auto = link.managed === 'AUTO';
   return (
     <Box xcss={card} testId="linked-card">
@@ -37,6 +39,11 @@ export function LinkedCard({ link, health, pending, onRefresh, onUnlink }: Props
             {link.recordName ?? (link.recordFound === false ? 'Record not found in Zoho CRM' : `${link.zohoModule} record`)}
           </Heading>
           <Inline space="space.100" alignBlock="center">
+            {link.primary && (
+              <Lozenge appearance="success" testId="primary-lozenge">
+                Primary
+              </Lozenge>
+            )}
             <SyncHealth health={health} outsideRules={link.outsideRules !== null} />
             <Lozenge appearance={auto ? 'inprogress' : 'default'}>{auto ? 'Auto-managed' : 'Manual link'}</Lozenge>
           </Inline>
@@ -64,6 +71,11 @@ export function LinkedCard({ link, health, pending, onRefresh, onUnlink }: Props
           <Button onClick={onRefresh} isLoading={pending === `refresh:${link.id}`}>
             Refresh
           </Button>
+          {!link.primary && (
+            <Button onClick={onMakePrimary} isLoading={pending === `primary:${link.id}`}>
+              Make primary
+            </Button>
+          )}
           {link.canUnlink && (
             <Button appearance="subtle" onClick={onUnlink} isLoading={pending === `unlink:${link.id}`}>
               Unlink
@@ -72,6 +84,7 @@ export function LinkedCard({ link, health, pending, onRefresh, onUnlink }: Props
         </Inline>
         <Subtle>
           {auto ? 'Linked automatically by the connector; this link is read-only. ' : ''}
+          {link.primary || link.syncMode === 'DISPLAY' ? '' : 'Fields sync through the primary link only. '}
           {link.lastSyncedAt ? `Last synced ${formatTime(link.lastSyncedAt)}.` : ''}
         </Subtle>
         <RelatedRecords linkId={link.id} related={link.related} />

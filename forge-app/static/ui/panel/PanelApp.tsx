@@ -115,11 +115,22 @@ export function PanelApp() {
             onUnlink={() =>
               void action.run(`unlink:${link.id}`, async () => {
                 await call('panel/unlink', { linkId: link.id });
-                panel.setData({ ...p, links: p.links.filter((l) => l.id !== link.id) });
+                // Unlinking a primary link may promote another (F43): read the panel again.
+                await panel.reload();
+              })
+            }
+            onMakePrimary={() =>
+              void action.run(`primary:${link.id}`, async () => {
+                panel.setData(await call('panel/make-primary', { linkId: link.id }));
               })
             }
           />
         ))}
+        {p.links.length > 0 && p.scis.length > 0 && (
+          <Inline space="space.100">
+            <Button onClick={() => setLinking(true)}>Link another record</Button>
+          </Inline>
+        )}
         {p.links.length > 0 && timeline.state.data && (
           <SyncTimeline
             timeline={timeline.state.data}
@@ -161,10 +172,13 @@ export function PanelApp() {
         {linking && (
           <LinkDialog
             scis={p.scis}
+            issueKey={p.issue.key}
             onClose={() => setLinking(false)}
             onLinked={(card) => {
               setLinking(false);
-              panel.setData({ ...p, links: [...p.links.filter((l) => l.id !== card.id), card] });
+              // Primary first, as the panel lists them (F43).
+              const links = [...p.links.filter((l) => l.id !== card.id), card];
+              panel.setData({ ...p, links: [...links.filter((l) => l.primary), ...links.filter((l) => !l.primary)] });
             }}
           />
         )}
