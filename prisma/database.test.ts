@@ -184,11 +184,11 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('schema on %s', (kind) =
     await expectPrismaError(newSci(a.id, 'Same name'), 'P2002');
   });
 
-  it('links each Zoho record and each Jira issue at most once per SCI (exactly-once auto-create)', async () => {
+  it('keeps one link per (SCI, issue, record) and one primary link per (SCI, issue); a record may link several issues (F43)', async () => {
     const tenant = await newTenant('links');
     const sci = await newSci(tenant.id, 'Links');
     const other = await newSci(tenant.id, 'Other links');
-    const link = (sciId: string, jiraIssueId: string, zohoRecordId: string) =>
+    const link = (sciId: string, jiraIssueId: string, zohoRecordId: string, primary = true) =>
       db.prisma.recordLink.create({
         data: {
           tenantId: tenant.id,
@@ -197,17 +197,21 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('schema on %s', (kind) =
           jiraIssueKey: `SUP-${jiraIssueId}`,
           zohoModule: 'Deals',
           zohoRecordId,
+          primary,
         },
       });
     await link(sci.id, '1', 'z1');
-    await expectPrismaError(link(sci.id, '2', 'z1'), 'P2002'); // same Zoho record again
-    await expectPrismaError(link(sci.id, '1', 'z2'), 'P2002'); // same Jira issue again
+    await expectPrismaError(link(sci.id, '1', 'z1', false), 'P2002'); // the same link again
+    await link(sci.id, '2', 'z1'); // the record on a second issue (primary there)
+    await expectPrismaError(link(sci.id, '1', 'z2'), 'P2002'); // a second primary on issue 1
+    await link(sci.id, '1', 'z2', false); // a secondary link on issue 1
     await link(other.id, '1', 'z1'); // another SCI may link the same pair
 
-    // The race an auto-create must win exactly once: many concurrent creates, one row.
-    const attempts = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => link(sci.id, `10${i}`, 'z-race')));
+    // Concurrent primary links to one issue: one wins. (Auto-create's one issue per record is held by its
+    // write intents, activities/sync/intents.ts, not by a key on this table.)
+    const attempts = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => link(sci.id, '100', `z-race-${i}`)));
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
-    expect(await db.prisma.recordLink.count({ where: { sciId: sci.id, zohoRecordId: 'z-race' } })).toBe(1);
+    expect(await db.prisma.recordLink.count({ where: { sciId: sci.id, jiraIssueId: '100', primary: true } })).toBe(1);
   });
 
   it('refuses a child row whose SCI belongs to another tenant', async () => {

@@ -146,6 +146,9 @@ describe('CRM sync timeline', () => {
   });
 
   it('writes one timeline insert per activity call however many fields changed', async () => {
+    // Zoho's times have whole seconds: an edit in the second of the previous test's Jira write would lose
+    // Deal_Name to it under latest-change-wins, so this edit starts in a later second.
+    await new Promise((r) => setTimeout(r, 1100));
     const [row] = await s.zoho.records.update('Deals', [
       { id: dealId, Amount: 4000, Deal_Name: `Both ${randomUUID().slice(0, 6)}` },
     ]);

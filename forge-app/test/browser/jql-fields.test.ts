@@ -98,7 +98,11 @@ describe('CRM fields searchable in Jira (F45)', () => {
     const summaries = hits.map((i) => i.summary);
     expect(summaries).toContain('Globex - JQL browser deal');
     expect(summaries).not.toContain('Initech - JQL browser deal');
-    const closedWon = (await searchKeys('project = DEMO AND zohoDealStage = "Closed Won"')).map((i) => i.summary);
+    // Each record's issue gets its values after its own create: wait for the second one too.
+    const closedWon = await waitFor(async () => {
+      const found = (await searchKeys('project = DEMO AND zohoDealStage = "Closed Won"')).map((i) => i.summary);
+      return found.includes('Initech - JQL browser deal') ? found : undefined;
+    }, 90_000);
     expect(closedWon).toEqual(expect.arrayContaining(['Globex - JQL browser deal', 'Initech - JQL browser deal']));
   }, 240_000);
 });
