@@ -342,7 +342,12 @@ export async function createRecord(
   try {
     answer = await storeManualLink(deps, tenantId, issue, sci, access, recordId);
   } catch (err) {
-    if (err instanceof ApiError && err.statusCode === 409) throw err;
+    if (err instanceof ApiError && err.statusCode === 409) {
+      // A double submit's twin, holding the same intent, stored this very link a moment ago: that is the answer.
+      const existing = await deps.prisma.recordLink.findFirst({ where: { tenantId, sciId: sci.id, jiraIssueId: issue.id, zohoRecordId: recordId } });
+      if (existing) return { card: { ...(await card(deps, tenantId, access, existing, sci)), syncQueued: false }, created: false };
+      throw err;
+    }
     throw withCause(
       new ApiError(
         503,
